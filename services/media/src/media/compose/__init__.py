@@ -1,0 +1,27 @@
+"""The port through which the media service assembles the storybook video."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    number: int
+    text: str
+    image: Path  # PNG, 1280x720
+    audio: Path  # MP3 narration of `text`
+    duration_sec: float  # of the narration
+
+
+@dataclass(frozen=True)
+class ComposedVideo:
+    video: Path  # MP4: H.264 yuv420p 1280x720 + AAC, moov atom first
+    thumbnail: Path  # JPEG
+    duration_sec: float
+
+
+class VideoComposer(Protocol):
+    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
+        """Blocking; writes its outputs inside `workdir`."""
+        ...

@@ -1,0 +1,148 @@
+"""The domain models of the seed, shared by the gateway and every worker.
+
+Field names follow the seed document so the single-page app and the API speak
+the same language; everything a parent can edit carries limits, because it
+arrives from a browser.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Style(StrEnum):
+    STORYBOOK = "storybook"
+    WATERCOLOR = "watercolor"
+    CARTOON_3D = "cartoon_3d"
+    ANIME = "anime"
+
+
+class Theme(StrEnum):
+    ADVENTURE = "adventure"
+    KINDNESS = "kindness"
+    BRAVERY = "bravery"
+    BEDTIME = "bedtime"
+    FRIENDSHIP = "friendship"
+    COUNTING = "counting"
+    NATURE = "nature"
+
+
+class VoiceType(StrEnum):
+    GENTLE = "gentle"
+    CHEERFUL = "cheerful"
+    SILLY = "silly"
+    WISE = "wise"
+
+
+MIN_AGE = 2
+MAX_AGE = 9
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PaletteColour(Model):
+    name: str = Field(max_length=40, description="A colour name a parent uses, e.g. 'sky blue'.")
+    hex: str = Field(pattern=r"^#[0-9a-f]{6}$")
+    share: float = Field(ge=0, le=1, description="Share of the ink (not the paper) in this colour.")
+
+
+class Figure(Model):
+    """One drawn figure, in coordinates normalised to the drawing (0..1)."""
+
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+    width: float = Field(ge=0, le=1)
+    height: float = Field(ge=0, le=1)
+    area_share: float = Field(ge=0, le=1, description="Share of the drawing this figure's ink covers.")
+
+
+class LayoutHints(Model):
+    sky_at_top: bool = False
+    ground_at_bottom: bool = False
+    sun: bool = False
+    house_like: bool = False
+
+
+class DrawingAnalysis(Model):
+    """What was recognised in the drawing; the parent may correct any of it."""
+
+    subject: str = Field(min_length=1, max_length=120)
+    setting: str = Field(default="", max_length=120)
+    details: list[str] = Field(default_factory=list, max_length=12)
+    mood: str = Field(default="happy", max_length=40)
+    colors: list[str] = Field(default_factory=list, max_length=12)
+    figure_count: int = Field(default=1, ge=0, le=50)
+    figures: list[Figure] = Field(default_factory=list, max_length=50)
+    palette: list[PaletteColour] = Field(default_factory=list, max_length=12)
+    layout: LayoutHints = Field(default_factory=LayoutHints)
+
+
+class Scene(Model):
+    number: int = Field(ge=1, le=12)
+    text: str = Field(min_length=1, max_length=600)
+
+
+class StoryScript(Model):
+    title: str = Field(min_length=1, max_length=100)
+    scenes: list[Scene] = Field(min_length=1, max_length=12)
+
+
+class StoryOptions(Model):
+    """The parent's direction for one storybook."""
+
+    theme: Theme
+    age: int = Field(ge=MIN_AGE, le=MAX_AGE)
+    voice: VoiceType
+    style: Style
+    personal_context: str = Field(default="", max_length=300)
+
+
+class OptionChoices(Model):
+    """Options a caller chose; anything left out is recommended from the analysis."""
+
+    theme: Theme | None = None
+    age: int | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE)
+    voice: VoiceType | None = None
+    style: Style | None = None
+    personal_context: str = Field(default="", max_length=300)
+
+
+class GeneratedImage(Model):
+    scene_number: int
+    key: str
+
+
+class GeneratedAudio(Model):
+    scene_number: int
+    key: str
+    duration_sec: float
+
+
+class ImageResult(Model):
+    style: Style
+    images: list[GeneratedImage]
+
+
+class AudioResult(Model):
+    voice: VoiceType
+    clips: list[GeneratedAudio]
+
+
+class VideoResult(Model):
+    video_key: str
+    duration_sec: float
+    thumbnail_key: str
+
+
+class LibraryEntry(Model):
+    id: str
+    title: str
+    thumbnail_key: str
+    video_key: str
+    duration_sec: float
+    style: Style
+    created_at: str
