@@ -1,0 +1,10 @@
+import uvicorn
+
+from gateway.app import create_app
+from shared.logging import configure_logging
+from shared.settings import Settings
+
+if __name__ == "__main__":
+    settings = Settings()
+    configure_logging("gateway", settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.gateway_host, port=settings.gateway_port, log_config=None)

@@ -1,0 +1,59 @@
+"""The gateway application: the only public entry to NoComelon."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from gateway.auth.routes import router as auth_router
+from gateway.auth.verifier import TokenVerifier
+from gateway.errors import install_error_handlers
+from gateway.runs.routes import router as runs_router
+from gateway.storage.routes import router as storage_router
+from shared.aws import AwsClients
+from shared.bus import EventPublisher
+from shared.checkpoints import CheckpointStore
+from shared.settings import Settings
+from shared.storage import AssetStore
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AwsClients(settings, ("s3", "sns", "dynamodb")) as aws, httpx.AsyncClient(timeout=10) as http:
+
+            async def fetch_jwks() -> dict[str, Any]:
+                response = await http.get(settings.cognito_jwks_url)
+                response.raise_for_status()
+                return response.json()
+
+            app.state.settings = settings
+            app.state.checkpoints = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
+            app.state.assets = AssetStore(aws.s3, settings.bucket)
+            app.state.publisher = EventPublisher(aws.sns, settings.topic_arn)
+            app.state.verifier = TokenVerifier(
+                fetch_jwks=fetch_jwks, issuer=settings.cognito_issuer, client_id=settings.cognito_client_id
+            )
+            yield
+
+    app = FastAPI(title="NoComelon gateway", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["health"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    app.include_router(auth_router)
+    app.include_router(runs_router)
+    app.include_router(storage_router)
+    return app

@@ -1,0 +1,62 @@
+"""Annotated dependencies: the settings, the caller and the adapters a route needs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gateway.auth.verifier import Caller, InvalidToken, TokenVerifier
+from gateway.errors import ApiError
+from shared.bus import EventPublisher
+from shared.checkpoints import CheckpointStore
+from shared.settings import Settings
+from shared.storage import AssetStore
+
+log = logging.getLogger(__name__)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_checkpoints(request: Request) -> CheckpointStore:
+    return request.app.state.checkpoints
+
+
+def get_assets(request: Request) -> AssetStore:
+    return request.app.state.assets
+
+
+def get_publisher(request: Request) -> EventPublisher:
+    return request.app.state.publisher
+
+
+_bearer = HTTPBearer(auto_error=False, description="A Cognito access token of the app client.")
+
+
+async def get_current_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "Please sign in to continue.", challenge)
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        return await verifier.verify(credentials.credentials)
+    except InvalidToken as error:
+        log.info("token rejected", extra={"reason": str(error)})
+        raise ApiError(401, "invalid_token", "Your sign-in has expired or isn't valid. Please sign in again.", challenge) from None
+    except httpx.HTTPError:
+        log.exception("could not fetch the Cognito signing keys")
+        raise ApiError(503, "auth_unavailable", "Sign-in is briefly unavailable. Please try again in a minute.") from None
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CurrentUser = Annotated[Caller, Depends(get_current_user)]
+CheckpointsDep = Annotated[CheckpointStore, Depends(get_checkpoints)]
+AssetsDep = Annotated[AssetStore, Depends(get_assets)]
+PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]

@@ -1,0 +1,91 @@
+"""One error shape for every 4xx and 5xx: {"error": {code, message, request_id}}.
+
+Messages are written for a parent; no stack trace or upstream exception text
+ever leaves the gateway.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    request_id: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+_DEFAULT_MESSAGES = {
+    401: ("unauthorized", "Please sign in again."),
+    403: ("forbidden", "You can't open that."),
+    404: ("not_found", "We couldn't find that."),
+    405: ("method_not_allowed", "That action isn't possible here."),
+    413: ("too_large", "That file is too big."),
+    422: ("invalid_request", "Something in the request isn't right."),
+    429: ("too_many_requests", "Please wait a moment and try again."),
+}
+
+
+def request_id_of(request: Request) -> str:
+    return getattr(request.state, "request_id", "") or "unknown"
+
+
+def error_response(request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, request_id=request_id_of(request)))
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
+
+
+def _describe_validation(error: RequestValidationError) -> str:
+    problems = []
+    for item in error.errors()[:5]:
+        field = ".".join(str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "form"))
+        problems.append(f"{field or 'request'}: {item.get('msg', 'is not valid')}")
+    return "Please check what was sent. " + "; ".join(problems)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def assign_request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
+        request.state.request_id = str(uuid.uuid4())
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception("unhandled error", extra={"path": request.url.path})
+            response = error_response(request, 500, "internal_error", "Something went wrong on our side. Please try again.")
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return error_response(request, error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code, message = _DEFAULT_MESSAGES.get(error.status_code, ("error", "Something went wrong."))
+        return error_response(request, error.status_code, code, message, getattr(error, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return error_response(request, 422, "invalid_request", _describe_validation(error))

@@ -1,0 +1,70 @@
+"""Turns an uploaded file into a drawing safe to store, or a 4xx a parent can act on.
+
+The type is read from the bytes (never the file name or the declared type),
+the pixel count is checked before decoding (decompression bombs), the picture
+is turned upright and re-encoded without its metadata (GPS, camera).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gateway.errors import ApiError
+
+MAX_PIXELS = 40_000_000  # a 12-megapixel phone photo is far below; a 20000x20000 bomb far above
+
+_SIGNATURES: list[tuple[str, bytes, int]] = [
+    ("jpeg", b"\xff\xd8\xff", 0),
+    ("png", b"\x89PNG\r\n\x1a\n", 0),
+    ("webp", b"WEBP", 8),
+]
+
+
+@dataclass(frozen=True)
+class PreparedDrawing:
+    body: bytes
+    media_type: str
+    extension: str
+
+
+def sniff_format(data: bytes) -> str | None:
+    for name, signature, offset in _SIGNATURES:
+        if data[offset : offset + len(signature)] == signature and (name != "webp" or data[:4] == b"RIFF"):
+            return name
+    return None
+
+
+def prepare_drawing(data: bytes, *, max_bytes: int) -> PreparedDrawing:
+    if not data:
+        raise ApiError(422, "empty_file", "The file is empty. Please choose a photo of the drawing.")
+    if len(data) > max_bytes:
+        raise ApiError(413, "file_too_large", f"The photo is larger than {max_bytes // (1024 * 1024)} MB. Please choose a smaller one.")
+    image_format = sniff_format(data)
+    if image_format is None:
+        raise ApiError(415, "unsupported_file", "Please upload a photo of the drawing as a JPEG, PNG or WebP image.")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > MAX_PIXELS:
+                raise ApiError(422, "image_too_big", "This picture has too many pixels. Please take a normal photo of the drawing.")
+            probe.load()
+            upright = ImageOps.exif_transpose(probe)
+    except ApiError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ApiError(422, "unreadable_image", "We couldn't open this picture; it may be damaged. Please take a new photo.") from error
+    return _reencode(upright, image_format)
+
+
+def _reencode(image: Image.Image, image_format: str) -> PreparedDrawing:
+    output = io.BytesIO()
+    if image_format == "jpeg":
+        image.convert("RGB").save(output, format="JPEG", quality=92)
+        return PreparedDrawing(output.getvalue(), "image/jpeg", "jpg")
+    # PNG and WebP keep their transparency (the paper may be transparent) as PNG.
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
+    image.convert(mode).save(output, format="PNG")
+    return PreparedDrawing(output.getvalue(), "image/png", "png")

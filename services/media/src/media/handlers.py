@@ -1,0 +1,199 @@
+"""Media's handlers: the approved script becomes pictures and narration (in
+parallel), then, once both are in the checkpoint, the video.
+
+pipeline.requested fans out into images.requested and voice.requested; each
+completion event triggers the fan-in, which claims video.requested once on
+the checkpoint. Events of an older pipeline of the same run are ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+
+from shared.checkpoints import COMPLETE, Checkpoint, Claim, RunStatus, StageState, StageStatus
+from shared.events import (
+    Envelope,
+    EventType,
+    ImagesCompleted,
+    MediaJob,
+    PipelineRequested,
+    Stage,
+    VideoCompleted,
+    VideoRequested,
+    VoiceCompleted,
+)
+from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, VideoResult
+from shared.processing import Outcome, stage_finished
+from shared.storage import AssetKeys, AssetStore
+from media.compose import StoryPage, VideoComposer
+from media.illustrate import Illustrator
+from media.narrate import Narrator
+
+log = logging.getLogger(__name__)
+
+MEDIA_STAGES = (Stage.IMAGES, Stage.VOICE, Stage.VIDEO)
+
+
+def _is_current(checkpoint: Checkpoint, pipeline_id: str) -> bool:
+    if checkpoint.pipeline_id != pipeline_id:
+        log.info("event of a replaced pipeline ignored", extra={"pipeline_id": pipeline_id})
+        return False
+    return True
+
+
+async def start_pipeline(event: Envelope, checkpoint: Checkpoint) -> Outcome:
+    request = event.payload()
+    assert isinstance(request, PipelineRequested)
+    job = MediaJob(pipeline_id=event.id, request=request)
+    fresh = {f"stages.{stage.value}": StageState(status=StageStatus.PENDING, attempt=event.id) for stage in MEDIA_STAGES}
+    return Outcome(
+        changes={
+            "pipeline_id": event.id,
+            "story_script": request.story_script,
+            "drawing_analysis": request.drawing_analysis,
+            "options": request.options,
+            "status": RunStatus.RUNNING,
+            "current_stage": Stage.IMAGES.value,
+            **fresh,
+        },
+        events=[
+            event.follow(job, type=EventType.IMAGES_REQUESTED),
+            event.follow(job, type=EventType.VOICE_REQUESTED),
+        ],
+    )
+
+
+async def illustrate_scenes(
+    event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator
+) -> Outcome:
+    job = event.payload()
+    assert isinstance(job, MediaJob)
+    if not _is_current(checkpoint, job.pipeline_id):
+        return Outcome()
+    request = job.request
+    drawing, figure_mask = await asyncio.gather(assets.get(request.drawing_key), assets.get(request.figure_mask_key))
+    scenes = request.story_script.scenes
+    images = []
+    for scene in scenes:
+        picture = await asyncio.to_thread(
+            illustrator.illustrate,
+            drawing=drawing,
+            figure_mask=figure_mask,
+            analysis=request.drawing_analysis,
+            scene=scene,
+            scene_count=len(scenes),
+            style=request.options.style,
+        )
+        key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
+        await assets.put(key, picture, "image/png")
+        images.append(GeneratedImage(scene_number=scene.number, key=key))
+    result = ImageResult(style=request.options.style, images=images)
+    return Outcome(
+        changes={"image_result": result, **stage_finished(checkpoint, Stage.IMAGES, job.pipeline_id)},
+        events=[event.follow(ImagesCompleted(pipeline_id=job.pipeline_id, image_result=result), type=EventType.IMAGES_COMPLETED)],
+    )
+
+
+async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, narrator: Narrator) -> Outcome:
+    job = event.payload()
+    assert isinstance(job, MediaJob)
+    if not _is_current(checkpoint, job.pipeline_id):
+        return Outcome()
+    options = job.request.options
+    clips = []
+    for scene in job.request.story_script.scenes:
+        narration = await asyncio.to_thread(narrator.narrate, text=scene.text, voice=options.voice, age=options.age)
+        key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
+        await assets.put(key, narration.audio, "audio/mpeg")
+        clips.append(GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec))
+    result = AudioResult(voice=options.voice, clips=clips)
+    return Outcome(
+        changes={"audio_result": result, **stage_finished(checkpoint, Stage.VOICE, job.pipeline_id)},
+        events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
+    )
+
+
+async def join_images_and_voice(event: Envelope, checkpoint: Checkpoint) -> Outcome:
+    """Fan-in: whichever completion finds both halves done asks for the video, once."""
+    completed = event.payload()
+    assert isinstance(completed, (ImagesCompleted, VoiceCompleted))
+    pipeline_id = completed.pipeline_id
+    if not _is_current(checkpoint, pipeline_id):
+        return Outcome()
+    if not (checkpoint.stage_done(Stage.IMAGES, pipeline_id) and checkpoint.stage_done(Stage.VOICE, pipeline_id)):
+        return Outcome()
+    assert checkpoint.story_script and checkpoint.image_result and checkpoint.audio_result
+    requested = VideoRequested(
+        pipeline_id=pipeline_id,
+        story_script=checkpoint.story_script,
+        drawing_key=checkpoint.drawing_key,
+        image_result=checkpoint.image_result,
+        audio_result=checkpoint.audio_result,
+    )
+    return Outcome(
+        changes={"current_stage": Stage.VIDEO.value},
+        events=[event.follow(requested, type=EventType.VIDEO_REQUESTED)],
+        claim=Claim(field="video_claim", value=pipeline_id),
+    )
+
+
+async def render_video(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer) -> Outcome:
+    requested = event.payload()
+    assert isinstance(requested, VideoRequested)
+    if not _is_current(checkpoint, requested.pipeline_id):
+        return Outcome()
+    with tempfile.TemporaryDirectory(prefix="nocomelon-video-") as workdir_name:
+        workdir = Path(workdir_name)
+        drawing = workdir / f"drawing{Path(requested.drawing_key).suffix}"
+        pages = _pages(requested, workdir)
+        await asyncio.gather(
+            assets.download_file(requested.drawing_key, drawing),
+            *(assets.download_file(key, path) for key, path in _page_files(requested, pages)),
+        )
+        composed = await asyncio.to_thread(
+            composer.compose, title=requested.story_script.title, drawing=drawing, pages=pages, workdir=workdir
+        )
+        result = VideoResult(
+            video_key=AssetKeys.video(event.user_id, event.run_id),
+            duration_sec=round(composed.duration_sec, 2),
+            thumbnail_key=AssetKeys.thumbnail(event.user_id, event.run_id),
+        )
+        await assets.upload_file(composed.video, result.video_key, "video/mp4")
+        await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg")
+    return Outcome(
+        changes={
+            "video_result": result,
+            "status": RunStatus.COMPLETE,
+            "current_stage": COMPLETE,
+            **stage_finished(checkpoint, Stage.VIDEO, requested.pipeline_id),
+        },
+        events=[event.follow(VideoCompleted(pipeline_id=requested.pipeline_id, video_result=result), type=EventType.VIDEO_COMPLETED)],
+    )
+
+
+def _pages(requested: VideoRequested, workdir: Path) -> list[StoryPage]:
+    images = {image.scene_number: image for image in requested.image_result.images}
+    clips = {clip.scene_number: clip for clip in requested.audio_result.clips}
+    return [
+        StoryPage(
+            number=scene.number,
+            text=scene.text,
+            image=workdir / f"scene_{scene.number}.png",
+            audio=workdir / f"scene_{scene.number}.mp3",
+            duration_sec=clips[scene.number].duration_sec,
+        )
+        for scene in requested.story_script.scenes
+        if scene.number in images and scene.number in clips
+    ]
+
+
+def _page_files(requested: VideoRequested, pages: list[StoryPage]) -> list[tuple[str, Path]]:
+    images = {image.scene_number: image.key for image in requested.image_result.images}
+    clips = {clip.scene_number: clip.key for clip in requested.audio_result.clips}
+    files = []
+    for page in pages:
+        files += [(images[page.number], page.image), (clips[page.number], page.audio)]
+    return files

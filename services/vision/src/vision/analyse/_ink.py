@@ -1,0 +1,112 @@
+"""Telling the child's ink from the paper it is on.
+
+A photo of a drawing has shadows, a colour cast and paper grain, so every
+pixel is compared with the paper around it rather than with pure white.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+# The paper is estimated on a picture this many times smaller: it only varies slowly.
+_PAPER_SCALE = 4
+# Window (in small pixels) wider than any stroke, so closing wipes strokes off the paper.
+_PAPER_WINDOW = 15
+# Paper in shadow keeps at least this share of the light of the open page; anything
+# darker or noticeably coloured over a whole window is a coloured-in area, not paper.
+_MIN_PAPER_LIGHT = 0.6
+_MAX_PAPER_TINT = 0.15
+
+# Hysteresis: a stroke must be clearly ink somewhere, and then its fainter edges
+# and crayon grain join it, while faint paper texture on its own does not.
+_STRONG_DARKNESS, _STRONG_CHROMA = 0.30, 0.25
+_WEAK_DARKNESS, _WEAK_CHROMA = 0.14, 0.12
+# Specks smaller than this share of the page are dust, grain or JPEG noise.
+_MIN_SPECK_SHARE = 0.00005
+# A stroke's edges blend with the paper into a paler colour the child never used,
+# so only pixels nearly as inky as the inkiest around them show the crayon's own colour.
+_CORE_WINDOW = 5
+_CORE_SHARE_OF_LOCAL_MAX = 0.8
+
+
+@dataclass(frozen=True)
+class Ink:
+    mask: np.ndarray  # bool H x W: the child's marks
+    core: np.ndarray  # bool H x W: the ink pixels that show the crayon's own colour
+    colours: np.ndarray  # float32 H x W x 3: the picture white-balanced to its paper
+
+
+def find_ink(rgb: np.ndarray) -> Ink:
+    paper = estimate_paper(rgb)
+    balanced = np.clip(rgb / np.maximum(paper, 1e-3), 0.0, 1.0)
+    darkness = 1.0 - _luminance(balanced)
+    chroma = balanced.max(axis=2) - balanced.min(axis=2)
+    strong = (darkness > _STRONG_DARKNESS) | (chroma > _STRONG_CHROMA)
+    weak = (darkness > _WEAK_DARKNESS) | (chroma > _WEAK_CHROMA)
+    mask = _drop_specks(_grow_into(weak, strong), _MIN_SPECK_SHARE * rgb.shape[0] * rgb.shape[1])
+    inkiness = np.maximum(darkness, chroma)
+    near_peak = inkiness >= _CORE_SHARE_OF_LOCAL_MAX * ndimage.maximum_filter(inkiness, size=_CORE_WINDOW)
+    return Ink(mask=mask, core=strong & mask & near_peak, colours=balanced)
+
+
+def estimate_paper(rgb: np.ndarray) -> np.ndarray:
+    """The colour the bare paper would have at each pixel, H x W x 3."""
+    height, width = rgb.shape[:2]
+    small = _shrink(rgb, _PAPER_SCALE)
+    closed = np.stack(
+        [ndimage.grey_closing(small[..., c], size=_PAPER_WINDOW, mode="nearest") for c in range(3)], axis=2
+    )
+    paper = _fill_from_nearest_paper(closed)
+    paper = np.stack([ndimage.gaussian_filter(paper[..., c], sigma=3, mode="nearest") for c in range(3)], axis=2)
+    return _enlarge(paper, (width, height))
+
+
+def _fill_from_nearest_paper(closed: np.ndarray) -> np.ndarray:
+    """Where a coloured-in area is wider than the window, borrow the nearest real paper."""
+    light = _luminance(closed)
+    open_page = np.median(closed[light >= np.median(light)], axis=0)
+    relative = closed / np.maximum(open_page, 1e-3)
+    tint = relative.max(axis=2) - relative.min(axis=2)
+    not_paper = (_luminance(relative) < _MIN_PAPER_LIGHT) | (tint > _MAX_PAPER_TINT)
+    if not_paper.all():
+        return np.broadcast_to(open_page, closed.shape).copy()
+    if not not_paper.any():
+        return closed
+    nearest = ndimage.distance_transform_edt(not_paper, return_distances=False, return_indices=True)
+    return closed[nearest[0], nearest[1]]
+
+
+def _grow_into(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    labels, count = ndimage.label(weak, structure=np.ones((3, 3), dtype=bool))
+    keep = np.zeros(count + 1, dtype=bool)
+    keep[np.unique(labels[strong & weak])] = True
+    keep[0] = False
+    return keep[labels]
+
+
+def _drop_specks(mask: np.ndarray, min_pixels: float) -> np.ndarray:
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    keep = sizes >= min_pixels
+    keep[0] = False
+    return keep[labels]
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    return rgb @ np.array([0.299, 0.587, 0.114], dtype=rgb.dtype)
+
+
+def _shrink(rgb: np.ndarray, factor: int) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    size = (max(1, width // factor), max(1, height // factor))
+    return np.stack([_resize_plane(rgb[..., c], size, Image.Resampling.BOX) for c in range(3)], axis=2)
+
+
+def _enlarge(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.stack([_resize_plane(rgb[..., c], size, Image.Resampling.BILINEAR) for c in range(3)], axis=2)
+
+
+def _resize_plane(plane: np.ndarray, size: tuple[int, int], resample: Image.Resampling) -> np.ndarray:
+    return np.asarray(Image.fromarray(plane.astype(np.float32)).resize(size, resample))

@@ -1,0 +1,182 @@
+"""The event catalogue: every event type, its payload, and the envelope.
+
+One SNS topic carries all of them; the `type` message attribute routes each
+to the queue whose filter policy names it (see topology.json). Delivery is at
+least once, so `id` is the idempotency key every handler checks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.models import (
+    AudioResult,
+    DrawingAnalysis,
+    ImageResult,
+    Model,
+    OptionChoices,
+    StoryOptions,
+    StoryScript,
+    VideoResult,
+)
+
+
+class EventType(StrEnum):
+    DRAWING_SUBMITTED = "drawing.submitted"
+    VISION_COMPLETED = "vision.completed"
+    STORY_REQUESTED = "story.requested"
+    STORY_COMPLETED = "story.completed"
+    PIPELINE_REQUESTED = "pipeline.requested"
+    IMAGES_REQUESTED = "images.requested"
+    VOICE_REQUESTED = "voice.requested"
+    IMAGES_COMPLETED = "images.completed"
+    VOICE_COMPLETED = "voice.completed"
+    VIDEO_REQUESTED = "video.requested"
+    VIDEO_COMPLETED = "video.completed"
+    RUN_FAILED = "run.failed"
+
+
+class RunMode(StrEnum):
+    INTERACTIVE = "interactive"  # wait for the parent at each gate
+    ONE_SHOT = "one_shot"  # drawing to video without stopping
+
+
+class Stage(StrEnum):
+    VISION = "vision"
+    STORY = "story"
+    IMAGES = "images"
+    VOICE = "voice"
+    VIDEO = "video"
+
+
+class DrawingSubmitted(Model):
+    drawing_key: str
+    media_type: str
+    choices: OptionChoices = Field(default_factory=OptionChoices)
+
+
+class VisionCompleted(Model):
+    drawing_analysis: DrawingAnalysis
+    figure_mask_key: str
+
+
+class StoryRequested(Model):
+    drawing_analysis: DrawingAnalysis
+    options: StoryOptions
+
+
+class StoryCompleted(Model):
+    story_script: StoryScript
+
+
+class PipelineRequested(Model):
+    story_script: StoryScript
+    drawing_analysis: DrawingAnalysis
+    options: StoryOptions
+    drawing_key: str
+    figure_mask_key: str
+
+
+class MediaJob(Model):
+    """One half of a pipeline (images or voice); `pipeline_id` is the id of the pipeline.requested event."""
+
+    pipeline_id: str
+    request: PipelineRequested
+
+
+class ImagesCompleted(Model):
+    pipeline_id: str
+    image_result: ImageResult
+
+
+class VoiceCompleted(Model):
+    pipeline_id: str
+    audio_result: AudioResult
+
+
+class VideoRequested(Model):
+    pipeline_id: str
+    story_script: StoryScript
+    drawing_key: str
+    image_result: ImageResult
+    audio_result: AudioResult
+
+
+class VideoCompleted(Model):
+    pipeline_id: str
+    video_result: VideoResult
+
+
+class RunFailed(Model):
+    stage: Stage
+    code: str
+    message: str
+
+
+CATALOGUE: dict[EventType, type[Model]] = {
+    EventType.DRAWING_SUBMITTED: DrawingSubmitted,
+    EventType.VISION_COMPLETED: VisionCompleted,
+    EventType.STORY_REQUESTED: StoryRequested,
+    EventType.STORY_COMPLETED: StoryCompleted,
+    EventType.PIPELINE_REQUESTED: PipelineRequested,
+    EventType.IMAGES_REQUESTED: MediaJob,
+    EventType.VOICE_REQUESTED: MediaJob,
+    EventType.IMAGES_COMPLETED: ImagesCompleted,
+    EventType.VOICE_COMPLETED: VoiceCompleted,
+    EventType.VIDEO_REQUESTED: VideoRequested,
+    EventType.VIDEO_COMPLETED: VideoCompleted,
+    EventType.RUN_FAILED: RunFailed,
+}
+
+ENVELOPE_VERSION = 1
+
+
+class Envelope(BaseModel):
+    """What travels on the topic. `data` is validated against the catalogue on arrival."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    type: EventType
+    version: int = ENVELOPE_VERSION
+    run_id: str = Field(min_length=1, max_length=64)
+    user_id: str = Field(min_length=1, max_length=128)
+    mode: RunMode
+    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    # The event that caused this one, to follow a run through the logs.
+    causation_id: str | None = None
+    data: dict
+
+    @classmethod
+    def new(cls, payload: Model, *, type: EventType, run_id: str, user_id: str, mode: RunMode, causation_id: str | None = None) -> Envelope:
+        if not isinstance(payload, CATALOGUE[type]):
+            raise TypeError(f"{type} carries {CATALOGUE[type].__name__}, not {payload.__class__.__name__}")
+        return cls(type=type, run_id=run_id, user_id=user_id, mode=mode, causation_id=causation_id, data=payload.model_dump(mode="json"))
+
+    def follow(self, payload: Model, *, type: EventType) -> Envelope:
+        """The next event of the same run, caused by this one."""
+        return Envelope.new(payload, type=type, run_id=self.run_id, user_id=self.user_id, mode=self.mode, causation_id=self.id)
+
+    def payload(self) -> Model:
+        return CATALOGUE[self.type].model_validate(self.data)
+
+
+class UnsupportedEnvelope(ValueError):
+    """A message no version of this code can read: it goes to the dead-letter queue."""
+
+
+def parse_envelope(body: str) -> Envelope:
+    try:
+        envelope = Envelope.model_validate_json(body)
+        if envelope.version != ENVELOPE_VERSION:
+            raise UnsupportedEnvelope(f"envelope version {envelope.version} is not {ENVELOPE_VERSION}")
+        envelope.payload()
+    except UnsupportedEnvelope:
+        raise
+    except ValueError as error:
+        raise UnsupportedEnvelope(str(error)) from error
+    return envelope

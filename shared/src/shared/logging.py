@@ -1,0 +1,59 @@
+"""Structured logs: one JSON object per line, carrying run_id and event id.
+
+The consumer binds run_id/event_id into a context variable for the duration
+of a message, so every line a handler logs carries them without passing
+them around.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+_log_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("log_context", default={})
+
+_STANDARD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "event": record.getMessage(),
+            **_log_context.get(),
+        }
+        line.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("botocore", "aiobotocore", "boto3", "urllib3", "httpx", "httpcore", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@contextmanager
+def log_context(**fields: str) -> Iterator[None]:
+    token = _log_context.set({**_log_context.get(), **fields})
+    try:
+        yield
+    finally:
+        _log_context.reset(token)

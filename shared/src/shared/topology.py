@@ -1,0 +1,97 @@
+"""Names of every queue, table and bucket, read from topology.json.
+
+The same file is read by the local provisioner and by Terraform, so the two
+worlds cannot name things differently.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+TOPOLOGY_FILE = "topology.json"
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    service: str
+    name: str
+    dead_letter_name: str
+    event_types: tuple[str, ...]
+    visibility_timeout_seconds: int
+    max_receive_count: int
+
+    @property
+    def filter_policy(self) -> dict[str, list[str]]:
+        return {"type": sorted(self.event_types)}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    hash_key: str
+    range_key: str
+    ttl_attribute: str | None
+    indexes: dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Topology:
+    prefix: str
+    topic: str
+    queues: dict[str, QueueSpec]
+    checkpoints: TableSpec
+    library: TableSpec
+    bucket: str
+    user_pool: str
+    user_pool_client: str
+    identity_pool: str
+    message_retention_seconds: int
+    dead_letter_retention_seconds: int
+
+
+@cache
+def raw_topology() -> dict:
+    return json.loads(resources.files("shared").joinpath(TOPOLOGY_FILE).read_text())
+
+
+def _table(prefix: str, name: str, spec: dict) -> TableSpec:
+    return TableSpec(
+        name=f"{prefix}-{name}",
+        hash_key=spec["hash_key"],
+        range_key=spec["range_key"],
+        ttl_attribute=spec.get("ttl_attribute"),
+        indexes={index: (keys["hash_key"], keys["range_key"]) for index, keys in spec.get("indexes", {}).items()},
+    )
+
+
+@cache
+def topology(prefix: str = "nocomelon") -> Topology:
+    raw = raw_topology()
+    suffix = raw["dead_letter_suffix"]
+    queues = {
+        service: QueueSpec(
+            service=service,
+            name=f"{prefix}-{service}",
+            dead_letter_name=f"{prefix}-{service}{suffix}",
+            event_types=tuple(spec["event_types"]),
+            visibility_timeout_seconds=spec["visibility_timeout_seconds"],
+            max_receive_count=spec["max_receive_count"],
+        )
+        for service, spec in raw["queues"].items()
+    }
+    return Topology(
+        prefix=prefix,
+        topic=f"{prefix}-{raw['topic']}",
+        queues=queues,
+        checkpoints=_table(prefix, "checkpoints", raw["tables"]["checkpoints"]),
+        library=_table(prefix, "library", raw["tables"]["library"]),
+        bucket=f"{prefix}-{raw['bucket']}",
+        user_pool=f"{prefix}-{raw['user_pool']}",
+        user_pool_client=f"{prefix}-{raw['user_pool_client']}",
+        identity_pool=f"{prefix}-{raw['identity_pool']}",
+        message_retention_seconds=raw["message_retention_seconds"],
+        dead_letter_retention_seconds=raw["dead_letter_retention_seconds"],
+    )
