@@ -10,12 +10,14 @@ from shared.models import PaletteColour
 MAX_PALETTE = 6
 # A colour with less of the ink than this is edge blending or a stray mark.
 _MIN_SHARE = 0.02
-_CLUSTERS = 10
-_KMEANS_SAMPLE = 20_000
-_KMEANS_ROUNDS = 12
-# Below this Lab chroma a crayon reads as black or grey whatever its hue.
-_GREY_CHROMA = 14.0
-_BLACK_LIGHTNESS = 45.0
+_CLUSTERS = 16
+_KMEANS_SAMPLE = 6_000
+_KMEANS_ROUNDS = 10
+# Below this Lab chroma a crayon reads as black or grey whatever its hue; a very
+# dark pen keeps a tint from the camera's white balance, so it gets more leeway.
+_GREY_CHROMA = 18.0
+_DARK_LIGHTNESS, _DARK_GREY_CHROMA = 35.0, 25.0
+_BLACK_LIGHTNESS = 38.0
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,11 @@ CHROMATIC_COLOURS = (
     NamedColour("orange", "orange", (245, 135, 30)),
     NamedColour("sunshine yellow", "yellow", (250, 210, 40)),
     NamedColour("lime green", "green", (160, 210, 60)),
-    NamedColour("grass green", "green", (70, 170, 60)),
+    NamedColour("light green", "green", (175, 225, 160)),
+    NamedColour("grass green", "green", (80, 175, 60)),
     NamedColour("dark green", "green", (25, 95, 55)),
     NamedColour("turquoise", "blue", (40, 180, 180)),
+    NamedColour("light blue", "blue", (160, 205, 240)),
     NamedColour("sky blue", "blue", (80, 170, 225)),
     NamedColour("blue", "blue", (40, 80, 200)),
     NamedColour("navy blue", "blue", (25, 35, 95)),
@@ -72,7 +76,8 @@ def read_colours(colours: np.ndarray, ink: np.ndarray, core: np.ndarray) -> Colo
 
 def name_index(lab: np.ndarray) -> int:
     lightness, a, b = lab
-    if np.hypot(a, b) < _GREY_CHROMA:
+    chroma = np.hypot(a, b)
+    if chroma < _GREY_CHROMA or (lightness < _DARK_LIGHTNESS and chroma < _DARK_GREY_CHROMA):
         return ALL_COLOURS.index(BLACK if lightness < _BLACK_LIGHTNESS else GREY)
     return int(np.argmin(np.linalg.norm(_CHROMATIC_LAB - lab, axis=1)))
 
@@ -139,3 +144,9 @@ _SRGB_TO_XYZ = np.array(
 )
 _D65_WHITE = np.array([0.95047, 1.0, 1.08883])
 _CHROMATIC_LAB = to_lab(np.array([colour.rgb for colour in CHROMATIC_COLOURS]) / 255.0)
+
+
+def in_families(names: np.ndarray, families: set[str]) -> np.ndarray:
+    """bool H x W: ink whose colour belongs to one of the families ('blue', 'green', ...)."""
+    codes = [index for index, colour in enumerate(ALL_COLOURS) if colour.family in families]
+    return np.isin(names, codes)

@@ -1,0 +1,108 @@
+"""A small synchronous client of the gateway's REST API and of Cognito sign-in."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+DEMO_EMAIL = "demo@nocomelon.local"
+DEMO_PASSWORD = "Drawings4Stories"
+_MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+class ClientError(Exception):
+    """Something the person at the terminal can read and act on."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+
+    @classmethod
+    def from_environment(cls) -> Credentials:
+        return cls(os.environ.get("NOCOMELON_EMAIL", DEMO_EMAIL), os.environ.get("NOCOMELON_PASSWORD", DEMO_PASSWORD))
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"the server answered {response.status_code}"
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("message"))
+    return str(body.get("message", f"the server answered {response.status_code}"))
+
+
+class NoComelonApi:
+    def __init__(self, base_url: str, timeout: float = 30) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self._token: str | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        try:
+            response = self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.ConnectError:
+            raise ClientError(f"Can't reach NoComelon at {self.base_url}. Is it running (make run)?") from None
+        except httpx.HTTPError as error:
+            raise ClientError(f"Talking to {self.base_url} failed: {error.__class__.__name__}") from None
+        if response.status_code >= 400:
+            raise ClientError(_error_message(response))
+        return response
+
+    def sign_in(self, credentials: Credentials) -> None:
+        config = self._request("GET", "/auth/config").json()
+        endpoint = config.get("cognito_endpoint") or f"https://cognito-idp.{config['region']}.amazonaws.com/"
+        try:
+            response = httpx.post(
+                endpoint,
+                headers={
+                    "Content-Type": "application/x-amz-json-1.1",
+                    "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+                },
+                json={
+                    "AuthFlow": "USER_PASSWORD_AUTH",
+                    "ClientId": config["client_id"],
+                    "AuthParameters": {"USERNAME": credentials.email, "PASSWORD": credentials.password},
+                },
+                timeout=30,
+            )
+        except httpx.HTTPError:
+            raise ClientError(f"Can't reach the sign-in service at {endpoint}.") from None
+        body = response.json() if response.content else {}
+        if response.status_code != 200:
+            raise ClientError(f"Signing in as {credentials.email} failed: {body.get('message', response.status_code)}")
+        if "AuthenticationResult" not in body:
+            raise ClientError(f"The account {credentials.email} must finish setting its password in the app first.")
+        self._token = body["AuthenticationResult"]["AccessToken"]
+
+    def start_run(self, drawing: Path, options: dict[str, str]) -> str:
+        media_type = _MEDIA_TYPES.get(drawing.suffix.lower(), "application/octet-stream")
+        with drawing.open("rb") as file:
+            response = self._request(
+                "POST", "/api/v1/runs", files={"drawing": (drawing.name, file, media_type)}, data=options
+            )
+        return response.json()["run_id"]
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        return self._request("GET", f"/api/v1/runs/{run_id}").json()
+
+    def download(self, s3_key: str, destination: Path) -> None:
+        url = self._request("POST", "/api/v1/storage/presigned-url", json={"s3_key": s3_key}).json()["url"]
+        partial = destination.with_name(destination.name + ".part")
+        with httpx.stream("GET", url, timeout=120) as response:
+            if response.status_code != 200:
+                raise ClientError(f"Downloading the video failed ({response.status_code}).")
+            with partial.open("wb") as file:
+                for chunk in response.iter_bytes():
+                    file.write(chunk)
+        partial.replace(destination)

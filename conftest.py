@@ -1,0 +1,107 @@
+"""Fixtures for every test in the repo: one local AWS (moto server) per session,
+provisioned once, and in-memory fakes for handler unit tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devstack.provision import StackOutputs
+from devstack.stack import LOCAL_CREDENTIALS, LocalAws, Stack, free_port
+from shared.settings import Settings
+from shared.storage import ObjectNotFound
+
+SAMPLES = Path(__file__).parent.parent / "shared" / "samples"
+ARTEFACTS = Path(os.environ.get("NOCOMELON_TEST_ARTEFACTS", ".local/test-artefacts"))
+
+
+def sample(name: str) -> Path:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"the sample drawings are not beside the repo ({SAMPLES})")
+    return path
+
+
+class InMemoryAssetStore:
+    """The AssetStore port, in a dict: for handler tests."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+
+    async def put(self, key: str, body: bytes, content_type: str) -> None:
+        self.objects[key] = (body, content_type)
+
+    async def get(self, key: str) -> bytes:
+        try:
+            return self.objects[key][0]
+        except KeyError:
+            raise ObjectNotFound(key) from None
+
+    async def upload_file(self, path: Path, key: str, content_type: str) -> None:
+        self.objects[key] = (path.read_bytes(), content_type)
+
+    async def download_file(self, key: str, path: Path) -> None:
+        path.write_bytes(await self.get(key))
+
+    async def exists(self, key: str) -> bool:
+        return key in self.objects
+
+
+@pytest.fixture
+def assets() -> InMemoryAssetStore:
+    return InMemoryAssetStore()
+
+
+@pytest.fixture(scope="session")
+def local_aws() -> Iterator[LocalAws]:
+    for name, value in LOCAL_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("AWS_REGION", "us-east-1")
+    aws = LocalAws(port=free_port(), log_path=ARTEFACTS / "logs" / "moto.log")
+    aws.start()
+    yield aws
+    aws.stop()
+
+
+@pytest.fixture(scope="session")
+def stack_definition(local_aws: LocalAws) -> Stack:
+    """The provisioned local AWS (no service processes yet)."""
+    stack = Stack(
+        aws_endpoint=local_aws.endpoint,
+        gateway_port=free_port(),
+        log_dir=ARTEFACTS / "logs",
+        overrides={
+            # Short enough that a killed worker's message comes back within a test.
+            "NOCOMELON_VISIBILITY_TIMEOUT_SECONDS": "8",
+            "NOCOMELON_RECEIVE_WAIT_SECONDS": "2",
+            "NOCOMELON_LOG_LEVEL": "INFO",
+        },
+    )
+    stack.provision()
+    return stack
+
+
+@pytest.fixture(scope="session")
+def stack_outputs(stack_definition: Stack) -> StackOutputs:
+    assert stack_definition.outputs is not None
+    return stack_definition.outputs
+
+
+@pytest.fixture(scope="session")
+def settings(stack_definition: Stack, stack_outputs: StackOutputs) -> Settings:
+    """Settings of a process talking to the session's local AWS."""
+    return Settings(
+        AWS_ENDPOINT_URL=stack_definition.aws_endpoint,
+        events_topic_arn=stack_outputs.topic_arn,
+        cognito_user_pool_id=stack_outputs.user_pool_id,
+        cognito_client_id=stack_outputs.client_id,
+    )
+
+
+@pytest.fixture
+def run_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,93 @@
+"""`python -m devstack run`: the whole of NoComelon on this machine (what `make run` calls).
+
+`python -m devstack provision` provisions an already running local AWS (or,
+with AWS_ENDPOINT_URL unset, the account the credentials point at).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from devstack.provision import Provisioner
+from devstack.stack import DEMO_USER, LocalAws, Stack, answers
+from shared.settings import Settings
+from shared.topology import topology
+
+LOCAL_DIR = Path(".local")
+
+
+def run(aws_port: int, gateway_port: int) -> int:
+    local_aws = LocalAws(port=aws_port, log_path=LOCAL_DIR / "logs" / "moto.log")
+    if answers(f"{local_aws.endpoint}/moto-api/"):
+        print(f"Using the local AWS already running at {local_aws.endpoint}")
+    else:
+        print(f"Starting the local AWS (moto) at {local_aws.endpoint} ...")
+        local_aws.start()
+    stack = Stack(aws_endpoint=local_aws.endpoint, gateway_port=gateway_port, log_dir=LOCAL_DIR / "logs")
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        print("Provisioning queues, tables, bucket and user pool ...")
+        stack.provision()
+        print("Starting vision, story, media and gateway ...")
+        stack.start()
+        print(
+            f"""
+NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs)
+  Sign in as  {DEMO_USER.email}  with password  {DEMO_USER.password}
+  Make a storybook from a drawing, in another shell:
+    uv run nocomelon make ../shared/samples/image-002.jpg -o storybook.mp4
+  Logs: {LOCAL_DIR / 'logs'}/   Press Ctrl-C to stop everything.
+""",
+            flush=True,
+        )
+        while not stopping:
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; see {LOCAL_DIR / 'logs' / name}.log", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        print("Stopping ...", flush=True)
+        stack.stop()
+        local_aws.stop()
+
+
+def provision() -> int:
+    settings = Settings()
+    outputs = Provisioner(topology(settings.environment), region=settings.aws_region, endpoint_url=settings.aws_endpoint_url).provision(
+        (DEMO_USER,) if os.environ.get("NOCOMELON_DEMO_USER", "1") == "1" else ()
+    )
+    for name, value in vars(outputs).items():
+        print(f"{name}={value}")
+    return 0
+
+
+def main() -> int:
+    settings = Settings()
+    parser = argparse.ArgumentParser(prog="devstack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_command = commands.add_parser("run", help="local AWS, provisioning and the four services")
+    run_command.add_argument("--aws-port", type=int, default=int(os.environ.get("NOCOMELON_AWS_PORT", "4566")))
+    run_command.add_argument("--gateway-port", type=int, default=settings.gateway_port)
+    commands.add_parser("provision", help="provision the AWS that AWS_ENDPOINT_URL points at")
+    arguments = parser.parse_args()
+    if arguments.command == "run":
+        return run(arguments.aws_port, arguments.gateway_port)
+    return provision()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

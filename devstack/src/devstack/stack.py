@@ -1,0 +1,159 @@
+"""The local stack as real processes: moto server, provisioning, the four services.
+
+`make run` and the integration tests both start it through this module, so
+what the tests exercise is what a developer runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from devstack.provision import DemoUser, Provisioner, StackOutputs
+from shared.topology import topology
+
+SERVICES = ("vision", "story", "media", "gateway")
+DEMO_USER = DemoUser(email="demo@nocomelon.local", password="Drawings4Stories")
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {process.returncode} before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers, even if not with 200
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing answered at {url} within {timeout:.0f} s")
+
+
+def answers(url: str) -> bool:
+    try:
+        wait_for_http(url, timeout=1)
+    except (TimeoutError, RuntimeError):
+        return False
+    return True
+
+
+def stop_process(process: subprocess.Popen, grace_seconds: float = 20) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class LocalAws:
+    """moto in server mode: one port for SNS, SQS, DynamoDB, S3 and Cognito."""
+
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log: IO[bytes] = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **LOCAL_CREDENTIALS},
+        )
+        wait_for_http(f"{self.endpoint}/moto-api/", timeout=60, process=self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process, grace_seconds=5)
+
+
+@dataclass
+class Stack:
+    aws_endpoint: str
+    gateway_port: int
+    log_dir: Path
+    environment: str = "nocomelon"
+    region: str = "us-east-1"
+    # Extra settings for every service, e.g. a short visibility timeout in tests.
+    overrides: dict[str, str] = field(default_factory=dict)
+    outputs: StackOutputs | None = None
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def provisioner(self) -> Provisioner:
+        for name, value in LOCAL_CREDENTIALS.items():
+            os.environ.setdefault(name, value)
+        return Provisioner(topology(self.environment), region=self.region, endpoint_url=self.aws_endpoint)
+
+    def provision(self, demo_users: tuple[DemoUser, ...] = (DEMO_USER,)) -> StackOutputs:
+        self.outputs = self.provisioner().provision(demo_users)
+        return self.outputs
+
+    def service_environment(self) -> dict[str, str]:
+        assert self.outputs is not None, "provision first"
+        return {
+            **os.environ,
+            **LOCAL_CREDENTIALS,
+            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            "AWS_REGION": self.region,
+            "NOCOMELON_ENVIRONMENT": self.environment,
+            "NOCOMELON_EVENTS_TOPIC_ARN": self.outputs.topic_arn,
+            "NOCOMELON_COGNITO_USER_POOL_ID": self.outputs.user_pool_id,
+            "NOCOMELON_COGNITO_CLIENT_ID": self.outputs.client_id,
+            "NOCOMELON_COGNITO_PUBLIC_ENDPOINT": self.aws_endpoint,
+            "NOCOMELON_GATEWAY_PORT": str(self.gateway_port),
+            "PYTHONUNBUFFERED": "1",
+            **self.overrides,
+        }
+
+    def start_service(self, service: str, name: str | None = None) -> subprocess.Popen:
+        """Starts one service process; `name` lets tests run a second worker of the same service."""
+        name = name or service
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.log_dir / f"{name}.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", service], stdout=log, stderr=subprocess.STDOUT, env=self.service_environment()
+        )
+        self.processes[name] = process
+        return process
+
+    def start(self) -> None:
+        for service in SERVICES:
+            self.start_service(service)
+        wait_for_http(f"{self.gateway_url}/health", timeout=60, process=self.processes["gateway"])
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            stop_process(process)

@@ -1,0 +1,235 @@
+"""Finding the figures, the sky and ground bands, a sun and a house in the ink."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from vision.analyse._colour import in_families
+
+_EIGHT_WAY = np.ones((3, 3), dtype=bool)
+
+# Strokes closer than this share of the long side belong to the same figure; kept
+# small so figures holding hands stay apart as often as the ink lets them.
+_JOIN_SHARE = 0.005
+# A stray mark too small to be a figure (a hair, a button) joins a figure this close.
+_ATTACH_SHARE = 0.03
+# Smaller groups are stray marks, not figures.
+_MIN_FIGURE_INK_SHARE = 0.0005
+_MIN_FIGURE_SIDE_SHARE = 0.04
+
+# A band runs across most of the page from its top or bottom edge.
+_BAND_WIDTH_SHARE = 0.75
+_BAND_EDGE_SHARE = 0.1
+_BAND_REACH_SHARE = 0.4
+SKY_FAMILIES = {"blue"}
+GROUND_FAMILIES = {"green", "brown"}
+# The top and bottom fifths, where a sky or the ground is drawn without a full band.
+_STRIP_SHARE = 0.2
+_STRIP_DOMINANCE = 0.5
+_STRIP_MIN_INK = 0.01
+
+# Shapes are judged at half the working size: outlines matter there, not detail.
+_SHAPE_STEP = 2
+
+SUN_FAMILIES = {"yellow", "orange"}
+_SUN_MIN_AREA_SHARE = 0.003
+_SUN_MAX_ASPECT = 1.7
+# A disc fills pi/4 of its box, and so does a quarter disc in a corner.
+_SUN_MIN_FILL = 0.6
+# Rays are thinner than this share of the long side; opening wipes them off the disc.
+_RAY_SHARE = 0.012
+
+# Green blocks are bushes and trees far more often than houses.
+HOUSE_FAMILIES = {"red", "pink", "orange", "yellow", "blue", "purple", "brown", "black", "grey"}
+_HOUSE_MIN_AREA_SHARE = 0.03
+_HOUSE_MIN_WALL_FILL = 0.8
+# Walls stand upright: their edges wander less than this share of the block's width.
+_HOUSE_MAX_WALL_WANDER = 0.08
+# A triangle roof is much narrower at the top than the walls below it.
+_ROOF_TAPER = 0.6
+_RED_ROOF_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Region:
+    """One figure: a group of strokes, with its box in working pixels."""
+
+    label: int
+    top: int
+    left: int
+    bottom: int  # exclusive
+    right: int  # exclusive
+    ink_pixels: int
+
+    @property
+    def box(self) -> tuple[slice, slice]:
+        return slice(self.top, self.bottom), slice(self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Figures:
+    regions: list[Region]  # left to right
+    labels: np.ndarray  # int H x W: the region label on each figure's ink, 0 elsewhere
+
+
+def band_mask(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sky band and the ground band, as bool H x W masks of their ink."""
+    sky = _bands(in_families(names, SKY_FAMILIES), at_top=True)
+    ground = _bands(in_families(names, GROUND_FAMILIES), at_top=False)
+    return sky, ground
+
+
+def _bands(coloured: np.ndarray, at_top: bool) -> np.ndarray:
+    height, width = coloured.shape
+    labels, _ = ndimage.label(_join_nearby(coloured), structure=_EIGHT_WAY)
+    labels = labels * coloured
+    band = np.zeros_like(coloured)
+    for label, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is None:
+            continue
+        rows, columns = box
+        centre_row = ndimage.center_of_mass(labels[box] == label)[0] + rows.start
+        wide = columns.stop - columns.start >= _BAND_WIDTH_SHARE * width
+        if at_top:
+            placed = rows.start <= _BAND_EDGE_SHARE * height and centre_row <= _BAND_REACH_SHARE * height
+        else:
+            placed = rows.stop >= (1 - _BAND_EDGE_SHARE) * height and centre_row >= (1 - _BAND_REACH_SHARE) * height
+        if wide and placed:
+            band |= labels == label
+    return band
+
+
+def strip_dominated(ink: np.ndarray, coloured: np.ndarray, at_top: bool) -> bool:
+    """Whether the colour holds most of the ink in the top (or bottom) fifth."""
+    rows = max(1, round(_STRIP_SHARE * ink.shape[0]))
+    strip = slice(0, rows) if at_top else slice(ink.shape[0] - rows, None)
+    strip_ink = ink[strip].sum()
+    if strip_ink < _STRIP_MIN_INK * ink[strip].size:
+        return False
+    return bool(coloured[strip].sum() >= _STRIP_DOMINANCE * strip_ink)
+
+
+def find_figures(figure_ink: np.ndarray) -> Figures:
+    height, width = figure_ink.shape
+    # Filling the holes puts the eyes inside a closed face into the face's group.
+    groups, _ = ndimage.label(ndimage.binary_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
+    groups = groups * figure_ink
+    big = [region.label for region in _regions(groups) if _big_enough(region, height, width)]
+    labels = _attach_strays(np.where(np.isin(groups, big), groups, 0), figure_ink)
+    regions = sorted(_regions(labels), key=lambda region: (region.left, region.top))
+    return Figures(regions=regions, labels=labels)
+
+
+def _attach_strays(figure_labels: np.ndarray, figure_ink: np.ndarray) -> np.ndarray:
+    """Give ink outside every figure to the nearest figure within reach."""
+    if not figure_labels.any():
+        return figure_labels
+    distance, (rows, columns) = ndimage.distance_transform_edt(figure_labels == 0, return_indices=True)
+    reach = _ATTACH_SHARE * max(figure_ink.shape)
+    strays = figure_ink & (figure_labels == 0) & (distance <= reach)
+    attached = figure_labels.copy()
+    attached[strays] = figure_labels[rows[strays], columns[strays]]
+    return attached
+
+
+def _join_nearby(mask: np.ndarray) -> np.ndarray:
+    reach = max(1, round(_JOIN_SHARE * max(mask.shape)))
+    return ndimage.maximum_filter(mask, size=2 * reach + 1)
+
+
+def _regions(labels: np.ndarray) -> list[Region]:
+    counts = np.bincount(labels.ravel())
+    regions = []
+    for label, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is not None:
+            rows, columns = box
+            regions.append(Region(label, rows.start, columns.start, rows.stop, columns.stop, int(counts[label])))
+    return regions
+
+
+def _big_enough(region: Region, height: int, width: int) -> bool:
+    longest_side = max(region.bottom - region.top, region.right - region.left)
+    return (
+        region.ink_pixels >= _MIN_FIGURE_INK_SHARE * height * width
+        and longest_side >= _MIN_FIGURE_SIDE_SHARE * max(height, width)
+    )
+
+
+def has_sun(names: np.ndarray) -> bool:
+    """A roughly round yellow or orange blob in the upper half, rays or not."""
+    warm = _solid(in_families(names, SUN_FAMILIES)[::_SHAPE_STEP, ::_SHAPE_STEP])
+    height, width = warm.shape
+    discs = _open_with_disc(warm, _RAY_SHARE * max(height, width))
+    labels, _ = ndimage.label(discs)
+    for label, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+        blob = labels[rows, columns] == label
+        round_enough = max(blob.shape) <= _SUN_MAX_ASPECT * min(blob.shape)
+        if (
+            blob.sum() >= _SUN_MIN_AREA_SHARE * height * width
+            and round_enough
+            and blob.mean() >= _SUN_MIN_FILL
+            and ndimage.center_of_mass(blob)[0] + rows.start < height / 2
+        ):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class House:
+    red_roof: bool
+
+
+def find_house(names: np.ndarray) -> House | None:
+    """A big one-colour block with upright walls and a roof: narrowing to the top or red."""
+    small_names = names[::_SHAPE_STEP, ::_SHAPE_STEP]
+    red = in_families(small_names, {"red"})
+    for family in sorted(HOUSE_FAMILIES):
+        solid = _solid(in_families(small_names, {family}))
+        if solid.sum() < _HOUSE_MIN_AREA_SHARE * solid.size:
+            continue
+        labels, _ = ndimage.label(solid)
+        for label, box in enumerate(ndimage.find_objects(labels), start=1):
+            block = labels[box] == label
+            if block.sum() < _HOUSE_MIN_AREA_SHARE * solid.size or not _upright_walls(block):
+                continue
+            red_roof = _red_on_top(red[box], block)
+            if red_roof or _narrows_to_top(block):
+                return House(red_roof=red_roof)
+    return None
+
+
+def _upright_walls(block: np.ndarray) -> bool:
+    lower = block[block.shape[0] // 2 :]
+    rows = lower[lower.any(axis=1)]
+    if not len(rows) or lower.mean() < _HOUSE_MIN_WALL_FILL:
+        return False
+    width = block.shape[1]
+    left_edges = rows.argmax(axis=1)
+    right_edges = width - rows[:, ::-1].argmax(axis=1)
+    return max(left_edges.std(), right_edges.std()) <= _HOUSE_MAX_WALL_WANDER * width
+
+
+def _narrows_to_top(block: np.ndarray) -> bool:
+    row_fill = block.mean(axis=1)
+    roof_rows = max(1, len(row_fill) // 4)
+    return bool(row_fill[:roof_rows].mean() <= _ROOF_TAPER * row_fill[len(row_fill) // 2 :].mean())
+
+
+def _red_on_top(red: np.ndarray, block: np.ndarray) -> bool:
+    roof_rows = max(1, block.shape[0] // 4)
+    top = block[:roof_rows]
+    return bool(top.any() and (red[:roof_rows] & top).sum() >= _RED_ROOF_SHARE * top.sum())
+
+
+def _solid(mask: np.ndarray) -> np.ndarray:
+    """Crayon grain closed up and outlines filled in, so a drawn shape becomes a block."""
+    return ndimage.binary_fill_holes(ndimage.binary_closing(mask, structure=np.ones((3, 3), dtype=bool), iterations=2))
+
+
+def _open_with_disc(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Morphological opening by a disc, through distance transforms: a large disc costs no more."""
+    core = ndimage.distance_transform_edt(mask) > radius
+    if not core.any():
+        return core
+    return ndimage.distance_transform_edt(~core) <= radius

@@ -1,0 +1,115 @@
+import pytest
+
+from shared.bus import Disposition
+from shared.checkpoints import Checkpoint, CheckpointStore, RunStatus, StageStatus
+from shared.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, StoryCompleted
+from shared.failures import StageFailure
+from shared.models import Scene, StoryScript
+from shared.processing import EventProcessor, Outcome, Route
+
+SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite flew.")])
+
+
+def submitted(run: Checkpoint) -> Envelope:
+    return Envelope.new(
+        DrawingSubmitted(drawing_key=run.drawing_key, media_type="image/png"),
+        type=EventType.DRAWING_SUBMITTED,
+        run_id=run.run_id,
+        user_id=run.user_id,
+        mode=RunMode.ONE_SHOT,
+    )
+
+
+class CountingHandler:
+    def __init__(self, failure: Exception | None = None) -> None:
+        self.calls = 0
+        self.failure = failure
+
+    async def __call__(self, event: Envelope, checkpoint: Checkpoint) -> Outcome:
+        self.calls += 1
+        if self.failure:
+            raise self.failure
+        return Outcome(
+            changes={"story_script": SCRIPT},
+            events=[event.follow(StoryCompleted(story_script=SCRIPT), type=EventType.STORY_COMPLETED)],
+        )
+
+
+def processor(checkpoints, publisher, handler) -> EventProcessor:
+    return EventProcessor(
+        checkpoints=checkpoints,
+        publisher=publisher,
+        routes={EventType.DRAWING_SUBMITTED: Route(Stage.VISION, handler)},
+        max_receive_count=3,
+    )
+
+
+async def test_a_repeated_event_changes_nothing_and_emits_nothing(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
+    handler = CountingHandler()
+    process = processor(checkpoints, publisher, handler)
+    event = submitted(new_run)
+    assert await process(event, 1) is Disposition.DONE
+    assert await process(event, 2) is Disposition.DONE
+    assert handler.calls == 1
+    assert [published.type for published in publisher.published] == [EventType.STORY_COMPLETED]
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and stored.story_script == SCRIPT and stored.outbox == {}
+
+
+async def test_an_event_lost_between_recording_and_publishing_is_published_on_redelivery(
+    checkpoints: CheckpointStore, publisher, new_run: Checkpoint
+) -> None:
+    handler = CountingHandler()
+    process = processor(checkpoints, publisher, handler)
+    event = submitted(new_run)
+    publisher.fail_next = True
+    with pytest.raises(ConnectionError):
+        await process(event, 1)
+    assert publisher.published == []
+    await process(event, 2)
+    assert handler.calls == 1
+    assert len(publisher.published) == 1
+    assert publisher.published[0].causation_id == event.id
+
+
+async def test_a_stage_failure_fails_the_run_with_the_parents_message(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
+    failure = StageFailure("unreadable_drawing", "We couldn't read this picture.")
+    disposition = await processor(checkpoints, publisher, CountingHandler(failure))(submitted(new_run), 1)
+    assert disposition is Disposition.DEAD_LETTER
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None
+    assert stored.status == RunStatus.FAILED
+    assert stored.error is not None and stored.error.message == "We couldn't read this picture."
+    assert stored.stages[Stage.VISION].status == StageStatus.FAILED
+    assert [event.type for event in publisher.published] == [EventType.RUN_FAILED]
+
+
+async def test_an_unexpected_error_is_retried_until_the_last_attempt(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
+    process = processor(checkpoints, publisher, CountingHandler(RuntimeError("boom: internal detail")))
+    event = submitted(new_run)
+    for attempt in (1, 2):
+        with pytest.raises(RuntimeError):
+            await process(event, attempt)
+    running = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert running is not None and running.stages[Stage.VISION].status == StageStatus.RUNNING
+    assert await process(event, 3) is Disposition.DEAD_LETTER
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and stored.status == RunStatus.FAILED
+    assert stored.error is not None and "internal detail" not in stored.error.message
+    assert "try again" in stored.error.message
+
+
+async def test_events_of_a_failed_run_are_not_processed(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
+    await checkpoints.update(new_run.user_id, new_run.run_id, {"status": RunStatus.FAILED})
+    handler = CountingHandler()
+    assert await processor(checkpoints, publisher, handler)(submitted(new_run), 1) is Disposition.DONE
+    assert handler.calls == 0
+
+
+async def test_an_event_for_an_unknown_run_goes_to_the_dead_letter_queue(checkpoints: CheckpointStore, publisher, run_id: str) -> None:
+    event = Envelope.new(
+        DrawingSubmitted(drawing_key="k", media_type="image/png"), type=EventType.DRAWING_SUBMITTED, run_id=run_id, user_id="u", mode=RunMode.ONE_SHOT
+    )
+    handler = CountingHandler()
+    assert await processor(checkpoints, publisher, handler)(event, 1) is Disposition.DEAD_LETTER
+    assert handler.calls == 0
