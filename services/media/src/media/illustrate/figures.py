@@ -15,7 +15,7 @@ from PIL import Image, ImageFilter, ImageOps
 from media.illustrate.looks import WHITE, Look
 
 INK_ALPHA = 128  # a cut-out pixel at or above this alpha is ink
-PAPER_ALPHA = 90  # how opaque the paper stays when there is no mask to cut by (below INK_ALPHA)
+PAPER_ALPHA = 70  # how opaque the paper stays when there is no mask to cut by (below INK_ALPHA)
 MIN_MASK_PIXELS = 50  # a mask with less ink than this is noise: treat it as empty
 MAX_DRAWING_SIDE = 2048  # big photos are decoded at a reduced scale; the figures never need more
 
@@ -55,18 +55,35 @@ def _fit(image: Image.Image, max_size: tuple[int, int]) -> Image.Image:
 
 
 def _with_see_through_paper(drawing: Image.Image) -> Image.Image:
-    """Ink opaque, paper mostly transparent: darkness or colour (relative to the paper) make ink."""
+    """Ink opaque, paper mostly see-through, the page's edge feathered.
+
+    A pixel is ink when it is darker or more colourful than the paper around it;
+    "around it" because photographed paper is rarely evenly lit.
+    """
     rgb = np.asarray(drawing, dtype=np.float32)
     luminance = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     chroma = rgb.max(axis=2) - rgb.min(axis=2)
-    paper_luminance, paper_chroma = np.percentile(luminance, 70), np.median(chroma)
-    darkness = (paper_luminance - luminance) / max(paper_luminance * 0.35, 1.0)
-    colourfulness = (chroma - paper_chroma) / 70
+    paper_luminance = np.asarray(_local_paper(drawing.convert("L")), dtype=np.float32)
+    darkness = (paper_luminance - luminance) / np.maximum(paper_luminance * 0.35, 1.0)
+    colourfulness = (chroma - np.median(chroma)) / 70
     ink = np.clip(np.maximum(darkness, colourfulness), 0, 1)
-    alpha = (PAPER_ALPHA + (255 - PAPER_ALPHA) * ink).astype(np.uint8)
+    alpha = (PAPER_ALPHA + (255 - PAPER_ALPHA) * ink) * _feathered_edges(*drawing.size)
     figures = drawing.convert("RGBA")
-    figures.putalpha(Image.fromarray(alpha, "L"))
+    figures.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
     return figures
+
+
+def _local_paper(luminance: Image.Image) -> Image.Image:
+    """The paper's brightness at every pixel: a coarse average, biased to the bright side so ink drops out."""
+    coarse = luminance.resize((max(3, luminance.width // 24), max(3, luminance.height // 24)), Image.Resampling.BOX)
+    return coarse.filter(ImageFilter.MaxFilter(3)).resize(luminance.size, Image.Resampling.BILINEAR)
+
+
+def _feathered_edges(width: int, height: int) -> np.ndarray:
+    ramp = max(4, min(width, height) // 20)
+    x = np.clip(np.minimum(np.arange(width), np.arange(width)[::-1]) / ramp, 0, 1)
+    y = np.clip(np.minimum(np.arange(height), np.arange(height)[::-1]) / ramp, 0, 1)
+    return np.minimum(y[:, None], x[None, :])
 
 
 @dataclass(frozen=True)

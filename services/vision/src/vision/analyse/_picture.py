@@ -61,6 +61,8 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
 
 def _flatten_onto_white(image: Image.Image) -> Image.Image:
     """Transparent pixels are paper: a drawing app exports the page as see-through."""
+    if image.mode == "RGB":
+        return image
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     if not has_alpha:
         return image.convert("RGB")
@@ -79,4 +81,6 @@ def _resize_long_side(image: Image.Image, long_side: int) -> Image.Image:
     if target == image.size:
         return image
     # Small pictures are enlarged too, so every size in pixels below means the same share of the page.
-    return image.resize(target, Image.Resampling.LANCZOS if target[0] < image.size[0] else Image.Resampling.BICUBIC)
+    if target[0] > image.size[0]:
+        return image.resize(target, Image.Resampling.BICUBIC)
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)

@@ -17,6 +17,8 @@ _ATTACH_SHARE = 0.03
 # Smaller groups are stray marks, not figures.
 _MIN_FIGURE_INK_SHARE = 0.0005
 _MIN_FIGURE_SIDE_SHARE = 0.04
+# DrawingAnalysis holds at most this many; a busier page keeps its biggest figures.
+MAX_FIGURES = 50
 
 # A band runs across most of the page from its top or bottom edge.
 _BAND_WIDTH_SHARE = 0.75
@@ -43,12 +45,18 @@ _RAY_SHARE = 0.012
 # Green blocks are bushes and trees far more often than houses.
 HOUSE_FAMILIES = {"red", "pink", "orange", "yellow", "blue", "purple", "brown", "black", "grey"}
 _HOUSE_MIN_AREA_SHARE = 0.03
-_HOUSE_MIN_WALL_FILL = 0.8
+# Too little ink of a colour to outline a block that big; skipping it saves time.
+_HOUSE_MIN_INK_SHARE = 0.003
+# Lines thinner than this share of the long side (a figure standing against the wall,
+# a fence, the washing line) are wiped off a block before its walls are measured.
+_HOUSE_THIN_SHARE = 0.015
+_HOUSE_MIN_WALL_FILL = 0.7
 # Walls stand upright: their edges wander less than this share of the block's width.
 _HOUSE_MAX_WALL_WANDER = 0.08
 # A triangle roof is much narrower at the top than the walls below it.
 _ROOF_TAPER = 0.6
-_RED_ROOF_SHARE = 0.3
+# A red roof sits on the block: red ink fills this much of the space just above it.
+_RED_ROOF_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -61,10 +69,6 @@ class Region:
     bottom: int  # exclusive
     right: int  # exclusive
     ink_pixels: int
-
-    @property
-    def box(self) -> tuple[slice, slice]:
-        return slice(self.top, self.bottom), slice(self.left, self.right)
 
 
 @dataclass(frozen=True)
@@ -100,10 +104,15 @@ def _bands(coloured: np.ndarray, at_top: bool) -> np.ndarray:
     return band
 
 
+def edge_strip(height: int, at_top: bool) -> slice:
+    """The rows of the top (or bottom) fifth of the page."""
+    rows = max(1, round(_STRIP_SHARE * height))
+    return slice(0, rows) if at_top else slice(height - rows, height)
+
+
 def strip_dominated(ink: np.ndarray, coloured: np.ndarray, at_top: bool) -> bool:
     """Whether the colour holds most of the ink in the top (or bottom) fifth."""
-    rows = max(1, round(_STRIP_SHARE * ink.shape[0]))
-    strip = slice(0, rows) if at_top else slice(ink.shape[0] - rows, None)
+    strip = edge_strip(ink.shape[0], at_top)
     strip_ink = ink[strip].sum()
     if strip_ink < _STRIP_MIN_INK * ink[strip].size:
         return False
@@ -115,7 +124,8 @@ def find_figures(figure_ink: np.ndarray) -> Figures:
     # Filling the holes puts the eyes inside a closed face into the face's group.
     groups, _ = ndimage.label(ndimage.binary_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
     groups = groups * figure_ink
-    big = [region.label for region in _regions(groups) if _big_enough(region, height, width)]
+    big = [region for region in _regions(groups) if _big_enough(region, height, width)]
+    big = [region.label for region in sorted(big, key=lambda region: region.ink_pixels, reverse=True)[:MAX_FIGURES]]
     labels = _attach_strays(np.where(np.isin(groups, big), groups, 0), figure_ink)
     regions = sorted(_regions(labels), key=lambda region: (region.left, region.top))
     return Figures(regions=regions, labels=labels)
@@ -156,9 +166,10 @@ def _big_enough(region: Region, height: int, width: int) -> bool:
     )
 
 
-def has_sun(names: np.ndarray) -> bool:
-    """A roughly round yellow or orange blob in the upper half, rays or not."""
-    warm = _solid(in_families(names, SUN_FAMILIES)[::_SHAPE_STEP, ::_SHAPE_STEP])
+def find_sun(names: np.ndarray) -> str | None:
+    """The colour word of a roughly round yellow or orange blob in the upper half, rays or not."""
+    small_names = names[::_SHAPE_STEP, ::_SHAPE_STEP]
+    warm = _solid(in_families(small_names, SUN_FAMILIES))
     height, width = warm.shape
     discs = _open_with_disc(warm, _RAY_SHARE * max(height, width))
     labels, _ = ndimage.label(discs)
@@ -171,8 +182,10 @@ def has_sun(names: np.ndarray) -> bool:
             and blob.mean() >= _SUN_MIN_FILL
             and ndimage.center_of_mass(blob)[0] + rows.start < height / 2
         ):
-            return True
-    return False
+            blob_names = small_names[rows, columns][blob]
+            yellow = in_families(blob_names, {"yellow"}).sum()
+            return "yellow" if yellow >= in_families(blob_names, {"orange"}).sum() else "orange"
+    return None
 
 
 @dataclass(frozen=True)
@@ -181,19 +194,20 @@ class House:
 
 
 def find_house(names: np.ndarray) -> House | None:
-    """A big one-colour block with upright walls and a roof: narrowing to the top or red."""
+    """A big one-colour block with upright walls and a roof: narrowing to the top, or red on top of it."""
     small_names = names[::_SHAPE_STEP, ::_SHAPE_STEP]
     red = in_families(small_names, {"red"})
     for family in sorted(HOUSE_FAMILIES):
-        solid = _solid(in_families(small_names, {family}))
-        if solid.sum() < _HOUSE_MIN_AREA_SHARE * solid.size:
+        coloured = in_families(small_names, {family})
+        if coloured.sum() < _HOUSE_MIN_INK_SHARE * coloured.size:
             continue
+        solid = _open_with_disc(_solid(coloured), _HOUSE_THIN_SHARE * max(coloured.shape))
         labels, _ = ndimage.label(solid)
         for label, box in enumerate(ndimage.find_objects(labels), start=1):
             block = labels[box] == label
             if block.sum() < _HOUSE_MIN_AREA_SHARE * solid.size or not _upright_walls(block):
                 continue
-            red_roof = _red_on_top(red[box], block)
+            red_roof = family != "red" and _red_above(red, box)
             if red_roof or _narrows_to_top(block):
                 return House(red_roof=red_roof)
     return None
@@ -216,10 +230,11 @@ def _narrows_to_top(block: np.ndarray) -> bool:
     return bool(row_fill[:roof_rows].mean() <= _ROOF_TAPER * row_fill[len(row_fill) // 2 :].mean())
 
 
-def _red_on_top(red: np.ndarray, block: np.ndarray) -> bool:
-    roof_rows = max(1, block.shape[0] // 4)
-    top = block[:roof_rows]
-    return bool(top.any() and (red[:roof_rows] & top).sum() >= _RED_ROOF_SHARE * top.sum())
+def _red_above(red: np.ndarray, box: tuple[slice, slice]) -> bool:
+    rows, columns = box
+    roof_top = max(0, rows.start - (rows.stop - rows.start) // 2)
+    above = red[roof_top : rows.start, columns]
+    return bool(above.size and above.mean() >= _RED_ROOF_SHARE)
 
 
 def _solid(mask: np.ndarray) -> np.ndarray:

@@ -1,0 +1,73 @@
+"""Uploads are judged by their bytes, checked for bombs, and stored without metadata."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from gateway.errors import ApiError
+from gateway.runs.uploads import MAX_PIXELS, prepare_drawing, sniff_format
+
+LIMIT = 10 * 1024 * 1024
+
+
+def encoded(image: Image.Image, image_format: str, **options) -> bytes:
+    output = io.BytesIO()
+    image.save(output, format=image_format, **options)
+    return output.getvalue()
+
+
+def drawing() -> Image.Image:
+    image = Image.new("RGB", (120, 80), "white")
+    image.paste((200, 30, 30), (10, 10, 40, 70))
+    return image
+
+
+@pytest.mark.parametrize(("image_format", "media_type"), [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/png")])
+def test_accepted_formats(image_format: str, media_type: str) -> None:
+    prepared = prepare_drawing(encoded(drawing(), image_format), max_bytes=LIMIT)
+    assert prepared.media_type == media_type
+    assert Image.open(io.BytesIO(prepared.body)).size == (120, 80)
+
+
+def test_gps_and_camera_metadata_are_removed_and_the_photo_turned_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}
+    prepared = prepare_drawing(encoded(drawing(), "JPEG", exif=exif), max_bytes=LIMIT)
+    stored = Image.open(io.BytesIO(prepared.body))
+    assert stored.size == (80, 120)
+    assert dict(stored.getexif()) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        pytest.param(b"", 422, id="empty"),
+        pytest.param(b"just some text, named drawing.png", 415, id="text"),
+        pytest.param(b"GIF89a" + b"\x00" * 100, 415, id="gif"),
+        pytest.param(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 415, id="svg"),
+        pytest.param(encoded(drawing(), "JPEG")[:200], 422, id="truncated-jpeg"),
+        pytest.param(b"\xff\xd8\xff" + b"\x00" * (LIMIT + 10), 413, id="too-large"),
+    ],
+)
+def test_bad_files_get_a_clear_error(body: bytes, status: int) -> None:
+    with pytest.raises(ApiError) as refused:
+        prepare_drawing(body, max_bytes=LIMIT)
+    assert refused.value.status == status
+    assert refused.value.message
+
+
+def test_a_decompression_bomb_is_refused_before_decoding() -> None:
+    side = int(MAX_PIXELS**0.5) + 100
+    bomb = encoded(Image.new("1", (side, side)), "PNG")
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(ApiError) as refused:
+        prepare_drawing(bomb, max_bytes=LIMIT)
+    assert refused.value.status == 422
+
+
+def test_sniffing_ignores_names_and_reads_bytes() -> None:
+    assert sniff_format(encoded(drawing(), "PNG")) == "png"
+    assert sniff_format(b"RIFF\x00\x00\x00\x00WAVEfmt ") is None

@@ -1,0 +1,97 @@
+"""Still frames with words on them: the title card, "The End" and the thumbnail.
+
+Text is drawn with Pillow's bundled font (Pillow >= 10.1 scales it with
+`load_default(size=...)`), so nothing depends on fonts installed on the machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
+
+from media.illustrate import FRAME_SIZE
+
+INK = (255, 255, 255)
+OUTLINE = (40, 35, 90)  # a deep storybook blue around white letters reads on any picture
+BANNER = (255, 250, 240, 170)
+MAX_LINES = 3
+
+
+def load_frame(path: Path) -> Image.Image:
+    """An image as an RGB frame of exactly FRAME_SIZE (cropped to fill if its shape differs)."""
+    with Image.open(path) as image:
+        return ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), FRAME_SIZE, Image.Resampling.LANCZOS)
+
+
+def title_card(title: str, drawing: Path) -> Image.Image:
+    """The child's whole drawing on a soft backdrop of itself, the title across the top."""
+    with Image.open(drawing) as opened:
+        page = _on_white(ImageOps.exif_transpose(opened))
+    card = ImageOps.fit(page, FRAME_SIZE).filter(ImageFilter.GaussianBlur(18))
+    card = ImageEnhance.Brightness(card).enhance(0.75)
+    width, height = FRAME_SIZE
+    page.thumbnail((int(width * 0.62), int(height * 0.6)), Image.Resampling.LANCZOS)
+    card.paste(page, ((width - page.width) // 2, int(height * 0.36)))
+    return _caption(card, title, top=int(height * 0.04), bottom=int(height * 0.33), max_size=92)
+
+
+def end_card(last_scene: Image.Image) -> Image.Image:
+    backdrop = ImageEnhance.Brightness(last_scene.filter(ImageFilter.GaussianBlur(10))).enhance(0.8)
+    return _caption(backdrop, "The End", top=0, bottom=FRAME_SIZE[1], max_size=150, banner=False)
+
+
+def thumbnail(first_scene: Image.Image, title: str) -> Image.Image:
+    height = FRAME_SIZE[1]
+    return _caption(first_scene.copy(), title, top=int(height * 0.72), bottom=int(height * 0.97), max_size=64)
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    rgba = image.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+
+
+def _caption(image: Image.Image, text: str, *, top: int, bottom: int, max_size: int, banner: bool = True) -> Image.Image:
+    """`text` centred in the band between `top` and `bottom`, as large as fits in MAX_LINES lines."""
+    width = image.width
+    font, lines = _fit_text(text, max_width=int(width * 0.84), max_height=bottom - top, max_size=max_size)
+    block = "\n".join(lines)
+    centre = (width / 2, (top + bottom) / 2)
+    stroke = max(2, font.size // 14)
+    spacing = font.size // 5
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    if banner:
+        left, upper, right, lower = draw.multiline_textbbox(centre, block, font=font, anchor="mm", align="center", spacing=spacing, stroke_width=stroke)
+        pad = font.size // 3
+        draw.rounded_rectangle((left - pad, upper - pad, right + pad, lower + pad), radius=pad, fill=BANNER)
+    shadow_offset = max(2, font.size // 18)
+    shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    ImageDraw.Draw(shadow).multiline_text(
+        (centre[0] + shadow_offset, centre[1] + shadow_offset), block, font=font, anchor="mm", align="center", spacing=spacing, fill=(0, 0, 0, 110), stroke_width=stroke, stroke_fill=(0, 0, 0, 110)
+    )
+    overlay = Image.alpha_composite(overlay, shadow.filter(ImageFilter.GaussianBlur(shadow_offset)))
+    ImageDraw.Draw(overlay).multiline_text(centre, block, font=font, anchor="mm", align="center", spacing=spacing, fill=INK, stroke_width=stroke, stroke_fill=OUTLINE)
+    return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+
+
+def _fit_text(text: str, *, max_width: int, max_height: int, max_size: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest font (down to a legible floor) at which `text` wraps into the box."""
+    size = max_size
+    while True:
+        font = ImageFont.load_default(size=size)
+        lines = _wrap(text, font, max_width)
+        fits = len(lines) <= MAX_LINES and len(lines) * size * 1.25 <= max_height and all(font.getlength(line) <= max_width for line in lines)
+        if fits or size <= 24:
+            return font, lines  # type: ignore[return-value]
+        size = int(size * 0.9)
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, max_width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= max_width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]

@@ -1,0 +1,137 @@
+"""Media's handlers with fake providers: fan-out, fan-in, stale pipelines, video."""
+
+from pathlib import Path
+
+from media.compose import ComposedVideo, StoryPage
+from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
+from media.narrate import Narration
+from shared.checkpoints import Checkpoint, RunStatus, StageState, StageStatus
+from shared.events import Envelope, EventType, ImagesCompleted, MediaJob, PipelineRequested, RunMode, Stage, VideoRequested
+from shared.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
+
+SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite."), Scene(number=2, text="It flew.")])
+OPTIONS = StoryOptions(theme=Theme.NATURE, age=4, voice=VoiceType.WISE, style=Style.ANIME)
+REQUEST = PipelineRequested(
+    story_script=SCRIPT,
+    drawing_analysis=DrawingAnalysis(subject="a kite"),
+    options=OPTIONS,
+    drawing_key="u/drawings/r.png",
+    figure_mask_key="u/drawings/r_mask.png",
+)
+
+
+class FakeIllustrator:
+    def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, style) -> bytes:
+        return f"{style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}".encode()
+
+
+class FakeNarrator:
+    def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+        return Narration(audio=f"{voice}:{text}".encode(), duration_sec=len(text) / 2)
+
+
+class FakeComposer:
+    def __init__(self) -> None:
+        self.pages: list[StoryPage] = []
+
+    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
+        self.pages = pages
+        assert all(page.image.read_bytes() and page.audio.read_bytes() for page in pages)
+        video, thumbnail = workdir / "out.mp4", workdir / "thumb.jpg"
+        video.write_bytes(f"{title}|{drawing.read_bytes().decode()}".encode())
+        thumbnail.write_bytes(b"jpeg")
+        return ComposedVideo(video=video, thumbnail=thumbnail, duration_sec=12.345)
+
+
+def checkpoint(**fields) -> Checkpoint:
+    return Checkpoint(user_id="u", run_id="r", mode=RunMode.ONE_SHOT, drawing_key="u/drawings/r.png", media_type="image/png", **fields)
+
+
+def pipeline_event() -> Envelope:
+    return Envelope.new(REQUEST, type=EventType.PIPELINE_REQUESTED, run_id="r", user_id="u", mode=RunMode.ONE_SHOT)
+
+
+async def test_a_pipeline_fans_out_to_images_and_voice() -> None:
+    event = pipeline_event()
+    outcome = await start_pipeline(event, checkpoint())
+    assert [follow.type for follow in outcome.events] == [EventType.IMAGES_REQUESTED, EventType.VOICE_REQUESTED]
+    assert all(follow.payload() == MediaJob(pipeline_id=event.id, request=REQUEST) for follow in outcome.events)
+    assert outcome.changes["pipeline_id"] == event.id
+    assert outcome.changes["story_script"] == SCRIPT
+
+
+async def test_images_are_painted_per_scene_and_stored(assets) -> None:
+    await assets.put("u/drawings/r.png", b"drawing", "image/png")
+    await assets.put("u/drawings/r_mask.png", b"mask", "image/png")
+    job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.IMAGES_REQUESTED)
+    outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=FakeIllustrator())
+    assert assets.objects["u/images/r_scene_2.png"] == (b"anime:2/2:drawing+mask", "image/png")
+    result = outcome.changes["image_result"]
+    assert [image.key for image in result.images] == ["u/images/r_scene_1.png", "u/images/r_scene_2.png"]
+    assert outcome.changes["stages.images"]["status"] == StageStatus.DONE
+    assert outcome.changes["stages.images"]["attempt"] == "p1"
+    assert [follow.type for follow in outcome.events] == [EventType.IMAGES_COMPLETED]
+
+
+async def test_every_scene_is_narrated_with_its_duration(assets) -> None:
+    job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.VOICE_REQUESTED)
+    outcome = await narrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, narrator=FakeNarrator())
+    clips = outcome.changes["audio_result"].clips
+    assert [(clip.key, clip.duration_sec) for clip in clips] == [("u/audio/r_scene_1.mp3", 3.5), ("u/audio/r_scene_2.mp3", 4.0)]
+    assert assets.objects["u/audio/r_scene_1.mp3"] == (b"wise:A kite.", "audio/mpeg")
+
+
+async def test_events_of_a_replaced_pipeline_change_nothing(assets) -> None:
+    job = pipeline_event().follow(MediaJob(pipeline_id="old", request=REQUEST), type=EventType.VOICE_REQUESTED)
+    outcome = await narrate_scenes(job, checkpoint(pipeline_id="new"), assets=assets, narrator=FakeNarrator())
+    assert (outcome.changes, outcome.events) == ({}, [])
+    assert assets.objects == {}
+
+
+def _halves_done(images: bool, voice: bool) -> Checkpoint:
+    from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult
+
+    done, pending = StageState(status=StageStatus.DONE, attempt="p1"), StageState(status=StageStatus.RUNNING, attempt="p1")
+    stages = {stage: StageState() for stage in Stage} | {Stage.IMAGES: done if images else pending, Stage.VOICE: done if voice else pending}
+    return checkpoint(
+        pipeline_id="p1",
+        stages=stages,
+        story_script=SCRIPT,
+        image_result=ImageResult(style=Style.ANIME, images=[GeneratedImage(scene_number=1, key="i1")]),
+        audio_result=AudioResult(voice=VoiceType.WISE, clips=[GeneratedAudio(scene_number=1, key="a1", duration_sec=2.0)]),
+    )
+
+
+async def test_the_video_is_requested_only_when_both_halves_are_done() -> None:
+    completed = pipeline_event().follow(
+        ImagesCompleted(pipeline_id="p1", image_result=_halves_done(True, True).image_result), type=EventType.IMAGES_COMPLETED
+    )
+    waiting = await join_images_and_voice(completed, _halves_done(images=True, voice=False))
+    assert waiting.events == [] and waiting.claim is None
+    joined = await join_images_and_voice(completed, _halves_done(images=True, voice=True))
+    [requested] = joined.events
+    assert requested.type == EventType.VIDEO_REQUESTED
+    assert joined.claim is not None and (joined.claim.field, joined.claim.value) == ("video_claim", "p1")
+
+
+async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
+    done = _halves_done(True, True)
+    await assets.put("u/drawings/r.png", b"drawing", "image/png")
+    await assets.put("i1", b"image", "image/png")
+    await assets.put("a1", b"audio", "audio/mpeg")
+    assert done.story_script and done.image_result and done.audio_result
+    requested = pipeline_event().follow(
+        VideoRequested(
+            pipeline_id="p1", story_script=done.story_script, drawing_key="u/drawings/r.png", image_result=done.image_result, audio_result=done.audio_result
+        ),
+        type=EventType.VIDEO_REQUESTED,
+    )
+    composer = FakeComposer()
+    outcome = await render_video(requested, done, assets=assets, composer=composer)
+    assert [(page.number, page.duration_sec) for page in composer.pages] == [(1, 2.0)]
+    assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")
+    assert assets.objects["u/videos/r_thumb.jpg"] == (b"jpeg", "image/jpeg")
+    assert outcome.changes["status"] == RunStatus.COMPLETE
+    assert outcome.changes["current_stage"] == "complete"
+    assert outcome.changes["video_result"].duration_sec == 12.35
+    assert [event.type for event in outcome.events] == [EventType.VIDEO_COMPLETED]

@@ -1,0 +1,128 @@
+"""Putting what was found into the plain words of a DrawingAnalysis.
+
+Only what the shapes and colours show is said: a figure stays "a figure",
+because a classical reading cannot know whether it is a girl, a dog or a robot.
+"""
+
+from dataclasses import dataclass
+
+from shared.models import DrawingAnalysis, Figure, LayoutHints, PaletteColour
+from vision.analyse._colour import ALL_COLOURS
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_COOL_FAMILIES = {"blue", "green", "purple"}
+_PLAIN_FAMILIES = {"black", "grey"}
+# Mostly cool colours, or hardly any colour at all, read as a quiet picture.
+_CALM_COOL_SHARE = 0.5
+_CALM_MAX_COLOURED_SHARE = 0.1
+# One colour family covering this much of a figure names it ("a red figure").
+_FIGURE_COLOUR_SHARE = 0.5
+_MAX_DETAILS = 12
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What the page shows besides the figures."""
+
+    sky: bool
+    ground: str | None  # "green" or "brown"
+    sun: str | None  # "yellow" or "orange"
+    house: bool
+    red_roof: bool
+    has_ink: bool
+
+
+def describe(
+    scene: Scene,
+    figures: list[Figure],
+    figure_families: list[dict[str, int]],
+    palette: list[PaletteColour],
+) -> DrawingAnalysis:
+    return DrawingAnalysis(
+        subject=_subject(scene, figure_families),
+        setting=_setting(scene),
+        details=_details(scene, len(figures), palette)[:_MAX_DETAILS],
+        mood=_mood(palette),
+        colors=[colour.name for colour in palette],
+        figure_count=len(figures),
+        figures=figures,
+        palette=palette,
+        layout=LayoutHints(
+            sky_at_top=scene.sky, ground_at_bottom=scene.ground is not None, sun=scene.sun is not None, house_like=scene.house
+        ),
+    )
+
+
+def _subject(scene: Scene, figure_families: list[dict[str, int]]) -> str:
+    count = len(figure_families)
+    if scene.house:
+        # The house is one of the figures; the rest stand beside it.
+        others = count - 1
+        if others <= 0:
+            return "a house-like shape"
+        return f"{_figures_phrase(others)} beside a house-like shape"
+    if count == 1:
+        colour = _figure_colour(figure_families[0])
+        return f"{_article(colour)} {colour} figure"
+    if count > 1:
+        return _figures_phrase(count)
+    return "lines and colours" if scene.has_ink else "a blank page"
+
+
+def _figures_phrase(count: int) -> str:
+    if count == 1:
+        return "a figure"
+    number = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+    return f"{number} figures"
+
+
+def _figure_colour(families: dict[str, int]) -> str:
+    family, pixels = max(families.items(), key=lambda item: item[1], default=("", 0))
+    return family if pixels >= _FIGURE_COLOUR_SHARE * sum(families.values()) else "colourful"
+
+
+def _setting(scene: Scene) -> str:
+    places = []
+    if scene.sky:
+        places.append("under a blue sky")
+    if scene.ground == "green":
+        places.append("on green grass")
+    elif scene.ground == "brown":
+        places.append("on brown ground")
+    if scene.sun:
+        places.append("in the sunshine")
+    return f"outdoors {_join(places)}" if places else ""
+
+
+def _details(scene: Scene, figure_count: int, palette: list[PaletteColour]) -> list[str]:
+    details = []
+    if scene.sun:
+        details.append(f"{_article(scene.sun)} {scene.sun} sun")
+    if scene.house:
+        details.append("a red-roofed shape" if scene.red_roof else "a house-like shape")
+    if scene.sky:
+        details.append("blue sky")
+    if scene.ground:
+        details.append("green grass" if scene.ground == "green" else "brown ground")
+    if figure_count:
+        details.append("1 figure" if figure_count == 1 else f"{figure_count} figures")
+    if palette:
+        details.append(f"drawn mostly in {palette[0].name}")
+    return details
+
+
+def _mood(palette: list[PaletteColour]) -> str:
+    if not palette:
+        return "happy"
+    family_of = {colour.name: colour.family for colour in ALL_COLOURS}
+    cool = sum(colour.share for colour in palette if family_of[colour.name] in _COOL_FAMILIES)
+    coloured = sum(colour.share for colour in palette if family_of[colour.name] not in _PLAIN_FAMILIES)
+    return "calm" if cool >= _CALM_COOL_SHARE or coloured < _CALM_MAX_COLOURED_SHARE else "happy"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -1,0 +1,41 @@
+"""The whole system as real processes: moto server, the four services, and
+parents signed in through Cognito. Started once per session and shared."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from devstack.provision import DemoUser, StackOutputs
+from devstack.stack import DEMO_USER, Stack
+from tests.e2e.system import Parent, SpyQueue, sign_in
+
+
+@pytest.fixture(scope="session")
+def stack(stack_definition: Stack) -> Iterator[Stack]:
+    stack_definition.start()
+    yield stack_definition
+    stack_definition.stop()
+
+
+@pytest.fixture(scope="session")
+def parent(stack: Stack) -> Parent:
+    return sign_in(stack, DEMO_USER)
+
+
+@pytest.fixture(scope="session")
+def other_parent(stack: Stack) -> Parent:
+    return sign_in(stack, DemoUser(email="other.parent@nocomelon.local", password="Another4Family"))
+
+
+@pytest.fixture(scope="session")
+def spy(stack: Stack, stack_outputs: StackOutputs) -> SpyQueue:
+    sqs = boto3.client("sqs", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    sns = boto3.client("sns", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    url = sqs.create_queue(QueueName=f"spy-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=stack_outputs.topic_arn, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    return SpyQueue(sqs, url)

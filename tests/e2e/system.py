@@ -1,0 +1,72 @@
+"""Talking to the running system as a parent (and as an operator watching the topic)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import boto3
+import httpx
+from botocore import UNSIGNED
+from botocore.config import Config
+
+from devstack.provision import DemoUser
+from devstack.stack import Stack
+from shared.events import Envelope
+
+
+@dataclass(frozen=True)
+class Parent:
+    email: str
+    user_id: str
+    token: str
+
+
+def sign_in(stack: Stack, user: DemoUser) -> Parent:
+    assert stack.outputs is not None
+    user_id = stack.provisioner().ensure_user(stack.outputs.user_pool_id, user)
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.region, config=Config(signature_version=UNSIGNED))
+    result = cognito.initiate_auth(
+        ClientId=stack.outputs.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.email, "PASSWORD": user.password},
+    )["AuthenticationResult"]
+    return Parent(email=user.email, user_id=user_id, token=result["AccessToken"])
+
+
+def gateway(stack: Stack, parent: Parent | None) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {parent.token}"} if parent else {}
+    return httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30)
+
+
+class SpyQueue:
+    """An SQS queue subscribed to the whole topic: every event, counted per run."""
+
+    def __init__(self, sqs, url: str) -> None:
+        self._sqs = sqs
+        self._url = url
+        self._events: dict[str, list[Envelope]] = defaultdict(list)
+
+    def collect(self) -> None:
+        while messages := self._sqs.receive_message(QueueUrl=self._url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            for message in messages:
+                envelope = Envelope.model_validate_json(message["Body"])
+                self._events[envelope.run_id].append(envelope)
+                self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
+
+    def of(self, run_id: str) -> list[Envelope]:
+        self.collect()
+        return list(self._events[run_id])
+
+
+def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = ("complete", "failed"), timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = client.get(f"/api/v1/runs/{run_id}").raise_for_status().json()
+        if run["status"] in until:
+            return run
+        if time.monotonic() > deadline:
+            raise AssertionError(f"run {run_id} still {run['status']} at {run['current_stage']}: {json.dumps(run['stages'])}")
+        time.sleep(0.5)
