@@ -1,0 +1,85 @@
+"""A drawing becomes a storybook video through the real processes, driven by the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+
+from devstack.stack import Stack
+from media.compose.local import CARD_SECONDS
+from tests.conftest import ARTEFACTS, sample
+from tests.e2e.system import Parent, gateway
+from tests.media_probe import probe
+
+
+def make_with_cli(stack: Stack, drawing: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nocomelon_cli", "make", str(drawing), "-o", str(output), *options],
+        env={**os.environ, "NOCOMELON_API_URL": stack.gateway_url},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize(("drawing", "options"), [("image-002.jpg", ()), ("image-004.jpg", ("--style", "watercolor", "--age", "8"))])
+def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: str, options: tuple[str, ...]) -> None:
+    output = ARTEFACTS / f"storybook-{Path(drawing).stem}.mp4"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    made = make_with_cli(stack, sample(drawing), output, *options)
+    assert made.returncode == 0, made.stderr
+    run_id = next(line.split("run ")[1].split(" ")[0] for line in made.stderr.splitlines() if "run " in line and "started" in line)
+
+    with gateway(stack, parent) as client:
+        run = client.get(f"/api/v1/runs/{run_id}").json()
+    assert (run["status"], run["current_stage"]) == ("complete", "complete")
+    me = parent.user_id
+    assert run["drawing_key"] == f"{me}/drawings/{run_id}.jpg"
+    assert run["video_result"]["video_key"] == f"{me}/videos/{run_id}_final.mp4"
+    assert run["video_result"]["thumbnail_key"] == f"{me}/videos/{run_id}_thumb.jpg"
+    scenes = run["story_script"]["scenes"]
+    assert len(scenes) >= 3
+    assert [image["key"] for image in run["image_result"]["images"]] == [f"{me}/images/{run_id}_scene_{n}.png" for n in range(1, len(scenes) + 1)]
+    assert [clip["key"] for clip in run["audio_result"]["clips"]] == [f"{me}/audio/{run_id}_scene_{n}.mp3" for n in range(1, len(scenes) + 1)]
+    assert run["drawing_analysis"]["subject"]
+    if options:
+        assert (run["options"]["style"], run["options"]["age"]) == ("watercolor", 8)
+
+    info = probe(output)
+    assert (info.video_codec, info.width, info.height, info.pixel_format) == ("h264", 1280, 720, "yuv420p")
+    assert info.audio_codec == "aac"
+    assert info.moov_first
+    narration = sum(clip["duration_sec"] for clip in run["audio_result"]["clips"])
+    assert narration - 0.5 <= info.audio_duration <= narration + CARD_SECONDS + 0.5
+    assert abs(info.video_duration - run["video_result"]["duration_sec"]) < 0.5
+
+    s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    thumbnail = s3.get_object(Bucket=stack.outputs.bucket, Key=run["video_result"]["thumbnail_key"])["Body"].read()
+    assert thumbnail[:3] == b"\xff\xd8\xff"
+
+
+def test_the_cli_explains_a_failure_and_exits_non_zero(stack: Stack, tmp_path: Path) -> None:
+    not_a_drawing = tmp_path / "notes.png"
+    not_a_drawing.write_text("shopping list: milk, eggs")
+    made = make_with_cli(stack, not_a_drawing, tmp_path / "out.mp4")
+    assert made.returncode != 0
+    assert "JPEG, PNG or WebP" in made.stderr
+    assert "Traceback" not in made.stderr
+
+
+def test_the_cli_says_when_the_service_is_not_running(tmp_path: Path) -> None:
+    drawing = tmp_path / "d.png"
+    drawing.write_bytes(b"\x89PNG\r\n\x1a\n")
+    made = subprocess.run(
+        [sys.executable, "-m", "nocomelon_cli", "make", str(drawing), "--api-url", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode != 0
+    assert "Can't reach NoComelon" in made.stderr
