@@ -64,9 +64,9 @@ def read_colours(colours: np.ndarray, ink: np.ndarray, core: np.ndarray) -> Colo
     names = np.full(ink.shape, NO_COLOUR, dtype=np.int16)
     if not core.any():
         return ColourReading(palette=[], names=names)
-    core_lab = to_lab(colours[core])
+    core_lab = _to_lab(colours[core])
     centres = _cluster_centres(core_lab)
-    centre_names = np.array([name_index(centre) for centre in centres], dtype=np.int16)
+    centre_names = np.array([_name_index(centre) for centre in centres], dtype=np.int16)
     names[core] = centre_names[_nearest(core_lab, centres)]
     # A stroke's pale edges take the name of the stroke they belong to.
     nearest_core = ndimage.distance_transform_edt(~core, return_distances=False, return_indices=True)
@@ -74,7 +74,8 @@ def read_colours(colours: np.ndarray, ink: np.ndarray, core: np.ndarray) -> Colo
     return ColourReading(palette=_palette(colours, ink, core, names), names=names)
 
 
-def name_index(lab: np.ndarray) -> int:
+def _name_index(lab: np.ndarray) -> int:
+    """The index in ALL_COLOURS of the name for one Lab colour."""
     lightness, a, b = lab
     chroma = np.hypot(a, b)
     if chroma < _GREY_CHROMA or (lightness < _DARK_LIGHTNESS and chroma < _DARK_GREY_CHROMA):
@@ -82,7 +83,13 @@ def name_index(lab: np.ndarray) -> int:
     return int(np.argmin(np.linalg.norm(_CHROMATIC_LAB - lab, axis=1)))
 
 
-def to_lab(rgb: np.ndarray) -> np.ndarray:
+def in_families(names: np.ndarray, families: set[str]) -> np.ndarray:
+    """bool H x W: ink whose colour belongs to one of the families ('blue', 'green', ...)."""
+    codes = [index for index, colour in enumerate(ALL_COLOURS) if colour.family in families]
+    return np.isin(names, codes)
+
+
+def _to_lab(rgb: np.ndarray) -> np.ndarray:
     """sRGB in 0..1 (any leading shape) to CIE Lab under D65."""
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     xyz = linear @ _SRGB_TO_XYZ.T / _D65_WHITE
@@ -143,10 +150,4 @@ _SRGB_TO_XYZ = np.array(
     [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
 )
 _D65_WHITE = np.array([0.95047, 1.0, 1.08883])
-_CHROMATIC_LAB = to_lab(np.array([colour.rgb for colour in CHROMATIC_COLOURS]) / 255.0)
-
-
-def in_families(names: np.ndarray, families: set[str]) -> np.ndarray:
-    """bool H x W: ink whose colour belongs to one of the families ('blue', 'green', ...)."""
-    codes = [index for index, colour in enumerate(ALL_COLOURS) if colour.family in families]
-    return np.isin(names, codes)
+_CHROMATIC_LAB = _to_lab(np.array([colour.rgb for colour in CHROMATIC_COLOURS]) / 255.0)

@@ -12,12 +12,17 @@ from scipy import ndimage
 
 # The paper is estimated on a picture this many times smaller: it only varies slowly.
 _PAPER_SCALE = 4
-# Window (in small pixels) wider than any stroke, so closing wipes strokes off the paper.
+# Window (in small pixels) wider than any stroke or filled-in blob, so closing wipes them off the paper.
 _PAPER_WINDOW = 15
+# Window wider than a pen or crayon line.
+_STROKE_WINDOW = 5
 # Paper in shadow keeps at least this share of the light of the open page; anything
 # darker or noticeably coloured over a whole window is a coloured-in area, not paper.
 _MIN_PAPER_LIGHT = 0.6
 _MAX_PAPER_TINT = 0.15
+# A ring of table wider than this share of the picture would leave no page to read.
+_MAX_SURROUNDINGS_SHARE = 0.6
+_PAGE_EDGE_MARGIN = 2
 
 # Hysteresis: a stroke must be clearly ink somewhere, and then its fainter edges
 # and crayon grain join it, while faint paper texture on its own does not.
@@ -40,42 +45,72 @@ class Ink:
 
 def find_ink(rgb: np.ndarray) -> Ink:
     paper = estimate_paper(rgb)
-    balanced = np.clip(rgb / np.maximum(paper, 1e-3), 0.0, 1.0)
+    balanced = np.clip(rgb / np.maximum(paper.colour, 1e-3), 0.0, 1.0)
     darkness = 1.0 - _luminance(balanced)
     chroma = balanced.max(axis=2) - balanced.min(axis=2)
     strong = (darkness > _STRONG_DARKNESS) | (chroma > _STRONG_CHROMA)
-    weak = (darkness > _WEAK_DARKNESS) | (chroma > _WEAK_CHROMA)
+    weak = ((darkness > _WEAK_DARKNESS) | (chroma > _WEAK_CHROMA)) & ~paper.off_page
     mask = _drop_specks(_grow_into(weak, strong), _MIN_SPECK_SHARE * rgb.shape[0] * rgb.shape[1])
     inkiness = np.maximum(darkness, chroma)
     near_peak = inkiness >= _CORE_SHARE_OF_LOCAL_MAX * ndimage.maximum_filter(inkiness, size=_CORE_WINDOW)
     return Ink(mask=mask, core=strong & mask & near_peak, colours=balanced)
 
 
-def estimate_paper(rgb: np.ndarray) -> np.ndarray:
-    """The colour the bare paper would have at each pixel, H x W x 3."""
+@dataclass(frozen=True)
+class Paper:
+    colour: np.ndarray  # float32 H x W x 3: the colour the bare paper would have at each pixel
+    off_page: np.ndarray  # bool H x W: the table or floor photographed around the page
+
+
+def estimate_paper(rgb: np.ndarray) -> Paper:
     height, width = rgb.shape[:2]
     small = _shrink(rgb, _PAPER_SCALE)
-    closed = np.stack(
-        [ndimage.grey_closing(small[..., c], size=_PAPER_WINDOW, mode="nearest") for c in range(3)], axis=2
-    )
-    paper = _fill_from_nearest_paper(closed)
-    paper = np.stack([ndimage.gaussian_filter(paper[..., c], sigma=3, mode="nearest") for c in range(3)], axis=2)
-    return _enlarge(paper, (width, height))
-
-
-def _fill_from_nearest_paper(closed: np.ndarray) -> np.ndarray:
-    """Where a coloured-in area is wider than the window, borrow the nearest real paper."""
+    closed = _close(small, _PAPER_WINDOW)
     light = _luminance(closed)
     open_page = np.median(closed[light >= np.median(light)], axis=0)
+    not_paper = _not_paper(closed, open_page)
+    colour = _fill_from_nearest_paper(closed, not_paper, open_page)
+    colour = np.stack([ndimage.gaussian_filter(colour[..., c], sigma=3, mode="nearest") for c in range(3)], axis=2)
+    # A strip of table can be narrower than the paper window, so the ring is looked
+    # for with a window that only wipes off the strokes.
+    off_page = _surroundings(_not_paper(_close(small, _STROKE_WINDOW), open_page))
+    return Paper(colour=_enlarge(colour, (width, height)), off_page=_enlarge_mask(off_page, (width, height)))
+
+
+def _close(small: np.ndarray, window: int) -> np.ndarray:
+    return np.stack([ndimage.grey_closing(small[..., c], size=window, mode="nearest") for c in range(3)], axis=2)
+
+
+def _not_paper(closed: np.ndarray, open_page: np.ndarray) -> np.ndarray:
     relative = closed / np.maximum(open_page, 1e-3)
     tint = relative.max(axis=2) - relative.min(axis=2)
-    not_paper = (_luminance(relative) < _MIN_PAPER_LIGHT) | (tint > _MAX_PAPER_TINT)
+    return (_luminance(relative) < _MIN_PAPER_LIGHT) | (tint > _MAX_PAPER_TINT)
+
+
+def _fill_from_nearest_paper(closed: np.ndarray, not_paper: np.ndarray, open_page: np.ndarray) -> np.ndarray:
+    """Where a coloured-in area is wider than the window, borrow the nearest real paper."""
     if not_paper.all():
         return np.broadcast_to(open_page, closed.shape).copy()
     if not not_paper.any():
         return closed
     nearest = ndimage.distance_transform_edt(not_paper, return_distances=False, return_indices=True)
     return closed[nearest[0], nearest[1]]
+
+
+def _surroundings(not_paper: np.ndarray) -> np.ndarray:
+    """Non-paper that rings the whole picture is the table around a photographed page.
+
+    Only a full ring counts: a band along one, two or three edges may be the
+    child's own sky or ground, which must stay.
+    """
+    labels, _ = ndimage.label(not_paper, structure=np.ones((3, 3), dtype=bool))
+    edges = [labels[0], labels[-1], labels[:, 0], labels[:, -1]]
+    ring_labels = set.intersection(*(set(np.unique(edge)) for edge in edges)) - {0}
+    ring = np.isin(labels, list(ring_labels))
+    if not ring.any() or ring.mean() > _MAX_SURROUNDINGS_SHARE:
+        return np.zeros_like(not_paper)
+    # The page's own edge blends with the table and casts a thin shadow.
+    return ndimage.binary_dilation(ring, iterations=_PAGE_EDGE_MARGIN)
 
 
 def _grow_into(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
@@ -106,6 +141,10 @@ def _shrink(rgb: np.ndarray, factor: int) -> np.ndarray:
 
 def _enlarge(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.stack([_resize_plane(rgb[..., c], size, Image.Resampling.BILINEAR) for c in range(3)], axis=2)
+
+
+def _enlarge_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(Image.fromarray(mask).resize(size, Image.Resampling.NEAREST))
 
 
 def _resize_plane(plane: np.ndarray, size: tuple[int, int], resample: Image.Resampling) -> np.ndarray:

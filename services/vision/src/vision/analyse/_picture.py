@@ -17,6 +17,8 @@ UNREADABLE = "unreadable_drawing"
 UNREADABLE_MESSAGE = "We couldn't read this picture. Please take a new photo of the drawing and try again."
 TOO_SMALL_MESSAGE = "This picture is too small to see the drawing. Please take a new, closer photo and try again."
 
+# Greyscale modes deeper than 8 bits.
+_WIDE_GREY_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 # EXIF orientations that turn the picture a quarter, so width and height swap.
 _QUARTER_TURNS = {5, 6, 7, 8}
 
@@ -63,12 +65,22 @@ def _flatten_onto_white(image: Image.Image) -> Image.Image:
     """Transparent pixels are paper: a drawing app exports the page as see-through."""
     if image.mode == "RGB":
         return image
+    if image.mode in _WIDE_GREY_MODES:
+        return _to_eight_bits(image).convert("RGB")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     if not has_alpha:
         return image.convert("RGB")
     rgba = image.convert("RGBA")
     paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     return Image.alpha_composite(paper, rgba).convert("RGB")
+
+
+def _to_eight_bits(image: Image.Image) -> Image.Image:
+    """16-bit and float greyscale, as scanners write, would all clip to white in a plain convert."""
+    values = np.asarray(image, dtype=np.float32)
+    peak = values.max()
+    full_scale = 65535.0 if peak > 255 else 255.0 if peak > 1 else 1.0
+    return Image.fromarray(np.clip(values * (255.0 / full_scale), 0, 255).astype(np.uint8))
 
 
 def _scaled(size: tuple[int, int], long_side: int) -> tuple[int, int]:

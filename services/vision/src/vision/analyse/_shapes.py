@@ -50,9 +50,13 @@ _HOUSE_MIN_INK_SHARE = 0.003
 # Lines thinner than this share of the long side (a figure standing against the wall,
 # a fence, the washing line) are wiped off a block before its walls are measured.
 _HOUSE_THIN_SHARE = 0.015
-_HOUSE_MIN_WALL_FILL = 0.7
-# Walls stand upright: their edges wander less than this share of the block's width.
-_HOUSE_MAX_WALL_WANDER = 0.08
+# A block fills at least this much of its box (a horse with its legs apart does not).
+_HOUSE_MIN_FILL = 0.48
+# Walls: rows of the lower half are solid between their edges, and each edge runs
+# straight, no more than this many pixels sideways per pixel down.
+_WALL_MIN_SOLIDITY = 0.75
+_WALL_MAX_SLOPE = 0.6
+_WALL_MAX_WOBBLE = 0.06  # spread around a straight edge, as a share of the block's width
 # A triangle roof is much narrower at the top than the walls below it.
 _ROOF_TAPER = 0.6
 # A red roof sits on the block: red ink fills this much of the space just above it.
@@ -78,9 +82,16 @@ class Figures:
 
 
 def band_mask(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sky band and the ground band, as bool H x W masks of their ink."""
-    sky = _bands(in_families(names, SKY_FAMILIES), at_top=True)
-    ground = _bands(in_families(names, GROUND_FAMILIES), at_top=False)
+    """The sky band and the ground band, as bool H x W masks of their ink.
+
+    Each colour makes its own band, so brown walls standing on green grass stay a house.
+    """
+    sky = np.zeros(names.shape, dtype=bool)
+    for family in SKY_FAMILIES:
+        sky |= _bands(in_families(names, {family}), at_top=True)
+    ground = np.zeros(names.shape, dtype=bool)
+    for family in GROUND_FAMILIES:
+        ground |= _bands(in_families(names, {family}), at_top=False)
     return sky, ground
 
 
@@ -90,8 +101,6 @@ def _bands(coloured: np.ndarray, at_top: bool) -> np.ndarray:
     labels = labels * coloured
     band = np.zeros_like(coloured)
     for label, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is None:
-            continue
         rows, columns = box
         centre_row = ndimage.center_of_mass(labels[box] == label)[0] + rows.start
         wide = columns.stop - columns.start >= _BAND_WIDTH_SHARE * width
@@ -122,7 +131,7 @@ def strip_dominated(ink: np.ndarray, coloured: np.ndarray, at_top: bool) -> bool
 def find_figures(figure_ink: np.ndarray) -> Figures:
     height, width = figure_ink.shape
     # Filling the holes puts the eyes inside a closed face into the face's group.
-    groups, _ = ndimage.label(ndimage.binary_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
+    groups, _ = ndimage.label(_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
     groups = groups * figure_ink
     big = [region for region in _regions(groups) if _big_enough(region, height, width)]
     big = [region.label for region in sorted(big, key=lambda region: region.ink_pixels, reverse=True)[:MAX_FIGURES]]
@@ -152,7 +161,7 @@ def _regions(labels: np.ndarray) -> list[Region]:
     counts = np.bincount(labels.ravel())
     regions = []
     for label, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is not None:
+        if box is not None:  # the labels of groups dropped as stray marks are missing
             rows, columns = box
             regions.append(Region(label, rows.start, columns.start, rows.stop, columns.stop, int(counts[label])))
     return regions
@@ -201,11 +210,13 @@ def find_house(names: np.ndarray) -> House | None:
         coloured = in_families(small_names, {family})
         if coloured.sum() < _HOUSE_MIN_INK_SHARE * coloured.size:
             continue
-        solid = _open_with_disc(_solid(coloured), _HOUSE_THIN_SHARE * max(coloured.shape))
-        labels, _ = ndimage.label(solid)
+        solid = _solid(coloured)
+        if solid.sum() < _HOUSE_MIN_AREA_SHARE * solid.size:
+            continue
+        labels, _ = ndimage.label(_open_with_disc(solid, _HOUSE_THIN_SHARE * max(solid.shape)))
         for label, box in enumerate(ndimage.find_objects(labels), start=1):
             block = labels[box] == label
-            if block.sum() < _HOUSE_MIN_AREA_SHARE * solid.size or not _upright_walls(block):
+            if block.sum() < _HOUSE_MIN_AREA_SHARE * solid.size or not _has_walls(block):
                 continue
             red_roof = family != "red" and _red_above(red, box)
             if red_roof or _narrows_to_top(block):
@@ -213,15 +224,23 @@ def find_house(names: np.ndarray) -> House | None:
     return None
 
 
-def _upright_walls(block: np.ndarray) -> bool:
+def _has_walls(block: np.ndarray) -> bool:
     lower = block[block.shape[0] // 2 :]
     rows = lower[lower.any(axis=1)]
-    if not len(rows) or lower.mean() < _HOUSE_MIN_WALL_FILL:
+    if len(rows) < 2 or block.mean() < _HOUSE_MIN_FILL:
         return False
     width = block.shape[1]
-    left_edges = rows.argmax(axis=1)
-    right_edges = width - rows[:, ::-1].argmax(axis=1)
-    return max(left_edges.std(), right_edges.std()) <= _HOUSE_MAX_WALL_WANDER * width
+    left_edges = rows.argmax(axis=1).astype(float)
+    right_edges = (width - rows[:, ::-1].argmax(axis=1)).astype(float)
+    solidity = (rows.sum(axis=1) / np.maximum(right_edges - left_edges, 1)).mean()
+    return solidity >= _WALL_MIN_SOLIDITY and _straight(left_edges, width) and _straight(right_edges, width)
+
+
+def _straight(edge: np.ndarray, width: int) -> bool:
+    down = np.arange(len(edge), dtype=float)
+    slope, offset = np.polyfit(down, edge, 1)
+    wobble = (edge - (slope * down + offset)).std()
+    return abs(slope) <= _WALL_MAX_SLOPE and wobble <= _WALL_MAX_WOBBLE * width
 
 
 def _narrows_to_top(block: np.ndarray) -> bool:
@@ -239,7 +258,14 @@ def _red_above(red: np.ndarray, box: tuple[slice, slice]) -> bool:
 
 def _solid(mask: np.ndarray) -> np.ndarray:
     """Crayon grain closed up and outlines filled in, so a drawn shape becomes a block."""
-    return ndimage.binary_fill_holes(ndimage.binary_closing(mask, structure=np.ones((3, 3), dtype=bool), iterations=2))
+    return _fill_holes(ndimage.binary_closing(mask, structure=np.ones((3, 3), dtype=bool), iterations=2))
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """scipy's binary_fill_holes, by labelling the background once instead of growing it step by step."""
+    background, _ = ndimage.label(~mask)
+    edges = np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]])
+    return mask | ((background > 0) & ~np.isin(background, edges))
 
 
 def _open_with_disc(mask: np.ndarray, radius: float) -> np.ndarray:

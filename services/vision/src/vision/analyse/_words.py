@@ -17,7 +17,6 @@ _CALM_COOL_SHARE = 0.5
 _CALM_MAX_COLOURED_SHARE = 0.1
 # One colour family covering this much of a figure names it ("a red figure").
 _FIGURE_COLOUR_SHARE = 0.5
-_MAX_DETAILS = 12
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ def describe(
     return DrawingAnalysis(
         subject=_subject(scene, figure_families),
         setting=_setting(scene),
-        details=_details(scene, len(figures), palette)[:_MAX_DETAILS],
+        details=_details(scene, len(figures), palette),
         mood=_mood(palette),
         colors=[colour.name for colour in palette],
         figure_count=len(figures),
@@ -63,7 +62,7 @@ def _subject(scene: Scene, figure_families: list[dict[str, int]]) -> str:
         return f"{_figures_phrase(others)} beside a house-like shape"
     if count == 1:
         colour = _figure_colour(figure_families[0])
-        return f"{_article(colour)} {colour} figure"
+        return f"{_article(colour)} {colour} figure" if colour else "a figure"
     if count > 1:
         return _figures_phrase(count)
     return "lines and colours" if scene.has_ink else "a blank page"
@@ -77,8 +76,12 @@ def _figures_phrase(count: int) -> str:
 
 
 def _figure_colour(families: dict[str, int]) -> str:
-    family, pixels = max(families.items(), key=lambda item: item[1], default=("", 0))
-    return family if pixels >= _FIGURE_COLOUR_SHARE * sum(families.values()) else "colourful"
+    """The colour word of a figure: its main colour family, "colourful", or "" when it has no colour reading."""
+    total = sum(families.values())
+    if not total:
+        return ""
+    family, pixels = max(families.items(), key=lambda item: item[1])
+    return family if pixels >= _FIGURE_COLOUR_SHARE * total else "colourful"
 
 
 def _setting(scene: Scene) -> str:

@@ -57,17 +57,15 @@ class LocalDrawingAnalyser:
 
 
 def _ground(ink: np.ndarray, names: np.ndarray, ground_band: np.ndarray) -> str | None:
-    """'green' or 'brown' for a ground along the bottom, None when there is none."""
-    green = in_families(names, {"green"})
-    brown = in_families(names, {"brown"})
+    """The colour family of a ground along the bottom ("green" or "brown"), None when there is none."""
     if ground_band.any():
         area = ground_band
-    elif strip_dominated(ink, green | brown, at_top=False):
+    elif strip_dominated(ink, in_families(names, GROUND_FAMILIES), at_top=False):
         area = np.zeros_like(ink)
         area[edge_strip(ink.shape[0], at_top=False)] = True
     else:
         return None
-    return "green" if (green & area).sum() >= (brown & area).sum() else "brown"
+    return max(sorted(GROUND_FAMILIES), key=lambda family: int((in_families(names, {family}) & area).sum()))
 
 
 def _figure(region: Region, shape: tuple[int, int]) -> Figure:
