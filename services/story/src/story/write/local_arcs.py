@@ -4,26 +4,29 @@ Every phrasing is a `str.format` template over the slots that `local.py` fills:
 
 - the hero: {hero} ("Max", "the smiling friend"), {hero_s} (possessive), {hero_call}
   (for "Goodnight, ..."), {hero_intro} (first mention: "a purple dragon named Max"),
-  with agreement {was}, {is}, and {they} {them} {their}, {i} {my} {am} for speech;
+  with agreement {was}, {is}, and {they} {them} {their}, {i} for speech;
 - the drawing: {in_setting} ("in a sunny meadow"), {in_the_setting}, {colour},
-  {colour2}, {detail} ("a tree"), {the_detail}, {detail_bare} ("tree"), {detail2};
+  {colour2}, {detail} ("a tree", "the sun"), {the_detail}, {detail_bare} ("tree"),
+  and {the_landmark} ("the tree") and {landmark2}, details one can stand beside;
 - the story: {when}, the theme's props below, {n} and {count_up} (a number suited to
-  the age), and in closing lines {context}, {virtue} and {lesson};
-- word banks ({glad}, {big}, {small}, {lovely}, {went}, {said}) whose words grow
-  with the age.
+  the age), and in context lines {context}, {virtue} and {lesson};
+- word banks ({glad}, {big}, {lovely}, {went}, {said}) whose words grow with the age.
 
 A capitalised slot name ({Hero}, {They}) gives the value capitalised. Text in
 [single brackets] is read from age 6 and text in [[double brackets]] from age 8,
 so older children get longer sentences and a little humour from the same arc.
 
-Sentence budgets keep every scene within four sentences (tests hold them):
-`little` (ages 2-3) openings have 3 sentences, wishes 1, the rest at most 2;
-`big` (ages 4-9) tryings and turns have at most 2 sentences before brackets
-(they share a scene at ages 4-5), wishes and resolutions at most 3 with brackets
-(a context line may follow), other beats at most 4.
+A quote that ends a sentence with "!" or "?" is followed by a lowercase word
+('"Hello!" said Max'), so a narrator, and the tests, can tell where sentences end.
 
-Every theme's props are chosen once per story, so the beats, whichever phrasing
-each one gets, tell the same story.
+Sentence budgets keep every scene within four sentences (the tests hold them):
+- little (ages 2-3): openings 3 sentences, wishes 1, other beats at most 2;
+- big (ages 4-9): tryings and turns at most 2 sentences outside brackets, since they
+  share a scene at ages 4-5; wishes at most 3 with brackets, as an echo may follow;
+  resolutions at most 2, as a closing of up to 2 may follow; other beats at most 4.
+
+A theme's props are chosen once per story, so whichever phrasing each beat gets,
+the beats tell the same story.
 """
 
 from __future__ import annotations
@@ -58,21 +61,22 @@ class Arc:
 
 OPENING = Phrasings(
     little=(
-        "Once there {was} {hero_intro}. {Hero} lived {in_setting}. {Hero} saw {detail} and {colour} flowers.",
-        "Here {is} {hero_intro}. {Hero} played {in_setting}. {Hero} saw {detail} and something {colour}.",
-        "Meet {hero_intro}. {Hero} lived {in_setting}, near {detail}. Everything was {colour} and bright.",
+        "{When}, there {was} {hero_intro}. {They} lived {in_setting}. {They} saw {detail} and {colour} flowers.",
+        "Here {is} {hero_intro}. {They} played {in_setting}. {They} saw {detail} and something {colour}.",
+        "Meet {hero_intro}. {They} loved {the_detail} and everything {colour}. {Hero} lived {in_setting}.",
     ),
     big=(
         "{When}, {hero_intro} {was} playing {in_setting}. "
-        "{Hero} waved hello to {detail}[, just like every day]"
+        "{They} waved hello to {detail}[, just like every day]"
         "[[, even though {the_detail} had never once waved back]]. "
         "Everything nearby was {colour} and {colour2}.",
         "Once upon a time, {in_setting}, there lived {hero_intro}. "
         "{Hero_s} favourite colour was {colour}[, as bright as a button]"
         "[[, and {they} had a {colour} sock to prove it]]. "
-        "{Their} favourite spot was beside {detail}.",
-        "This is the story of {hero_intro}, who lived {in_setting}. "
-        "{Hero} loved {detail} and anything {colour}[, from {colour} leaves to {colour2} pebbles]"
+        "{They} loved looking at {detail}.",
+        "This is the story of {hero_intro}. "
+        "{They} lived {in_setting} and loved {the_detail}. "
+        "Anything {colour} made {them} smile[, from {colour} leaves to {colour2} pebbles]"
         "[[, and once, briefly, a {colour} beetle who did not stop to chat]].",
     ),
 )
@@ -93,14 +97,14 @@ DETOUR = (
 CLOSING = Phrasings(
     little=("You can be {virtue} about {context} too.",),
     big=(
-        "If you are thinking about {context}, remember {hero}: {lesson}.",
-        "When you think about {context}, remember that {lesson}, just like {hero} found out.",
+        "Maybe you are thinking about {context} too.[ {Hero} would tell you that {lesson}.]",
+        "Just like {hero}, you might be thinking about {context}.[ Remember: {lesson}.]",
     ),
 )
 
 ARCS: Mapping[Theme, Arc] = {
     Theme.ADVENTURE: Arc(
-        titles=("{Hero_s} Big Adventure", "The Way to {goal}", "An Adventure for {hero}"),
+        titles=("{Hero_s} Big Adventure", "{Hero} and the Way to {goal}", "An Adventure for {hero}"),
         when=Phrasings(
             little=("One sunny day", "One morning"),
             big=("One bright morning", "One breezy afternoon", "Early one sparkling morning"),
@@ -115,18 +119,18 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         wish=Phrasings(
             little=(
-                "{Hero} wanted to go to {goal}.",
-                '"Let\'s go to {goal}!" said {hero}.',
-                "{Hero} wanted to see {goal}.",
+                "{They} wanted to go to {goal}.",
+                '"Let\'s go exploring!" said {hero}.',
+                "{They} wanted to see {goal}.",
             ),
             big=(
-                '{Hero} had always wanted to visit {goal}. "Today is the day," {said} {hero}'
-                "[, packing a snack and a sunhat]"
+                "{Hero} had always wanted to visit {goal}. "
+                '"Today is the day!" {they} {said}[, packing a snack and a sunhat]'
                 "[[, and then a second snack, in case the first one got lonely]].",
-                "Beside {the_detail}, {hero} found a crinkly old map. "
+                "Beside {the_landmark}, {hero} found an old map. "
                 "It showed the way to {goal}[, marked with a {colour2} star]"
                 "[[ that someone had drawn three times, just to be sure]].",
-                "A little bird landed beside {hero} and chirped about {goal}. "
+                "A little bird chirped about {goal}. "
                 "It sounded like the most {lovely} place in the world"
                 "[, and {hero} simply had to see it].",
             ),
@@ -134,24 +138,25 @@ ARCS: Mapping[Theme, Arc] = {
         trying=Phrasings(
             little=(
                 "{Hero} walked and walked. Up and down, up and down!",
-                "{Hero} went past {the_detail}. Splash, splash, through the stream!",
+                "{Hero} went past {the_landmark}. Splash, splash, through the stream!",
                 "Off went {hero}, step by step. Over the little bridge!",
             ),
             big=(
-                "{Hero} crossed a wobbly bridge and a field of {colour2} flowers."
+                "{Hero} crossed a wobbly bridge[ and a field of {colour2} flowers]. "
+                "Then {they} hopped over puddles, splish, splash!"
                 "[ The path twisted this way and that.]"
                 "[[ It twisted so much that {hero} passed the same snail twice.]]",
-                "The path led past {detail2} and into a whispering wood. "
-                "{Hero} kept going, one step at a time[, humming a travelling song]"
+                "The path led past {landmark2} and into a wood. "
+                "{They} kept going, step by step[, humming a travelling song]"
                 '[[ that had only one word, which was "onwards"]].',
-                "{Hero} climbed over rocks and hopped over puddles. "
-                "The way was tricky, but {hero} kept going[ and did not give up]"
+                "{Hero} climbed over rocks and logs. "
+                "The way was tricky, but {they} kept going[ and did not give up]"
                 "[[, except once, very briefly, for a snack]].",
             ),
         ),
         twist=(
             'Then something surprising happened: the path split in two, and both ways had a sign saying "This way!" '
-            "{Hero} giggled, picked the way with more flowers, and it turned out to be a shortcut.",
+            "{They} giggled, picked the way with more flowers, and it turned out to be a shortcut.",
             "Halfway there, {hero} noticed that a small, very determined beetle had been following along. "
             "It turned out the beetle knew the way, and it proudly marched in front to lead {them}.",
             "Suddenly the path stopped at a stream with no bridge at all. "
@@ -159,17 +164,17 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         turn=Phrasings(
             little=(
-                "Then {hero} saw it. {Treasure}!",
+                "Then {they} saw it. {Treasure}!",
                 "Hooray! {Hero} found {treasure}.",
                 "Look, {treasure}! So pretty!",
             ),
             big=(
-                "At last, {hero} reached {goal} and found {treasure}. "
-                "It was even more {lovely} than {they} had imagined[, and {hero} felt {glad} from head to toe].",
-                "Then, just around a corner, there it was: {treasure}! "
+                "At last, {hero} reached {goal}. "
+                "There {they} found {treasure}[, even more {lovely} than {they} had imagined]!",
+                "Just around a corner, there it was: {treasure}! "
                 "{Hero} gasped with delight[ and did a little happy dance][[ that was mostly wiggling]].",
                 "{Hero} pushed aside some leaves and found {treasure}. "
-                '"{I} did it!" {hero} cheered[, and the wind seemed to cheer too].',
+                '"{I} did it!" {they} cheered[, and the wind seemed to cheer too].',
             ),
         ),
         resolution=Phrasings(
@@ -179,18 +184,18 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} had a nap at home. Exploring is so much fun!",
             ),
             big=(
-                "As the day ended, {hero} {went} home with a head full of stories. "
-                "New places can be wonderful to explore[, and home is the cosiest place to come back to].",
-                "That night, {hero} told everyone about the big adventure. "
-                "The world is full of wonders, waiting for curious explorers"
+                "As the sun set, {hero} {went} home, full of stories. "
+                "New places are {lovely} to explore[, and home is the cosiest place to come back to].",
+                "That night, {hero} told everyone about the adventure. "
+                "The world is full of wonders for curious explorers"
                 "[ who take the first step][[ and remember to pack snacks]].",
-                "{Hero} got home just in time for supper, with muddy feet and a big smile. "
+                "{Hero} got home in time for supper, with muddy feet[ and a big smile]. "
                 "Exploring is {lovely}, and so is coming home.",
             ),
         ),
         echo=(
-            "Setting off somewhere new can feel a bit like {context}: exciting, and a tiny bit wobbly.",
-            "New places can feel big, a little like {context}.",
+            "It was a bit like {context}[: exciting, and a tiny bit wobbly].",
+            "New places can feel big, like {context}.",
         ),
         virtue="brave",
         lesson="every new thing is a little adventure",
@@ -211,18 +216,18 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         wish=Phrasings(
             little=(
-                "{Hero} met a sad {buddy}.",
+                "{They} met a sad {buddy}.",
                 "A {buddy} was lost and sad.",
                 '"Where is my {home}?" said a {buddy}.',
             ),
             big=(
-                "Near {the_detail}, {hero} found a {buddy} sniffling softly. "
+                "Near {the_landmark}, {hero} found a {buddy} sniffling softly. "
                 '"I can\'t find my {home}," it said[ in a tiny voice]'
                 "[[, and then it hiccupped, which did not help at all]].",
                 "{Hero} heard a small, sad sound. "
                 "It was a {buddy} who could not find its {home}[ anywhere][[, not even in the obvious places]].",
                 "A {buddy} sat all alone, looking lost. "
-                '"Are you all right?" {hero} asked gently[, kneeling down beside it].',
+                '"Are you all right?" asked {hero} gently[, kneeling down beside it].',
             ),
         ),
         trying=Phrasings(
@@ -231,14 +236,14 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} shared a snack. Then they looked and looked.",
             ),
             big=(
-                "{Hero} shared a snack with the {buddy} and gave it a gentle hug. "
-                "Then they set off together to look for its {home}[, peeking behind every bush]"
+                "{Hero} shared a snack with the {buddy}. "
+                "Then they set off to look for its {home}[, peeking behind every bush]"
                 "[[ and under every leaf, even the leaves that were far too small]].",
-                "{Hero} carried the {buddy} carefully past {detail2}. "
-                '"Don\'t worry," {hero} said softly, "we will find it together."'
+                "{Hero} carried the {buddy} past {landmark2}. "
+                '"Don\'t worry," {they} said, "we will find it together."'
                 "[ The {buddy} snuggled in and felt a little better.]",
-                "{Hero} asked a busy squirrel and a wise old tortoise for help. "
-                "Each one pointed the way and wished the {buddy} luck[, which made it feel braver].",
+                "{Hero} asked a busy squirrel for help. "
+                "The squirrel pointed the way[ and wished the {buddy} luck, which made it feel braver].",
             ),
         ),
         twist=(
@@ -255,12 +260,12 @@ ARCS: Mapping[Theme, Arc] = {
                 "They found the {home}! Hooray!",
             ),
             big=(
-                "At last they found the {home}, right where it should be. "
-                "The {buddy} snuggled in and let out a happy sigh[, and its family gathered round to say thank you].",
-                "Just past a row of {colour2} flowers, the {buddy} squeaked with joy. "
+                "At last they found the {home}. "
+                "The {buddy} snuggled in with a happy sigh[, and its family gathered round to say thank you].",
+                "Past a row of {colour2} flowers, the {buddy} squeaked with joy. "
                 "It was home[, safe and sound][[, and a little embarrassed that home had been so close all along]].",
                 '"My {home}!" cried the {buddy}, hurrying inside. '
-                "Then it popped its head back out to say thank you to {hero}.",
+                "Then it popped back out to say thank you[ to {hero}].",
             ),
         ),
         resolution=Phrasings(
@@ -269,17 +274,17 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} felt warm inside. Kind hearts help!",
             ),
             big=(
-                "{Hero} {went} home feeling warm and glowing inside. "
+                "{Hero} {went} home feeling warm inside. "
                 "A little kindness can make a big difference[, even to someone very small].",
-                "From that day on, the {buddy} and {hero} were the best of friends. "
-                "Being kind is like sunshine: it makes everyone feel warm[, including you].",
+                "From that day on, the {buddy} and {hero} were best friends. "
+                "Being kind makes everyone feel warm[, like sunshine][[ on a chilly morning]].",
                 "That evening, {hero} smiled, thinking about the {buddy}. "
-                "Helping others makes the whole world a little brighter[, one kind act at a time].",
+                "Helping others makes the world a little brighter[, one kind act at a time].",
             ),
         ),
         echo=(
-            "New things can feel big, like {context}, and kindness makes them feel smaller.",
-            "Everyone needs a helping hand sometimes, a bit like with {context}.",
+            "New things, like {context}, can feel big[, and kindness makes them feel smaller].",
+            "Everyone needs a helping hand with big new things, like {context}.",
         ),
         virtue="kind",
         lesson="a little kindness goes a long way",
@@ -300,17 +305,16 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         wish=Phrasings(
             little=(
-                "{Hero} wanted to {do}.",
-                "{Hero} looked at {thing} and felt wobbly.",
+                "{They} wanted to {do}.",
+                "{They} felt wobbly about {thing}.",
             ),
             big=(
                 "{Hero} really wanted to {do}. "
-                "But when {they} looked at {thing}, {their} tummy felt wobbly[, like jelly on a plate]"
-                "[[ that someone had just bumped]].",
+                "But {their} tummy felt wobbly[, like jelly on a plate][[ that someone had just bumped]].",
                 "Everyone said {thing} was great fun. "
-                "{Hero} wanted to try, but {their} knees felt all wiggly inside.",
-                "Today was the day {hero} would {do}. "
-                "At least, that was the plan[, until {hero} saw how {big} {thing} looked up close].",
+                "{Hero} wanted to try, but {their} knees felt wiggly.",
+                "Today {hero} would {do}. "
+                "That was the plan, anyway[, until {they} saw how {big} {thing} looked up close].",
             ),
         ),
         trying=Phrasings(
@@ -319,11 +323,11 @@ ARCS: Mapping[Theme, Arc] = {
                 'A friendly frog said, "You can do it!"',
             ),
             big=(
-                "{Hero} took a deep breath, in and out, like a balloon. "
-                'A friendly frog hopped over and said, "You can do it!"[ {Hero} felt a tiny bit braver.]',
-                "{Hero} tried a little bit first, then a little bit more. "
+                "{Hero} took a deep breath, in and out. "
+                'A friendly frog said, "You can do it!"[ {Hero} felt a tiny bit braver.]',
+                "{Hero} tried a little bit, then a little more. "
                 "Each small step made the wobbly feeling smaller[, like a puddle drying in the sun].",
-                "{Hero} remembered what a wise old owl once said: being brave means trying, even when you feel wobbly. "
+                '"Little steps are still steps," said a wise old owl. '
                 "So {hero} stood up tall[ and counted to three].",
             ),
         ),
@@ -333,7 +337,7 @@ ARCS: Mapping[Theme, Arc] = {
             "And guess what? When {hero} looked closely, {thing} was not nearly as big as it had seemed from far away. "
             "In fact, it almost seemed to be smiling.",
             "Just then, {hero} had a funny thought: what if the wobbly feeling was really an excited feeling in disguise? "
-            "That made {hero} giggle so much that the wobbles giggled away too.",
+            "That made {them} giggle so much that the wobbles giggled away too.",
         ),
         turn=Phrasings(
             little=(
@@ -342,30 +346,30 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "Then, with a big smile, {hero} did it! "
-                "{Hero} managed to {do}[, and it was even more fun than {they} had hoped].",
-                "One, two, three, go! {Hero} did it, "
-                "and the wobbly feeling turned into a whoosh of joy[ that fizzed all the way to {their} toes].",
-                "{Hero} gave it a try, and then another try. "
-                "Before long, {hero} could {do}[, and everyone cheered][[, including a very surprised duck]].",
+                "{They} managed to {do}[, and it was more fun than {they} had hoped].",
+                "One, two, three, go! "
+                "{Hero} did it, and the wobbles turned into giggles[ that fizzed all the way to {their} toes].",
+                "{Hero} tried once, and then again. "
+                "Soon {they} could {do}[, and everyone cheered][[, including a very surprised duck]].",
             ),
         ),
         resolution=Phrasings(
             little=(
-                "{Hero} felt so proud. You can be brave too!",
-                "{Hero} was brave! Trying new things is fun.",
+                "{Hero} felt so proud. Hooray for trying!",
+                "{Hero} {was} brave! Trying new things is fun.",
             ),
             big=(
-                "{Hero} felt proud and tall, like the sunniest sunflower. "
-                "Being brave does not mean never feeling wobbly; it means trying anyway.",
+                "{Hero} felt proud and tall. "
+                "Being brave means trying, even when you feel wobbly[ inside].",
                 "That night, {hero} could not stop smiling. "
                 "Brave hearts come in all sizes[, even the very smallest].",
-                '"{I} did it!" {hero} said proudly. '
-                "Sometimes the bravest thing is simply to try[, one little step at a time].",
+                '{Hero} said proudly, "{I} did it!" '
+                "The bravest thing is simply to try[, one little step at a time].",
             ),
         ),
         echo=(
-            "{Hero} felt a bit like you might feel about {context}: excited, and a little wobbly too.",
-            "Trying something new can feel like that, a bit like {context}.",
+            "It felt a bit like {context}[: exciting, and a little wobbly too].",
+            "New things, like {context}, can feel like that.",
         ),
         virtue="brave",
         lesson="you can feel wobbly and still be brave",
@@ -378,21 +382,21 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         props=(
             ({"singer": "the crickets"}, {"singer": "the gentle wind"}, {"singer": "a sleepy owl"}),
-            ({"cuddly": "a soft blanket"}, {"cuddly": "a fluffy pillow"}, {"cuddly": "a cuddly teddy"}),
+            ({"cuddly": "a soft blanket"}, {"cuddly": "a fluffy quilt"}, {"cuddly": "a patchwork quilt"}),
         ),
         wish=Phrasings(
             little=(
-                "It was night, but {hero} {was} not sleepy.",
-                "The moon was up, but {hero} {was} wide awake.",
+                "Night came, but {they} did not feel sleepy.",
+                "Up came the moon, but {they} felt wide awake.",
             ),
             big=(
-                "The sky turned pink, and the first star twinkled. "
-                "It was time for bed, but {hero} {was} not sleepy at all[, not even a tiny bit]"
+                "The first star twinkled in the sky. "
+                "It was bedtime, but {hero} {was} not sleepy[, not even a tiny bit]"
                 "[[, or so {they} said, between yawns]].",
                 "It was bedtime, but {hero} had a question. "
-                '"Where does the sun go at night?" {hero} wondered[, looking out at the evening sky].',
-                "The moon peeked over {the_detail}, round and silver. "
-                "{Hero} wanted to say goodnight to everything before bed[, every single thing]"
+                '"Where does the sun go at night?" {they} wondered[, looking out at the evening sky].',
+                "The moon peeked over {the_landmark}. "
+                "{Hero} wanted to say goodnight to everything[, every single thing]"
                 "[[, which was going to take quite a while]].",
             ),
         ),
@@ -403,17 +407,17 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 '"Goodnight, {detail_bare}," {hero} whispered. '
-                '"Goodnight, {colour} flowers, and goodnight, little stars."',
+                '"Goodnight, {colour} flowers, and goodnight, stars."',
                 "{Hero} snuggled into {cuddly} and listened. "
                 "{Singer} sang a soft, slow song[, like a lullaby made of starlight].",
-                "{Hero} counted the twinkling stars: one, two, three, and more. "
-                "Each star seemed to blink back, as if saying goodnight[ in its own quiet way].",
+                "{Hero} counted the stars: one, two, three, and more. "
+                "Each star blinked back, as if saying goodnight[ in its own quiet way].",
             ),
         ),
         twist=(
             "Then {hero} noticed something funny: the moon looked like it was yawning too! "
             "Even the moon, it seemed, needed a good rest before another busy night.",
-            "Just as {hero} was about to ask one more question, {singer} gave a great big yawn. "
+            "Just as {hero} {was} about to ask one more question, {singer} gave a great big yawn. "
             "{Hero} giggled, because it turned out everyone needs sleep, even {singer}.",
             "Then {hero} had a surprising idea: maybe dreams are little adventures you can have without leaving your bed. "
             "Suddenly, going to sleep sounded rather exciting.",
@@ -425,10 +429,10 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "Slowly, {hero_s} eyes grew heavy. "
-                '{Singer} sang softly, and the whole world seemed to whisper, "Sleep now."',
+                '{Singer} sang softly, and the world whispered, "Sleep now."',
                 "{Hero} gave one last {big} yawn. "
-                "Warm and cosy under {cuddly}, {hero} began to drift off[, like a little boat on a calm sea].",
-                "The stars twinkled, and everything grew still and quiet. "
+                "Warm and cosy under {cuddly}, {they} began to drift off[, like a little boat on a calm sea].",
+                "The stars twinkled, and everything grew still. "
                 "{Hero} felt calm and snug[, wrapped up in {cuddly}].",
             ),
         ),
@@ -439,14 +443,14 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "Soon {hero} {was} fast asleep, dreaming {colour} dreams. "
-                "Rest helps us grow, and tomorrow will be bright and new. Goodnight, {hero_call}.",
+                "Rest helps us grow, so goodnight, {hero_call}.",
                 "And so {hero} slept peacefully all night long. "
-                "A good night's sleep is a gift that makes tomorrow bright.",
-                "{Hero} smiled a sleepy smile and closed {their} eyes. "
-                "Everything can wait until morning, because now it is time to rest. Sweet dreams, {hero_call}.",
+                "A good night's sleep makes tomorrow bright[ and new].",
+                "{Hero} closed {their} eyes with a sleepy smile. "
+                "Everything can wait until morning, so sweet dreams, {hero_call}.",
             ),
         ),
-        echo=("Tomorrow can feel very big, a bit like {context}, but tonight is for resting.",),
+        echo=("Big days, like {context}, can wait until morning[, because tonight is for resting].",),
         virtue="calm",
         lesson="a good rest makes tomorrow bright",
     ),
@@ -462,17 +466,17 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         wish=Phrasings(
             little=(
-                "{Hero} saw a {pal} all alone.",
+                "{They} saw a {pal} all alone.",
                 "A {pal} wanted to play too.",
             ),
             big=(
-                "One day, {hero} noticed a {pal} sitting alone near {the_detail}. "
-                "It looked like it wanted to play, but did not know how to ask.",
+                "Before long, {hero} noticed a {pal} sitting alone. "
+                "It wanted to play but felt too shy to ask[, so it just watched][[ and pretended to be a bush]].",
                 "{Hero} wished for someone new to play with. "
-                "Just then, a {pal} peeked out shyly from behind a bush[, then quickly hid again]"
+                "Then a {pal} peeked out from behind a bush[, then quickly hid again]"
                 "[[, although its tail was still sticking out]].",
                 "A {pal} had just moved in nearby. "
-                "{Hero} wanted to say hello but felt a little shy[, because new friends can feel like a big surprise].",
+                "{Hero} wanted to say hello but felt shy[, because new friends can feel like a big surprise].",
             ),
         ),
         trying=Phrasings(
@@ -481,13 +485,13 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} waved and smiled. The {pal} smiled back.",
             ),
             big=(
-                "{Hero} walked over and said a friendly hello. "
+                "{Hero} walked over and said hello. "
                 "The {pal} gave a tiny, shy smile[ and a very small wave]"
                 "[[ that was mostly a wiggle of the ears]].",
-                "{Hero} shared {their} favourite {colour} treasure with the {pal}. "
-                '"Would you like to play {game}?" {hero} asked.',
+                "{Hero} shared a {colour} treasure with the {pal}. "
+                '"Want to play {game}?" {they} asked.',
                 "At first, the {pal} did not say much. "
-                "So {hero} sat nearby and simply waited[, because friendship can take a little time].",
+                "So {hero} sat nearby and waited[, because friendship can take a little time].",
             ),
         ),
         twist=(
@@ -504,12 +508,12 @@ ARCS: Mapping[Theme, Arc] = {
                 "Now they were friends! Hooray!",
             ),
             big=(
-                "Soon everyone was playing {game}, laughing and laughing[ until their tummies wobbled]. "
+                "Soon they were playing {game} and laughing[ until their tummies wobbled]. "
                 "The {pal} was not shy anymore.",
                 "They played {game} all afternoon[, taking turns and sharing]. "
-                "By the end, the {pal} was smiling the biggest smile of all.",
-                "{Hero} and the {pal} built a little den out of leaves and sticks. "
-                "It was the best den ever, because they made it together.",
+                "The {pal} smiled the biggest smile of all.",
+                "Together, they built a little den out of leaves. "
+                "It was the best den ever[, because they made it together].",
             ),
         ),
         resolution=Phrasings(
@@ -518,15 +522,15 @@ ARCS: Mapping[Theme, Arc] = {
                 '"See you tomorrow!" they said. Friends are the best.',
             ),
             big=(
-                "When it was time to go home, the {pal} waved goodbye. "
+                "At home time, the {pal} waved goodbye. "
                 '"See you tomorrow, friend!" it called[, and {hero} felt warm all over].',
-                "From then on, {hero} and the {pal} were the best of friends. "
-                "A friendly hello can be the start of something wonderful.",
+                "From then on, {hero} and the {pal} were best friends. "
+                "A friendly hello can start something wonderful.",
                 "{Hero} {went} home with a happy heart. "
-                "Friends make the sunny days brighter and the cloudy days cosier.",
+                "Friends make every day brighter[, and the cloudy days cosier].",
             ),
         ),
-        echo=("Meeting someone new can feel a bit like {context}: exciting, and a little bit shy.",),
+        echo=("Meeting someone new is a bit like {context}[: exciting, and a little shy].",),
         virtue="kind",
         lesson="a friendly hello makes new things easier",
     ),
@@ -552,35 +556,36 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         wish=Phrasings(
             little=(
-                "{Hero} needed {n} {items} for {occasion}.",
-                "{Hero} wanted {n} {items}.",
+                "{They} needed {n} {items} for {occasion}.",
+                "{They} wanted {n} {items}.",
             ),
             big=(
-                "{Hero} was getting ready for {occasion} with friends. "
-                "{Hero} needed {n} {items}, one for each friend.",
-                '"We need {n} {items} for {occasion}!" said a busy little mouse. '
-                "{Hero} was happy to help[ and went to look right away].",
+                "{Hero} {was} getting ready for {occasion}. "
+                "{They} needed {n} {items}, one for each friend.",
+                '"We need {n} {items} for {occasion}!" said a busy mouse. '
+                "{Hero} {was} happy to help[ and went to look right away].",
                 "{Hero} wanted to bring {n} {items} to {the_occasion}. "
                 "But where could {they} find so many?",
             ),
         ),
         trying=Phrasings(
             little=(
-                "{Hero} looked near {the_detail}. One {item}!",
+                "{Hero} looked near {the_landmark}. One {item}!",
                 "{Hero} found one {item}. Then another!",
             ),
             big=(
-                "{Hero} looked near {the_detail} and found one {item}. "
-                "Then {hero} found two more behind a {colour2} flower[, and another by a log].",
-                "{Hero} searched high and low and counted each {item} carefully"
-                "[, putting them in a neat little row][[, which a passing ant tried to join]].",
-                "{Hero} found {items} in the grass and {items} by the stream. "
-                '"One at a time," {hero} said, "so {i} do not lose count."',
+                "{Hero} looked near {the_landmark} and found one {item}. "
+                "Then {they} found two more[ behind a {colour2} flower][[, and another by a log]].",
+                "{Hero} searched high and low. "
+                "{They} counted each {item} carefully[, putting them in a neat little row]"
+                "[[, which a passing ant tried to join]].",
+                "{Hero} found {items} in the grass[ and by the stream]. "
+                "{They} counted slowly and carefully[, so as not to lose count].",
             ),
         ),
         twist=(
             "But when {hero} counted again, there was one too many! "
-            "It turned out that one of the {items} was actually a snail having a nap, so {hero} gently put it back.",
+            "It turned out that one of the {items} was actually a snail having a nap, so {they} gently put it back.",
             "Then {hero} counted again and found one missing! "
             "A cheeky squirrel had borrowed it, and it gave it back with a very polite bow.",
             "Just then, {hero} remembered that one more friend was coming to {the_occasion}. "
@@ -605,15 +610,15 @@ ARCS: Mapping[Theme, Arc] = {
                 "{N} {items}, all for {occasion}! Counting is fun.",
             ),
             big=(
-                "At {the_occasion}, {hero} shared the {items}, and there were just enough. "
-                "Counting carefully, one by one, makes sure everybody gets a share.",
-                "Everyone clapped and said thank you to {hero}. "
-                "Counting can be fun, especially when it helps your friends[, one by one].",
+                "At {the_occasion}, {hero} shared the {items}. "
+                "There were just enough for everybody[, because {they} had counted carefully, one by one].",
+                "Everyone said thank you to {hero}. "
+                "Counting is fun, especially when it helps your friends[, one by one].",
                 "That evening, {hero} counted the stars until {their} eyes grew sleepy. "
-                "Big jobs are easier one little step at a time.",
+                "Big jobs are easier one step at a time.",
             ),
         ),
-        echo=("Big things, like {context}, feel easier when you take them one step at a time.",),
+        echo=("Big things, like {context}, go one step at a time[, just like counting].",),
         virtue="patient",
         lesson="big things go best one step at a time",
     ),
@@ -626,17 +631,17 @@ ARCS: Mapping[Theme, Arc] = {
         props=(({"plant": "sunflower"}, {"plant": "daisy"}, {"plant": "tulip"}, {"plant": "poppy"}),),
         wish=Phrasings(
             little=(
-                "{Hero} found a tiny seed.",
-                "{Hero} wanted to grow a {plant}.",
+                "{They} found a tiny seed.",
+                "{They} wanted to grow a {plant}.",
             ),
             big=(
-                "{Hero} found a tiny seed beside {the_detail}. "
-                '"What will you grow into?" {hero} wondered[, turning it over and over]'
+                "{Hero} found a tiny seed beside {the_landmark}. "
+                '"What will you grow into?" {they} wondered[, turning it over and over]'
                 "[[ as if the seed might answer]].",
-                "{Hero} wanted to grow a {plant}, just like the ones in picture books. "
-                "So {hero} planted a tiny seed {in_the_setting}.",
-                "A friendly bee buzzed by and dropped a tiny seed right at {hero_s} feet. "
-                "{Hero} decided to plant it and see what would happen.",
+                "{Hero} wanted to grow a {plant}. "
+                "So {they} planted a tiny seed {in_the_setting}.",
+                "A bee buzzed by and dropped a tiny seed at {hero_s} feet. "
+                "{Hero} decided to plant it[ and see what would happen].",
             ),
         ),
         trying=Phrasings(
@@ -645,18 +650,18 @@ ARCS: Mapping[Theme, Arc] = {
                 "The sun came out. {Hero} waited and waited.",
             ),
             big=(
-                "Every day, {hero} gave the seed a little drink of water. "
+                "Every day, {hero} gave the seed some water. "
                 "The sun shone, the rain fell, and {hero} waited[, which is the hardest part of gardening].",
                 "{Hero} watered the seed and talked to it kindly. "
-                "Nothing happened for days[, but {hero} kept caring for it anyway]"
+                "Nothing happened for days[, but {they} kept caring for it anyway]"
                 "[[, even singing to it, slightly out of tune]].",
-                "{Hero} made sure the seed had sunshine, water and room to grow. "
-                "A friendly worm wiggled nearby, keeping the soil soft[ and crumbly].",
+                "{Hero} gave the seed sunshine, water and room to grow. "
+                "A friendly worm kept the soil soft[ and crumbly].",
             ),
         ),
         twist=(
             "One morning, {hero} found a tiny green shoot, but it was growing sideways! "
-            "It was simply reaching for the sun, so {hero} laughed and let it grow its own way.",
+            "It was simply reaching for the sun, so {they} laughed and let it grow its own way.",
             "Then {hero} discovered that the little sprout had company: a sleepy ladybird had made it her home. "
             "{Hero} decided there was room enough for both.",
             "For a while, {hero} thought that nothing was happening at all. "
@@ -668,11 +673,11 @@ ARCS: Mapping[Theme, Arc] = {
                 "The seed grew into a {colour} {plant}!",
             ),
             big=(
-                "Then one morning, a tiny green shoot poked out of the soil. "
-                "It grew and grew, until it opened into a {colour} {plant}[ as bright as a smile].",
-                "Slowly, the little sprout grew taller than {hero}. "
-                "At the top bloomed a beautiful {colour} {plant}[, nodding in the breeze].",
-                "At last, the seed became a {colour} {plant}, swaying gently. "
+                "One morning, a tiny green shoot poked out. "
+                "It grew and grew into a {colour} {plant}[ as bright as a smile].",
+                "Slowly, the sprout grew taller than {hero}. "
+                "At the top bloomed a {colour} {plant}[, nodding in the breeze].",
+                "At last, the seed became a {colour} {plant}. "
                 "Bees came to visit[, and butterflies danced around it].",
             ),
         ),
@@ -683,14 +688,14 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "{Hero} sat beside the {plant} and smiled. "
-                "Nature takes its time, and when we care for it, beautiful things grow.",
-                "Every day after that, {hero} visited the {plant} to say good morning. "
-                "When we are gentle and patient with nature, it gives us wonderful gifts.",
-                "{Hero} saved some seeds to plant next spring. "
-                "Looking after the world around us helps it bloom[, one little seed at a time].",
+                "When we care for nature, beautiful things grow[, slowly but surely].",
+                "Every morning, {hero} said hello to the {plant}. "
+                "Good things take time to grow[, just like the {plant}].",
+                "{Hero} saved some seeds for next spring. "
+                "Looking after nature helps it bloom[, one little seed at a time].",
             ),
         ),
-        echo=("Waiting for something new, like {context}, can take a little patience.",),
+        echo=("Waiting for new things, like {context}, takes patience[, just like growing a seed].",),
         virtue="patient",
         lesson="good things grow when we are patient",
     ),
