@@ -15,7 +15,9 @@ from media.illustrate import FRAME_SIZE
 INK = (255, 255, 255)
 OUTLINE = (40, 35, 90)  # a deep storybook blue around white letters reads on any picture
 BANNER = (255, 250, 240, 170)
+SHADOW = (0, 0, 0, 110)
 MAX_LINES = 3
+MIN_FONT_SIZE = 24  # below this a long title overflows rather than becoming unreadable
 
 
 def load_frame(path: Path) -> Image.Image:
@@ -42,8 +44,8 @@ def end_card(last_scene: Image.Image) -> Image.Image:
 
 
 def thumbnail(first_scene: Image.Image, title: str) -> Image.Image:
-    height = FRAME_SIZE[1]
-    return _caption(first_scene.copy(), title, top=int(height * 0.72), bottom=int(height * 0.97), max_size=64)
+    height = FRAME_SIZE[1]  # the title goes in the sky: the figures stand at the bottom
+    return _caption(first_scene.copy(), title, top=int(height * 0.03), bottom=int(height * 0.3), max_size=72)
 
 
 def _on_white(image: Image.Image) -> Image.Image:
@@ -57,21 +59,17 @@ def _caption(image: Image.Image, text: str, *, top: int, bottom: int, max_size: 
     font, lines = _fit_text(text, max_width=int(width * 0.84), max_height=bottom - top, max_size=max_size)
     block = "\n".join(lines)
     centre = (width / 2, (top + bottom) / 2)
-    stroke = max(2, font.size // 14)
-    spacing = font.size // 5
+    layout = {"font": font, "anchor": "mm", "align": "center", "spacing": font.size // 5, "stroke_width": max(2, font.size // 14)}
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
     if banner:
-        left, upper, right, lower = draw.multiline_textbbox(centre, block, font=font, anchor="mm", align="center", spacing=spacing, stroke_width=stroke)
+        left, upper, right, lower = ImageDraw.Draw(overlay).multiline_textbbox(centre, block, **layout)
         pad = font.size // 3
-        draw.rounded_rectangle((left - pad, upper - pad, right + pad, lower + pad), radius=pad, fill=BANNER)
-    shadow_offset = max(2, font.size // 18)
+        ImageDraw.Draw(overlay).rounded_rectangle((left - pad, upper - pad, right + pad, lower + pad), radius=pad, fill=BANNER)
+    offset = max(2, font.size // 18)
     shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    ImageDraw.Draw(shadow).multiline_text(
-        (centre[0] + shadow_offset, centre[1] + shadow_offset), block, font=font, anchor="mm", align="center", spacing=spacing, fill=(0, 0, 0, 110), stroke_width=stroke, stroke_fill=(0, 0, 0, 110)
-    )
-    overlay = Image.alpha_composite(overlay, shadow.filter(ImageFilter.GaussianBlur(shadow_offset)))
-    ImageDraw.Draw(overlay).multiline_text(centre, block, font=font, anchor="mm", align="center", spacing=spacing, fill=INK, stroke_width=stroke, stroke_fill=OUTLINE)
+    ImageDraw.Draw(shadow).multiline_text((centre[0] + offset, centre[1] + offset), block, fill=SHADOW, stroke_fill=SHADOW, **layout)
+    overlay = Image.alpha_composite(overlay, shadow.filter(ImageFilter.GaussianBlur(offset)))
+    ImageDraw.Draw(overlay).multiline_text(centre, block, fill=INK, stroke_fill=OUTLINE, **layout)
     return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
 
 
@@ -81,8 +79,9 @@ def _fit_text(text: str, *, max_width: int, max_height: int, max_size: int) -> t
     while True:
         font = ImageFont.load_default(size=size)
         lines = _wrap(text, font, max_width)
-        fits = len(lines) <= MAX_LINES and len(lines) * size * 1.25 <= max_height and all(font.getlength(line) <= max_width for line in lines)
-        if fits or size <= 24:
+        fits_across = all(font.getlength(line) <= max_width for line in lines)
+        fits_down = len(lines) <= MAX_LINES and len(lines) * size * 1.25 <= max_height
+        if (fits_across and fits_down) or size <= MIN_FONT_SIZE:
             return font, lines  # type: ignore[return-value]
         size = int(size * 0.9)
 

@@ -6,6 +6,7 @@ import math
 import re
 import subprocess
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class MoviepyComposer:
         title_sec: float = 2.5,
         end_sec: float = 2.0,
         page_padding_sec: float = 0.1,
+        max_total_padding_sec: float = 0.45,
         crossfade_sec: float = 0.4,
         preset: str = "veryfast",
         threads: int = 2,
@@ -56,9 +58,10 @@ class MoviepyComposer:
         self.fps = fps
         self.title_sec = title_sec
         self.end_sec = end_sec
-        # Narrations already end on a short silence; per-page padding is added on top and
-        # accumulates over the story, so it stays small.
+        # Narrations already end on a short silence. Padding only adds a breath between pages,
+        # and it is capped over the whole story so the video stays as long as its narration.
         self.page_padding_sec = page_padding_sec
+        self.max_total_padding_sec = max_total_padding_sec
         self.crossfade_sec = crossfade_sec
         self.preset = preset
         self.threads = threads
@@ -69,23 +72,11 @@ class MoviepyComposer:
         workdir.mkdir(parents=True, exist_ok=True)
         ordered = sorted(pages, key=lambda page: page.number)
         scenes = [load_frame(page.image) for page in ordered]
-        opening = title_card(title, drawing)
+        video_path, thumbnail_path = workdir / VIDEO_NAME, workdir / THUMBNAIL_NAME
 
-        clips: list[VideoClip] = [ImageClip(np.asarray(opening)).with_duration(self.title_sec)]
-        previous_frame = opening
-        for index, (page, scene) in enumerate(zip(ordered, scenes)):
-            frames = _ken_burns(scene, MOVES[index % len(MOVES)])
-            duration = page.duration_sec + self.page_padding_sec
-            clip = _moving_clip(frames, duration, fade_from=previous_frame, fade_sec=self.crossfade_sec)
-            narration = AudioFileClip(str(page.audio))
-            clips.append(clip.with_audio(narration.with_duration(min(narration.duration, duration))))
-            previous_frame = frames(1.0)
-        closing = end_card(scenes[-1])
-        clips.append(_moving_clip(lambda _: closing, self.end_sec, fade_from=previous_frame, fade_sec=self.crossfade_sec))
-
-        video_path = workdir / VIDEO_NAME
-        story = concatenate_videoclips(clips)
-        try:
+        with ExitStack() as readers:  # each narration holds an ffmpeg reader process until closed
+            narrations = [readers.enter_context(AudioFileClip(str(page.audio))) for page in ordered]
+            story = self._timeline(title_card(title, drawing), ordered, scenes, narrations)
             story.write_videofile(
                 str(video_path),
                 fps=self.fps,
@@ -98,13 +89,25 @@ class MoviepyComposer:
                 temp_audiofile_path=str(workdir),  # moviepy's default is the current directory
                 logger=None,
             )
-        finally:
-            for clip in [story, *clips]:
-                clip.close()
 
-        thumbnail_path = workdir / THUMBNAIL_NAME
         thumbnail(scenes[0], title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
         return ComposedVideo(video=video_path, thumbnail=thumbnail_path, duration_sec=probe_duration(video_path))
+
+    def _timeline(
+        self, opening: Image.Image, pages: list[StoryPage], scenes: list[Image.Image], narrations: list[AudioFileClip]
+    ) -> VideoClip:
+        padding = min(self.page_padding_sec, self.max_total_padding_sec / len(pages))
+        clips: list[VideoClip] = [ImageClip(np.asarray(opening)).with_duration(self.title_sec)]
+        previous_frame = opening
+        for index, (page, scene, narration) in enumerate(zip(pages, scenes, narrations)):
+            frames = _ken_burns(scene, MOVES[index % len(MOVES)])
+            duration = page.duration_sec + padding
+            clip = _moving_clip(frames, duration, fade_from=previous_frame, fade_sec=self.crossfade_sec)
+            clips.append(clip.with_audio(narration.with_duration(min(narration.duration, duration))))
+            previous_frame = frames(1.0)
+        closing = end_card(scenes[-1])
+        clips.append(_moving_clip(lambda _: closing, self.end_sec, fade_from=previous_frame, fade_sec=self.crossfade_sec))
+        return concatenate_videoclips(clips)
 
 
 Frames = Callable[[float], Image.Image]  # progress 0..1 -> frame

@@ -68,7 +68,7 @@ class Stage:
     def height(self) -> int:
         return self.canvas.height
 
-    def clear_of_figure(self, x: float, margin: float = 0.17) -> bool:
+    def clear_of_figure(self, x: float, margin: float) -> bool:
         return abs(x / self.width - self.figure_x) > margin
 
     def far_side(self) -> float:
@@ -79,6 +79,8 @@ class Stage:
 
 Layer = Callable[[Stage], None]
 TreePainter = Callable[[Canvas, float, float, float, RGB, RGB], None]  # canvas, x, ground, height, crown, trunk
+Point = tuple[float, float]
+Part = tuple[tuple[Point, ...], RGB]  # a polygon in units of its object's size, and its colour
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Backdrop:
 
 def paint_backdrop(backdrop: Backdrop, canvas: Canvas, seed: str, figure_x: float) -> None:
     stage = Stage(canvas, random.Random(seed), int(backdrop.horizon * canvas.height), figure_x)
-    canvas.sky(*backdrop.sky, down_to=canvas.height)
+    canvas.sky(*backdrop.sky, horizon=stage.horizon)
     for layer in backdrop.layers:
         layer(stage)
 
@@ -103,8 +105,8 @@ def sun(stage: Stage, rgb: RGB = (255, 214, 70)) -> None:
     stage.canvas.glow((x, y), radius * 3, (255, 240, 180))
     for ray in range(12):
         angle = ray * math.pi / 6 + 0.2
-        inner, outer = radius * 1.3, radius * 1.75
-        stage.canvas.line([(x + inner * math.cos(angle), y + inner * math.sin(angle)), (x + outer * math.cos(angle), y + outer * math.sin(angle))], rgb, 6)
+        ray_ends = [(x + radius * reach * math.cos(angle), y + radius * reach * math.sin(angle)) for reach in (1.3, 1.75)]
+        stage.canvas.line(ray_ends, rgb, 6)
     stage.canvas.ellipse(_around(x, y, radius), rgb)
 
 
@@ -118,36 +120,38 @@ def stars(stage: Stage, count: int, down_to: float = 0.6) -> None:
     colour = stage.canvas.look.colour((255, 250, 215))
     for _ in range(count):
         x, y = stage.rng.uniform(0, stage.width), stage.rng.uniform(0, stage.height * down_to)
-        size = stage.rng.choice((1.5, 2, 2.5, 3))
-        stage.canvas.draw.ellipse(_around(x, y, size), fill=colour)
+        stage.canvas.draw.ellipse(_around(x, y, stage.rng.choice((1.5, 2, 2.5, 3))), fill=colour)
     for _ in range(count // 12):
         x, y = stage.rng.uniform(0, stage.width), stage.rng.uniform(0, stage.height * down_to)
         stage.canvas.polygon(sparkle_points(x, y, stage.rng.uniform(9, 16)), (255, 245, 190))
 
 
-def clouds(stage: Stage, count: int, rgb: RGB = WHITE, scale: float = 1.0, band: tuple[float, float] = (0.06, 0.34)) -> None:
+def clouds(stage: Stage, count: int, scale: float = 1.0, band: tuple[float, float] = (0.06, 0.34)) -> None:
     for _ in range(count):
-        x = stage.rng.uniform(-0.05, 1.05) * stage.width
-        y = stage.rng.uniform(*band) * stage.height
+        x, y = stage.rng.uniform(-0.05, 1.05) * stage.width, stage.rng.uniform(*band) * stage.height
         width = stage.rng.uniform(130, 220) * scale
         puffs = [
             (x - width * 0.5, y - width * 0.12, x + width * 0.5, y + width * 0.2),
             (x - width * 0.38, y - width * 0.3, x, y + width * 0.05),
             (x - width * 0.1, y - width * 0.42, x + width * 0.32, y),
         ]
-        stage.canvas.blob(puffs, rgb)
+        stage.canvas.blob(puffs, WHITE)
 
 
-def rainbow(stage: Stage) -> None:
+RAINBOW = ((235, 80, 80), (245, 160, 60), (250, 225, 80), (110, 200, 100), (90, 150, 235), (150, 100, 210))
+
+
+def rainbow(stage: Stage, band_width: int = 14) -> None:
     x, radius = stage.far_side(), stage.width * 0.3
-    for band, rgb in enumerate(((235, 80, 80), (245, 160, 60), (250, 225, 80), (110, 200, 100), (90, 150, 235), (150, 100, 210))):
-        r = radius - band * 14
-        stage.canvas.draw.arc(_around(x, stage.horizon + 40, r), 180, 360, fill=stage.canvas.look.colour(rgb), width=14)
+    for band, rgb in enumerate(RAINBOW):
+        box = _around(x, stage.horizon + 40, radius - band * band_width)
+        stage.canvas.draw.arc(box, 180, 360, fill=stage.canvas.look.colour(rgb), width=band_width)
 
 
 def birds(stage: Stage, count: int) -> None:
     for _ in range(count):
-        x, y, span = stage.rng.uniform(0.1, 0.9) * stage.width, stage.rng.uniform(0.1, 0.4) * stage.height, stage.rng.uniform(14, 26)
+        x, y = stage.rng.uniform(0.1, 0.9) * stage.width, stage.rng.uniform(0.1, 0.4) * stage.height
+        span = stage.rng.uniform(14, 26)
         stage.canvas.line([(x - span, y - span * 0.4), (x, y), (x + span, y - span * 0.4)], (60, 60, 80), 4)
 
 
@@ -168,7 +172,8 @@ def trees(stage: Stage, count: int, painter: TreePainter, crown: RGB, trunk: RGB
     spots: list[float] = []
     for _ in range(count * 4):
         x = stage.rng.uniform(0.03, 0.97) * stage.width
-        if len(spots) < count and stage.clear_of_figure(x, margin=0.13) and all(abs(x - other) > stage.width * 0.07 for other in spots):
+        apart = all(abs(x - other) > stage.width * 0.07 for other in spots)
+        if len(spots) < count and apart and stage.clear_of_figure(x, margin=0.13):
             spots.append(x)
     grounds = (stage.horizon + stage.rng.uniform(0.0, 0.12) * stage.height for _ in spots)
     for ground, x in sorted(zip(grounds, spots)):  # back to front
@@ -177,91 +182,121 @@ def trees(stage: Stage, count: int, painter: TreePainter, crown: RGB, trunk: RGB
 
 def _round_tree(canvas: Canvas, x: float, ground: float, height: float, crown: RGB, trunk: RGB) -> None:
     canvas.rectangle((x - height * 0.05, ground - height * 0.55, x + height * 0.05, ground), trunk)
-    r = height * 0.28
-    top = ground - height
-    canvas.blob([_around(x, top + r, r), _around(x - r * 0.7, top + r * 1.7, r * 0.85), _around(x + r * 0.7, top + r * 1.7, r * 0.85)], crown)
+    r, top = height * 0.28, ground - height
+    canvas.blob([_around(x, top + r, r), *(_around(x + side * r * 0.7, top + r * 1.7, r * 0.85) for side in (-1, 1))], crown)
+
+
+# The right half of a pine's outline, tip to bottom, in units of its height from the tip; the left half mirrors it.
+PINE_OUTLINE = ((0.0, 0.0), (0.21, 0.2), (0.18, 0.5), (0.25, 0.5), (0.23, 0.8), (0.3, 0.8))
 
 
 def _pine(canvas: Canvas, x: float, ground: float, height: float, crown: RGB, trunk: RGB) -> None:
     canvas.rectangle((x - height * 0.04, ground - height * 0.2, x + height * 0.04, ground), trunk)
-    tiers = ((0.0, 0.0), (0.35, 0.2), (0.3, 0.5), (0.42, 0.5), (0.38, 0.8), (0.5, 0.8))  # (half-width, drop) as shares of height
-    right = [(x + w * height * 0.6, ground - height + d * height) for w, d in tiers]
+    right = _placed(PINE_OUTLINE, x, ground - height, height)
     left = [(2 * x - px, py) for px, py in reversed(right[1:])]
     canvas.polygon([*right, *left], crown)
 
 
+PETAL_ANGLES = tuple(turn * 2 * math.pi / 5 for turn in range(5))
+PETALS = ((240, 90, 110), (250, 200, 60), (170, 110, 220), (255, 255, 255), (250, 140, 60))
+
+
 def flowers(stage: Stage, count: int) -> None:
-    petals = ((240, 90, 110), (250, 200, 60), (170, 110, 220), (255, 255, 255), (250, 140, 60))
     for _ in range(count):
         x = stage.rng.uniform(0.02, 0.98) * stage.width
         y = stage.rng.uniform(stage.horizon + 0.12 * stage.height, stage.height * 0.98)
         size = 5 + 10 * (y - stage.horizon) / (stage.height - stage.horizon)  # nearer is bigger
         stage.canvas.line([(x, y), (x, y + size * 2)], (60, 130, 50), 3)
-        stage.canvas.blob([_around(x + size * math.cos(a), y + size * math.sin(a), size * 0.7) for a in (0, 1.26, 2.51, 3.77, 5.03)], stage.rng.choice(petals))
+        petals = [_around(x + size * math.cos(angle), y + size * math.sin(angle), size * 0.7) for angle in PETAL_ANGLES]
+        stage.canvas.blob(petals, stage.rng.choice(PETALS))
         stage.canvas.ellipse(_around(x, y, size * 0.5), (250, 220, 80))
 
 
 def path(stage: Stage, rgb: RGB = (225, 195, 140)) -> None:
-    middle = stage.width * stage.rng.uniform(0.4, 0.6)
-    stage.canvas.polygon(
-        [(middle - 15, stage.horizon + 10), (middle + 15, stage.horizon + 10), (middle + stage.width * 0.2, stage.height + 5), (middle - stage.width * 0.12, stage.height + 5)], rgb
-    )
+    middle, far, near = stage.width * stage.rng.uniform(0.4, 0.6), stage.horizon + 10, stage.height + 5
+    # It widens towards the viewer, a little more to the right: a path that bends as it comes closer.
+    right, left = middle + 0.2 * stage.width, middle - 0.12 * stage.width
+    stage.canvas.polygon([(middle - 15, far), (middle + 15, far), (right, near), (left, near)], rgb)
+
+
+HOUSE: tuple[Part, ...] = (  # x around the house's middle, y up from the ground (negative is higher)
+    (((0.25, -1.25), (0.4, -1.25), (0.4, -0.8), (0.25, -0.8)), (150, 80, 60)),  # chimney
+    (((-0.5, -0.75), (0.5, -0.75), (0.5, 0.0), (-0.5, 0.0)), (245, 215, 150)),  # walls
+    (((-0.62, -0.72), (0.0, -1.2), (0.62, -0.72)), (210, 70, 60)),  # roof
+    (((-0.1, -0.4), (0.1, -0.4), (0.1, 0.0), (-0.1, 0.0)), (140, 90, 60)),  # door
+)
+HOUSE_WINDOWS = (-0.38, 0.18)  # left edges; windows are 0.2 square
+DAYLIGHT_WINDOW, LAMPLIT_WINDOW = (160, 210, 240), (255, 220, 120)
 
 
 def house(stage: Stage, scale: float, lit: bool = False) -> None:
     x, ground, size = stage.far_side(), stage.horizon + stage.height * 0.1, stage.height * 0.34 * scale
-    window = (255, 220, 120) if lit else (160, 210, 240)
-    canvas = stage.canvas
-    canvas.rectangle((x + size * 0.25, ground - size * 1.25, x + size * 0.4, ground - size * 0.8), (150, 80, 60))  # chimney
-    canvas.rectangle((x - size * 0.5, ground - size * 0.75, x + size * 0.5, ground), (245, 215, 150))
-    canvas.polygon([(x - size * 0.62, ground - size * 0.72), (x, ground - size * 1.2), (x + size * 0.62, ground - size * 0.72)], (210, 70, 60))
-    canvas.rectangle((x - size * 0.1, ground - size * 0.4, x + size * 0.1, ground), (140, 90, 60))
-    for left in (-0.38, 0.18):
-        canvas.rectangle((x + size * left, ground - size * 0.6, x + size * (left + 0.2), ground - size * 0.4), window)
+    for outline, rgb in HOUSE:
+        stage.canvas.polygon(_placed(outline, x, ground, size), rgb)
+    for left in HOUSE_WINDOWS:
+        box = (x + size * left, ground - size * 0.6, x + size * (left + 0.2), ground - size * 0.4)
+        stage.canvas.rectangle(box, LAMPLIT_WINDOW if lit else DAYLIGHT_WINDOW)
 
 
 def sea(stage: Stage, water: RGB = (40, 140, 210)) -> None:
     stage.canvas.rectangle((-5, stage.horizon, stage.width + 5, stage.height + 5), water)
+    crest = shade(water, 0.55)
     for row in range(6):
-        y = stage.horizon + 12 + row * row * 9
-        crest = shade(water, 0.55)
+        y = stage.horizon + 12 + row * row * 9  # rows spread out towards the viewer
         for start in range(int(stage.rng.uniform(-80, 0)), stage.width, 160):
             stage.canvas.line([(start + dx, y + 6 * math.sin(dx / 12)) for dx in range(0, 80, 8)], crest, 3 + row // 2)
 
 
 def beach(stage: Stage, sand: RGB = (240, 215, 150)) -> None:
-    top = stage.height * 0.8
-    shore = [(x, top + 18 * math.sin(x / 170 + stage.rng.uniform(0, 0.3))) for x in range(-20, stage.width + 41, 40)]
+    top, phase = stage.height * 0.8, stage.rng.uniform(0, 6.3)
+    shore = [(x, top + 18 * math.sin(x / 170 + phase)) for x in range(-20, stage.width + 41, 40)]
     stage.canvas.polygon([*shore, (stage.width + 20, stage.height + 5), (-20, stage.height + 5)], sand)
+
+
+BOAT: tuple[Part, ...] = (  # around the deck's middle
+    (((-1.0, 0.0), (1.0, 0.0), (0.7, 0.4), (-0.7, 0.4)), (190, 90, 60)),  # hull
+    (((-0.05, -1.4), (-0.05, -0.1), (-0.8, -0.1)), WHITE),  # sails
+    (((0.05, -1.2), (0.05, -0.1), (0.6, -0.1)), (240, 90, 90)),
+)
 
 
 def boat(stage: Stage) -> None:
     x, y, size = stage.far_side(), stage.horizon + stage.height * 0.06, stage.height * 0.09
-    stage.canvas.polygon([(x - size, y), (x + size, y), (x + size * 0.7, y + size * 0.4), (x - size * 0.7, y + size * 0.4)], (190, 90, 60))
-    stage.canvas.polygon([(x - size * 0.05, y - size * 1.4), (x - size * 0.05, y - size * 0.1), (x - size * 0.8, y - size * 0.1)], WHITE)
-    stage.canvas.polygon([(x + size * 0.05, y - size * 1.2), (x + size * 0.05, y - size * 0.1), (x + size * 0.6, y - size * 0.1)], (240, 90, 90))
+    for outline, rgb in BOAT:
+        stage.canvas.polygon(_placed(outline, x, y, size), rgb)
+
+
+PLANETS = (((230, 130, 80), 60, True), ((120, 180, 240), 34, False), ((200, 120, 220), 22, False))  # colour, radius, ringed
 
 
 def planets(stage: Stage) -> None:
-    for rgb, radius in (((230, 130, 80), 60), ((120, 180, 240), 34), ((200, 120, 220), 22)):
+    ring = stage.canvas.look.colour((250, 220, 150))
+    for rgb, radius, ringed in PLANETS:
         x, y = stage.far_side() + stage.rng.uniform(-200, 200), stage.rng.uniform(0.12, 0.5) * stage.height
         stage.canvas.ellipse(_around(x, y, radius), rgb)
-        if radius > 50:
-            stage.canvas.draw.ellipse((x - radius * 1.8, y - radius * 0.35, x + radius * 1.8, y + radius * 0.35), outline=stage.canvas.look.colour((250, 220, 150)), width=6)
+        if ringed:
+            stage.canvas.draw.ellipse(_placed(((-1.8, -0.35), (1.8, 0.35)), x, y, radius), outline=ring, width=6)
+
+
+ROCKET: tuple[Part, ...] = (  # nose up, around its middle, before tilting
+    (((0.0, 1.5), (-0.25, 2.3), (0.0, 2.1), (0.25, 2.3)), (255, 170, 50)),  # flame
+    (((-0.3, 0.6), (-0.65, 1.35), (-0.3, 1.15)), (220, 60, 60)),  # fins
+    (((0.3, 0.6), (0.65, 1.35), (0.3, 1.15)), (220, 60, 60)),
+    (((0.0, -1.5), (0.35, -0.7), (0.35, 1.4), (-0.35, 1.4), (-0.35, -0.7)), (235, 235, 245)),  # body
+)
+ROCKET_TILT = math.radians(35)
 
 
 def rocket(stage: Stage) -> None:
-    x, y, size, tilt = stage.far_side(), stage.height * 0.3, stage.height * 0.1, math.radians(35)
-    shapes: list[tuple[list[tuple[float, float]], RGB]] = [
-        ([(0, 1.5), (-0.25, 2.3), (0, 2.1), (0.25, 2.3)], (255, 170, 50)),  # flame
-        ([(-0.3, 0.6), (-0.65, 1.35), (-0.3, 1.15)], (220, 60, 60)),  # fins
-        ([(0.3, 0.6), (0.65, 1.35), (0.3, 1.15)], (220, 60, 60)),
-        ([(0, -1.5), (0.35, -0.7), (0.35, 1.4), (-0.35, 1.4), (-0.35, -0.7)], (235, 235, 245)),  # body
-    ]
-    turn = lambda px, py: (x + size * (px * math.cos(tilt) - py * math.sin(tilt)), y + size * (px * math.sin(tilt) + py * math.cos(tilt)))  # noqa: E731
-    for points, rgb in shapes:
-        stage.canvas.polygon([turn(px, py) for px, py in points], rgb)
-    stage.canvas.ellipse(_around(*turn(0, -0.3), size * 0.2), (90, 170, 230))
+    x, y, size = stage.far_side(), stage.height * 0.3, stage.height * 0.1
+    cos, sin = math.cos(ROCKET_TILT), math.sin(ROCKET_TILT)
+
+    def tilted(points: tuple[Point, ...]) -> list[Point]:
+        return _placed(tuple((px * cos - py * sin, px * sin + py * cos) for px, py in points), x, y, size)
+
+    for outline, rgb in ROCKET:
+        stage.canvas.polygon(tilted(outline), rgb)
+    stage.canvas.ellipse(_around(*tilted(((0.0, -0.3),))[0], size * 0.2), (90, 170, 230))  # porthole
 
 
 def moon_ground(stage: Stage) -> None:
@@ -269,38 +304,110 @@ def moon_ground(stage: Stage) -> None:
     for _ in range(7):
         x, y = stage.rng.uniform(0, stage.width), stage.rng.uniform(stage.horizon + 60, stage.height)
         radius = stage.rng.uniform(14, 34)
-        stage.canvas.ellipse((x - radius, y - radius * 0.35, x + radius, y + radius * 0.35), (125, 120, 145))
+        stage.canvas.ellipse((x - radius, y - radius * 0.35, x + radius, y + radius * 0.35), (125, 120, 145))  # a crater
 
 
-def sparkle_points(x: float, y: float, radius: float) -> list[tuple[float, float]]:
+def sparkle_points(x: float, y: float, radius: float) -> list[Point]:
     """A four-pointed twinkle."""
-    inner = radius * 0.22
-    return [(x, y - radius), (x + inner, y - inner), (x + radius, y), (x + inner, y + inner), (x, y + radius), (x - inner, y + inner), (x - radius, y), (x - inner, y - inner)]
+    tips = ((0, -1), (1, 0), (0, 1), (-1, 0))
+    waist = ((0.22, -0.22), (0.22, 0.22), (-0.22, 0.22), (-0.22, -0.22))
+    return _placed(tuple(point for pair in zip(tips, waist) for point in pair), x, y, radius)
+
+
+def _placed(points: tuple[Point, ...], x: float, y: float, size: float) -> list[Point]:
+    """Points given in units of `size` around (x, y), in pixels."""
+    return [(x + px * size, y + py * size) for px, py in points]
 
 
 def _around(x: float, y: float, radius: float) -> Box:
     return (x - radius, y - radius, x + radius, y + radius)
 
 
-GREEN_HILLS = ((170, 215, 120), (120, 190, 85), (85, 165, 65))
+# ---- the settings -----------------------------------------------------------------------------
+
 DAY_SKY = ((95, 170, 240), (205, 232, 250))
+GREEN_HILLS = ((170, 215, 120), (120, 190, 85), (85, 165, 65))
+LEAFY = (70, 150, 60)
 
 BACKDROPS: dict[Setting, Backdrop] = {
-    Setting.MEADOW: Backdrop(DAY_SKY, 0.6, (sun, partial(clouds, count=3), partial(hills, colours=GREEN_HILLS), partial(trees, count=2, painter=_round_tree, crown=(70, 150, 60)), partial(flowers, count=16))),
+    Setting.MEADOW: Backdrop(
+        DAY_SKY,
+        horizon=0.6,
+        layers=(
+            sun,
+            partial(clouds, count=3),
+            partial(hills, colours=GREEN_HILLS),
+            partial(trees, count=2, painter=_round_tree, crown=LEAFY),
+            partial(flowers, count=16),
+        ),
+    ),
     Setting.FOREST: Backdrop(
-        ((110, 185, 225), (215, 235, 215)), 0.55,
-        (sun, partial(hills, colours=((110, 165, 100), (75, 140, 75))), partial(trees, count=8, painter=_pine, crown=(40, 110, 60)), partial(trees, count=3, painter=_round_tree, crown=(60, 140, 55)), partial(hills, colours=((65, 125, 55),), start=0.62)),
+        ((110, 185, 225), (215, 235, 215)),
+        horizon=0.55,
+        layers=(
+            sun,
+            partial(hills, colours=((110, 165, 100), (75, 140, 75))),
+            partial(trees, count=8, painter=_pine, crown=(40, 110, 60)),
+            partial(trees, count=3, painter=_round_tree, crown=(60, 140, 55)),
+            partial(hills, colours=((65, 125, 55),), start=0.62),
+        ),
     ),
-    Setting.SEA: Backdrop(((80, 160, 235), (190, 225, 250)), 0.52, (sun, partial(clouds, count=2), sea, boat, beach)),
-    Setting.SKY: Backdrop(((70, 150, 240), (185, 222, 255)), 0.86, (sun, rainbow, partial(clouds, count=6, scale=1.5, band=(0.08, 0.8)), partial(birds, count=5), partial(hills, colours=GREEN_HILLS[1:]))),
+    Setting.SEA: Backdrop(
+        ((80, 160, 235), (190, 225, 250)),
+        horizon=0.52,
+        layers=(sun, partial(clouds, count=2), sea, boat, beach),
+    ),
+    Setting.SKY: Backdrop(
+        ((70, 150, 240), (185, 222, 255)),
+        horizon=0.86,
+        layers=(
+            sun,
+            rainbow,
+            partial(clouds, count=6, scale=1.5, band=(0.08, 0.8)),
+            partial(birds, count=5),
+            partial(hills, colours=GREEN_HILLS[1:]),
+        ),
+    ),
     Setting.NIGHT: Backdrop(
-        ((12, 18, 60), (70, 60, 130)), 0.64,
-        (partial(stars, count=90), moon, partial(hills, colours=((40, 55, 95), (30, 45, 75))), partial(trees, count=2, painter=_round_tree, crown=(30, 60, 70)), partial(house, scale=0.7, lit=True), partial(hills, colours=((22, 38, 60),), start=0.62)),
+        ((12, 18, 60), (70, 60, 130)),
+        horizon=0.64,
+        layers=(
+            partial(stars, count=90),
+            moon,
+            partial(hills, colours=((40, 55, 95), (30, 45, 75))),
+            partial(trees, count=2, painter=_round_tree, crown=(30, 60, 70)),
+            partial(house, scale=0.7, lit=True),
+            partial(hills, colours=((22, 38, 60),), start=0.62),
+        ),
     ),
-    Setting.HOME: Backdrop(DAY_SKY, 0.6, (sun, partial(clouds, count=2), partial(hills, colours=GREEN_HILLS[:2]), partial(trees, count=1, painter=_round_tree, crown=(70, 150, 60)), partial(house, scale=1.25), path, partial(flowers, count=8))),
+    Setting.HOME: Backdrop(
+        DAY_SKY,
+        horizon=0.6,
+        layers=(
+            sun,
+            partial(clouds, count=2),
+            partial(hills, colours=GREEN_HILLS[:2]),
+            partial(trees, count=1, painter=_round_tree, crown=LEAFY),
+            partial(house, scale=1.25),
+            path,
+            partial(flowers, count=8),
+        ),
+    ),
     Setting.PARK: Backdrop(
-        ((100, 175, 240), (215, 238, 245)), 0.58,
-        (sun, partial(clouds, count=3), partial(hills, colours=GREEN_HILLS), partial(trees, count=4, painter=_round_tree, crown=(80, 160, 60)), path, partial(flowers, count=24)),
+        ((100, 175, 240), (215, 238, 245)),
+        horizon=0.58,
+        layers=(
+            sun,
+            partial(clouds, count=3),
+            partial(hills, colours=GREEN_HILLS),
+            partial(trees, count=4, painter=_round_tree, crown=(80, 160, 60)),
+            path,
+            partial(flowers, count=24),
+        ),
     ),
-    Setting.SPACE: Backdrop(((5, 5, 30), (50, 25, 90)), 0.8, (partial(stars, count=140, down_to=0.85), planets, rocket, moon_ground)),
+    Setting.SPACE: Backdrop(
+        ((5, 5, 30), (50, 25, 90)),
+        horizon=0.8,
+        layers=(partial(stars, count=140, down_to=0.85), planets, rocket, moon_ground),
+    ),
 }

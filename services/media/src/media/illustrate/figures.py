@@ -24,7 +24,7 @@ def load_drawing(data: bytes) -> Image.Image:
     """The drawing, upright, as RGB on white."""
     image = Image.open(BytesIO(data))
     image.draft("RGB", (MAX_DRAWING_SIDE, MAX_DRAWING_SIDE))  # JPEG only: decode at 1/2, 1/4, 1/8 scale
-    image = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         page = Image.new("RGBA", image.size, WHITE + (255,))
         return Image.alpha_composite(page, image.convert("RGBA")).convert("RGB")
@@ -37,21 +37,23 @@ def cut_out(drawing: Image.Image, figure_mask: bytes, max_size: tuple[int, int])
     Without a usable mask the whole drawing is used and its paper made see-through.
     """
     mask = Image.open(BytesIO(figure_mask)).convert("L")
-    if mask.size != drawing.size:  # the drawing may have been decoded at a reduced scale
-        mask = mask.resize(drawing.size, Image.Resampling.BILINEAR)
     ink = mask.point(lambda v: 255 if v >= INK_ALPHA else 0)
     if ink.histogram()[255] < MIN_MASK_PIXELS:
-        return _with_see_through_paper(_fit(drawing, max_size))
+        return _with_see_through_paper(drawing.resize(_fitted(drawing.size, max_size), Image.Resampling.LANCZOS, reducing_gap=3.0))
     box = ink.getbbox()
-    figures = drawing.crop(box).convert("RGBA")
-    figures.putalpha(mask.crop(box))
-    return _fit(figures, max_size)
+    # The drawing may have been decoded at a reduced scale: map the mask's box onto it.
+    scale_x, scale_y = drawing.width / mask.width, drawing.height / mask.height
+    drawing_box = (box[0] * scale_x, box[1] * scale_y, box[2] * scale_x, box[3] * scale_y)
+    size = _fitted((drawing_box[2] - drawing_box[0], drawing_box[3] - drawing_box[1]), max_size)
+    # Resizing straight from a box skips the copies a crop would make of a 12-megapixel photo.
+    figures = drawing.resize(size, Image.Resampling.LANCZOS, box=drawing_box, reducing_gap=3.0)
+    figures.putalpha(mask.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0))
+    return figures
 
 
-def _fit(image: Image.Image, max_size: tuple[int, int]) -> Image.Image:
-    scale = min(max_size[0] / image.width, max_size[1] / image.height)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+def _fitted(size: tuple[float, float], max_size: tuple[int, int]) -> tuple[int, int]:
+    scale = min(max_size[0] / size[0], max_size[1] / size[1])
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def _with_see_through_paper(drawing: Image.Image) -> Image.Image:
@@ -69,7 +71,7 @@ def _with_see_through_paper(drawing: Image.Image) -> Image.Image:
     ink = np.clip(np.maximum(darkness, colourfulness), 0, 1)
     alpha = (PAPER_ALPHA + (255 - PAPER_ALPHA) * ink) * _feathered_edges(*drawing.size)
     figures = drawing.convert("RGBA")
-    figures.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
+    figures.putalpha(Image.fromarray(alpha.astype(np.uint8)))
     return figures
 
 

@@ -49,7 +49,9 @@ def placement_for(number: int, count: int) -> Placement:
 class LocalIllustrator:
     """Paints a 1280x720 scene in a fraction of a second on the CPU; blocking and thread-safe."""
 
-    def illustrate(self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, style: Style) -> bytes:
+    def illustrate(
+        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, style: Style
+    ) -> bytes:
         look, placement = LOOKS[style], placement_for(scene.number, scene_count)
         width, height = FRAME_SIZE
 
@@ -88,12 +90,8 @@ def _draw_speed_lines(frame: Image.Image, centre: tuple[float, float], radius: f
     for _ in range(56):
         angle = rng.uniform(0, 2 * math.pi)
         start = radius * rng.uniform(1.0, 1.5)
-        direction = (math.cos(angle), math.sin(angle))
-        draw.line(
-            [(centre[0] + start * direction[0], centre[1] + start * direction[1]), (centre[0] + reach * direction[0], centre[1] + reach * direction[1])],
-            fill=rng.randint(90, 170),
-            width=rng.choice((2, 3, 5)),
-        )
+        ends = [(centre[0] + distance * math.cos(angle), centre[1] + distance * math.sin(angle)) for distance in (start, reach)]
+        draw.line(ends, fill=rng.randint(90, 170), width=rng.choice((2, 3, 5)))
     frame.paste((255, 255, 255), (0, 0), lines)
 
 

@@ -50,7 +50,8 @@ class Look:
     def colour(self, rgb: RGB) -> RGB:
         hue, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
         graded = colorsys.hls_to_rgb(hue, lightness, min(1.0, saturation * self.saturation))
-        return tuple(round(255 * ((1 - self.tint_amount) * c + self.tint_amount * t / 255)) for c, t in zip(graded, self.tint))  # type: ignore[return-value]
+        tinted = ((1 - self.tint_amount) * 255 * c + self.tint_amount * t for c, t in zip(graded, self.tint))
+        return tuple(round(c) for c in tinted)  # type: ignore[return-value]
 
 
 def shade(rgb: RGB, amount: float) -> RGB:
@@ -74,7 +75,7 @@ def _radial_sprite() -> Image.Image:
     """A small soft disc (255 centre, 0 rim), resized wherever a glow or highlight is needed."""
     y, x = np.mgrid[-1:1:64j, -1:1:64j]
     falloff = np.clip(1 - np.hypot(x, y), 0, 1) ** 1.5
-    return Image.fromarray((255 * falloff).astype(np.uint8), "L")
+    return Image.fromarray((255 * falloff).astype(np.uint8))
 
 
 def radial_mask(size: tuple[int, int]) -> Image.Image:
@@ -97,9 +98,11 @@ class Canvas:
     def height(self) -> int:
         return self.image.height
 
-    def sky(self, top: RGB, bottom: RGB, down_to: int) -> None:
-        look = self.look
-        self.image.paste(vertical_gradient((self.width, down_to), look.colour(top), look.colour(bottom), look.sky_bands), (0, 0))
+    def sky(self, top: RGB, bottom: RGB, horizon: int) -> None:
+        """A gradient reaching its `bottom` colour at the horizon, so the sky glows just above the land."""
+        top, bottom = self.look.colour(top), self.look.colour(bottom)
+        self.image.paste(bottom, (0, 0, self.width, self.height))
+        self.image.paste(vertical_gradient((self.width, horizon), top, bottom, self.look.sky_bands), (0, 0))
 
     def glow(self, centre: tuple[float, float], radius: float, rgb: RGB, strength: float = 0.6) -> None:
         diameter = int(2 * radius)
@@ -209,13 +212,26 @@ def _watercolor_finish(image: Image.Image) -> Image.Image:
     half = (image.width // 2, image.height // 2)
     washed = image.resize(half, Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(1.6))
     pooled_edges = washed.convert("L").filter(ImageFilter.FIND_EDGES).point(lambda v: min(255, v * 5))
-    ImageDraw.Draw(pooled_edges).rectangle((0, 0, half[0] - 1, half[1] - 1), outline=0, width=2)  # the frame's own edge is no brush stroke
+    # The frame's own edge is no brush stroke.
+    ImageDraw.Draw(pooled_edges).rectangle((0, 0, half[0] - 1, half[1] - 1), outline=0, width=2)
     washed.paste(Image.blend(washed, Image.new("RGB", half, (70, 60, 90)), 0.3), (0, 0), pooled_edges)
     lighter = Image.blend(washed, Image.new("RGB", half, PAPER), 0.22)
-    blotches = Image.effect_noise((half[0] // 24, half[1] // 24), 60).resize(half, Image.Resampling.BICUBIC)
-    grain = Image.effect_noise(half, 24)
-    paper = ImageChops.add(blotches.point(lambda v: 232 + v // 10), grain.point(lambda v: v // 6), offset=-21)
-    return ImageChops.multiply(lighter, Image.merge("RGB", (paper, paper, paper))).resize(image.size, Image.Resampling.BICUBIC)
+    return ImageChops.multiply(lighter, _watercolour_paper(half)).resize(image.size, Image.Resampling.BICUBIC)
+
+
+@lru_cache(maxsize=2)
+def _watercolour_paper(size: tuple[int, int]) -> Image.Image:
+    """Near-white paper to multiply over the washes: soft blotches plus fine grain.
+
+    Seeded, so the same scene always comes out the same; cached, because it never changes.
+    """
+    random = np.random.default_rng(20)
+    width, height = size
+    blotches = Image.fromarray(np.clip(128 + 40 * random.standard_normal((height // 24, width // 24)), 0, 255).astype(np.uint8))
+    soft = np.asarray(blotches.resize(size, Image.Resampling.BICUBIC), dtype=np.float32) - 128
+    grain = random.standard_normal((height, width)).astype(np.float32)
+    paper = np.clip(245 + 0.15 * soft + 4 * grain, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.repeat(paper[:, :, None], 3, axis=2))
 
 
 def _cartoon_finish(image: Image.Image) -> Image.Image:
