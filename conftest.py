@@ -14,16 +14,7 @@ from devstack.provision import StackOutputs
 from devstack.stack import LOCAL_CREDENTIALS, LocalAws, Stack, free_port
 from shared.settings import Settings
 from shared.storage import ObjectNotFound
-
-SAMPLES = Path(__file__).parent.parent / "shared" / "samples"
-ARTEFACTS = Path(os.environ.get("NOCOMELON_TEST_ARTEFACTS", ".local/test-artefacts"))
-
-
-def sample(name: str) -> Path:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"the sample drawings are not beside the repo ({SAMPLES})")
-    return path
+from tests.paths import ARTEFACTS
 
 
 class InMemoryAssetStore:

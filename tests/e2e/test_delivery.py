@@ -18,7 +18,7 @@ from shared.bus import EventPublisher
 from shared.checkpoints import Checkpoint, CheckpointStore
 from shared.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.settings import Settings
-from tests.conftest import sample
+from tests.paths import sample
 from tests.e2e.system import Parent, SpyQueue, gateway, wait_for_run
 
 ONE_OF_EACH = [

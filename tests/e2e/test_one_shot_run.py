@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,8 @@ import boto3
 import pytest
 
 from devstack.stack import Stack
-from media.compose.local import CARD_SECONDS
-from tests.conftest import ARTEFACTS, sample
+from media.compose.local import MoviepyComposer
+from tests.paths import ARTEFACTS, sample
 from tests.e2e.system import Parent, gateway
 from tests.media_probe import probe
 
@@ -33,7 +34,9 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     output.parent.mkdir(parents=True, exist_ok=True)
     made = make_with_cli(stack, sample(drawing), output, *options)
     assert made.returncode == 0, made.stderr
-    run_id = next(line.split("run ")[1].split(" ")[0] for line in made.stderr.splitlines() if "run " in line and "started" in line)
+    started = re.search(r"run (\S+) started", made.stderr)
+    assert started, made.stderr
+    run_id = started.group(1)
 
     with gateway(stack, parent) as client:
         run = client.get(f"/api/v1/runs/{run_id}").json()
@@ -55,7 +58,9 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     assert info.audio_codec == "aac"
     assert info.moov_first
     narration = sum(clip["duration_sec"] for clip in run["audio_result"]["clips"])
-    assert narration - 0.5 <= info.audio_duration <= narration + CARD_SECONDS + 0.5
+    composer = MoviepyComposer()
+    cards = composer.title_sec + composer.end_sec + composer.max_total_padding_sec
+    assert narration - 0.5 <= info.audio_duration <= narration + cards + 0.5
     assert abs(info.video_duration - run["video_result"]["duration_sec"]) < 0.5
 
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)

@@ -24,7 +24,7 @@ THEMES = ["adventure", "kindness", "bravery", "bedtime", "friendship", "counting
 VOICES = ["gentle", "cheerful", "silly", "wise"]
 STYLES = ["storybook", "watercolor", "cartoon_3d", "anime"]
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _age(value: str) -> int:
@@ -69,7 +69,7 @@ def make_storybook(arguments: argparse.Namespace) -> int:
             if value
         }
         run_id = api.start_run(arguments.drawing, options)
-        console.print(f"Signed in as {credentials.email}; run [bold]{run_id}[/bold] started.")
+        console.print(f"Signed in as {credentials.email}; run {run_id} started.", highlight=False)
         run = _follow(api, run_id, arguments.timeout)
         if run["status"] == "failed":
             error = run.get("error") or {}
