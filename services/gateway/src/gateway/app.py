@@ -23,6 +23,8 @@ from shared.storage import AssetStore
 
 
 def create_app(settings: Settings) -> FastAPI:
+    if not (settings.cognito_user_pool_id and settings.cognito_client_id):
+        raise SystemExit("NOCOMELON_COGNITO_USER_POOL_ID and NOCOMELON_COGNITO_CLIENT_ID must be set: the gateway verifies every token against them")
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AwsClients(settings, ("s3", "sns", "dynamodb")) as aws, httpx.AsyncClient(timeout=10) as http:

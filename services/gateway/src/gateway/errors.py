@@ -7,6 +7,7 @@ ever leaves the gateway.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from fastapi import FastAPI, Request
@@ -69,12 +70,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.middleware("http")
     async def assign_request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
         request.state.request_id = str(uuid.uuid4())
+        started = time.perf_counter()
         try:
             response = await call_next(request)
         except Exception:
-            log.exception("unhandled error", extra={"path": request.url.path})
+            log.exception("unhandled error", extra={"path": request.url.path, "request_id": request.state.request_id})
             response = error_response(request, 500, "internal_error", "Something went wrong on our side. Please try again.")
         response.headers["X-Request-ID"] = request.state.request_id
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "request_id": request.state.request_id,
+            },
+        )
         return response
 
     @app.exception_handler(ApiError)
