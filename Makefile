@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := python3 -m uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install run test ci-local
+.PHONY: help install run test
 
 help:
 	@echo "make run   - install what is missing, start local AWS and the four services on http://127.0.0.1:8000"
@@ -22,4 +22,6 @@ run: install
 	$(UV) run --frozen python -m devstack run
 
 test: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen pytest

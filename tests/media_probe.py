@@ -43,9 +43,7 @@ def _moov_before_mdat(path: Path) -> bool:
 
 
 def probe(path: Path) -> MediaInfo:
-    header = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True
-    ).stderr
+    header = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
     video = re.search(r"Video: (\w+).*?, (\w+)(?:\(.*?\))?, (\d+)x(\d+).*?, ([\d.]+) fps", header)
     audio = re.search(r"Audio: (\w+)", header)
     return MediaInfo(

@@ -43,5 +43,7 @@ def publisher() -> RecordingPublisher:
 @pytest.fixture
 async def new_run(checkpoints: CheckpointStore, run_id: str) -> Checkpoint:
     return await checkpoints.create(
-        Checkpoint(user_id="user-a", run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key=f"user-a/drawings/{run_id}.png", media_type="image/png")
+        Checkpoint(
+            user_id="user-a", run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key=f"user-a/drawings/{run_id}.png", media_type="image/png"
+        )
     )

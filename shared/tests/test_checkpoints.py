@@ -43,7 +43,11 @@ async def test_an_optimistic_update_loses_to_a_newer_version(checkpoints: Checkp
 
 async def test_an_event_is_recorded_once_with_its_outbox(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
     follow = Envelope.new(
-        RunFailed(stage=Stage.VISION, code="x", message="m"), type=EventType.RUN_FAILED, run_id=new_run.run_id, user_id="user-a", mode=RunMode.ONE_SHOT
+        RunFailed(stage=Stage.VISION, code="x", message="m"),
+        type=EventType.RUN_FAILED,
+        run_id=new_run.run_id,
+        user_id="user-a",
+        mode=RunMode.ONE_SHOT,
     )
     first = await checkpoints.record("user-a", new_run.run_id, event_id="event-1", changes={"current_stage": "story"}, outbox=[follow])
     again = await checkpoints.record("user-a", new_run.run_id, event_id="event-1", changes={"current_stage": "images"}, outbox=[follow])

@@ -108,7 +108,11 @@ async def test_events_of_a_failed_run_are_not_processed(checkpoints: CheckpointS
 
 async def test_an_event_for_an_unknown_run_goes_to_the_dead_letter_queue(checkpoints: CheckpointStore, publisher, run_id: str) -> None:
     event = Envelope.new(
-        DrawingSubmitted(drawing_key="k", media_type="image/png"), type=EventType.DRAWING_SUBMITTED, run_id=run_id, user_id="u", mode=RunMode.ONE_SHOT
+        DrawingSubmitted(drawing_key="k", media_type="image/png"),
+        type=EventType.DRAWING_SUBMITTED,
+        run_id=run_id,
+        user_id="u",
+        mode=RunMode.ONE_SHOT,
     )
     handler = CountingHandler()
     assert await processor(checkpoints, publisher, handler)(event, 1) is Disposition.DEAD_LETTER

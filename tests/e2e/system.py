@@ -27,7 +27,9 @@ class Parent:
 def sign_in(stack: Stack, user: DemoUser) -> Parent:
     assert stack.outputs is not None
     user_id = stack.provisioner().ensure_user(stack.outputs.user_pool_id, user)
-    cognito = boto3.client("cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.region, config=Config(signature_version=UNSIGNED))
+    cognito = boto3.client(
+        "cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.region, config=Config(signature_version=UNSIGNED)
+    )
     result = cognito.initiate_auth(
         ClientId=stack.outputs.client_id,
         AuthFlow="USER_PASSWORD_AUTH",

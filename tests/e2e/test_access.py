@@ -50,7 +50,9 @@ def _tokens(stack: Stack, parent: Parent) -> dict[str, str]:
     now = int(time.time())
     return {
         "bad-signature": jwt.encode(_claims(parent, stack), forger, algorithm="RS256", headers={"kid": header["kid"]}),
-        "expired": jwt.encode(_claims(parent, stack, iat=now - 7200, exp=now - 3600), moto_key, algorithm="RS256", headers={"kid": header["kid"]}),
+        "expired": jwt.encode(
+            _claims(parent, stack, iat=now - 7200, exp=now - 3600), moto_key, algorithm="RS256", headers={"kid": header["kid"]}
+        ),
         "garbage": "not-a-token",
     }
 
@@ -72,7 +74,9 @@ def test_another_parent_cannot_see_or_sign_the_run(stack: Stack, parent: Parent,
         read = client.get(f"/api/v1/runs/{run_id}")
         read_with_user_id = client.get(f"/api/v1/runs/{run_id}", params={"user_id": parent.user_id})
         presign = client.post("/api/v1/storage/presigned-url", json={"s3_key": f"{parent.user_id}/drawings/{run_id}.png"})
-        escape = client.post("/api/v1/storage/presigned-url", json={"s3_key": f"{other_parent.user_id}/../{parent.user_id}/drawings/{run_id}.png"})
+        escape = client.post(
+            "/api/v1/storage/presigned-url", json={"s3_key": f"{other_parent.user_id}/../{parent.user_id}/drawings/{run_id}.png"}
+        )
     assert read.status_code == 404 and read_with_user_id.status_code == 404
     assert presign.status_code == 403 and escape.status_code == 403
     assert run_id not in read.text

@@ -10,7 +10,6 @@ from collections import Counter
 
 import boto3
 import httpx
-import pytest
 
 from devstack.stack import Stack
 from shared.aws import AwsClients
@@ -18,8 +17,8 @@ from shared.bus import EventPublisher
 from shared.checkpoints import Checkpoint, CheckpointStore
 from shared.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.settings import Settings
-from tests.paths import sample
 from tests.e2e.system import Parent, SpyQueue, gateway, wait_for_run
+from tests.paths import sample
 
 ONE_OF_EACH = [
     EventType.DRAWING_SUBMITTED,
@@ -35,7 +34,9 @@ ONE_OF_EACH = [
 
 
 def start_run(client: httpx.Client, drawing: str = "image-003.jpg", **options: str) -> str:
-    response = client.post("/api/v1/runs", files={"drawing": (drawing, sample(drawing).read_bytes(), "image/jpeg")}, data={"age": "3", **options})
+    response = client.post(
+        "/api/v1/runs", files={"drawing": (drawing, sample(drawing).read_bytes(), "image/jpeg")}, data={"age": "3", **options}
+    )
     assert response.status_code == 202, response.text
     return response.json()["run_id"]
 
@@ -74,7 +75,9 @@ def test_a_repeated_event_gives_one_result_and_one_next_event(stack: Stack, pare
         assert run["status"] == "complete", run["error"]
         time.sleep(3)  # time for any duplicate follow-up to appear
         counts = Counter(event.type for event in spy.of(run_id))
-    assert counts == Counter({**{event_type: 1 for event_type in ONE_OF_EACH}, EventType.DRAWING_SUBMITTED: 2, EventType.PIPELINE_REQUESTED: 2})
+    assert counts == Counter(
+        {**{event_type: 1 for event_type in ONE_OF_EACH}, EventType.DRAWING_SUBMITTED: 2, EventType.PIPELINE_REQUESTED: 2}
+    )
     assert video_objects(stack, parent.user_id, run_id) == [
         f"{parent.user_id}/videos/{run_id}_final.mp4",
         f"{parent.user_id}/videos/{run_id}_thumb.jpg",
@@ -132,13 +135,19 @@ def test_a_drawing_that_can_never_be_read_fails_the_run_with_a_readable_message(
         Bucket=stack.outputs.bucket, Key=key, Body=b"\x89PNG\r\n\x1a\n but then nothing a decoder can read"
     )
     submitted = Envelope.new(
-        DrawingSubmitted(drawing_key=key, media_type="image/png"), type=EventType.DRAWING_SUBMITTED, run_id=run_id, user_id=parent.user_id, mode=RunMode.ONE_SHOT
+        DrawingSubmitted(drawing_key=key, media_type="image/png"),
+        type=EventType.DRAWING_SUBMITTED,
+        run_id=run_id,
+        user_id=parent.user_id,
+        mode=RunMode.ONE_SHOT,
     )
 
     async def create_and_publish() -> None:
         async with AwsClients(settings) as aws:
             store = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
-            await store.create(Checkpoint(user_id=parent.user_id, run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key=key, media_type="image/png"))
+            await store.create(
+                Checkpoint(user_id=parent.user_id, run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key=key, media_type="image/png")
+            )
             await EventPublisher(aws.sns, settings.topic_arn).publish(submitted)
 
     asyncio.run(create_and_publish())

@@ -13,9 +13,9 @@ import pytest
 
 from devstack.stack import Stack
 from media.compose.local import MoviepyComposer
-from tests.paths import ARTEFACTS, sample
 from tests.e2e.system import Parent, gateway
 from tests.media_probe import probe
+from tests.paths import ARTEFACTS, sample
 
 
 def make_with_cli(stack: Stack, drawing: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -47,8 +47,12 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     assert run["video_result"]["thumbnail_key"] == f"{me}/videos/{run_id}_thumb.jpg"
     scenes = run["story_script"]["scenes"]
     assert len(scenes) >= 3
-    assert [image["key"] for image in run["image_result"]["images"]] == [f"{me}/images/{run_id}_scene_{n}.png" for n in range(1, len(scenes) + 1)]
-    assert [clip["key"] for clip in run["audio_result"]["clips"]] == [f"{me}/audio/{run_id}_scene_{n}.mp3" for n in range(1, len(scenes) + 1)]
+    assert [image["key"] for image in run["image_result"]["images"]] == [
+        f"{me}/images/{run_id}_scene_{n}.png" for n in range(1, len(scenes) + 1)
+    ]
+    assert [clip["key"] for clip in run["audio_result"]["clips"]] == [
+        f"{me}/audio/{run_id}_scene_{n}.mp3" for n in range(1, len(scenes) + 1)
+    ]
     assert run["drawing_analysis"]["subject"]
     if options:
         assert (run["options"]["style"], run["options"]["age"]) == ("watercolor", 8)

@@ -88,9 +88,7 @@ class NoComelonApi:
     def start_run(self, drawing: Path, options: dict[str, str]) -> str:
         media_type = _MEDIA_TYPES.get(drawing.suffix.lower(), "application/octet-stream")
         with drawing.open("rb") as file:
-            response = self._request(
-                "POST", "/api/v1/runs", files={"drawing": (drawing.name, file, media_type)}, data=options
-            )
+            response = self._request("POST", "/api/v1/runs", files={"drawing": (drawing.name, file, media_type)}, data=options)
         return response.json()["run_id"]
 
     def run(self, run_id: str) -> dict[str, Any]:

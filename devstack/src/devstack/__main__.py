@@ -48,7 +48,7 @@ NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs
   Sign in as  {DEMO_USER.email}  with password  {DEMO_USER.password}
   Make a storybook from a drawing, in another shell:
     uv run nocomelon make ../shared/samples/image-002.jpg -o storybook.mp4
-  Logs: {LOCAL_DIR / 'logs'}/   Press Ctrl-C to stop everything.
+  Logs: {LOCAL_DIR / "logs"}/   Press Ctrl-C to stop everything.
 """,
             flush=True,
         )

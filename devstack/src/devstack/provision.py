@@ -155,9 +155,7 @@ class Provisioner:
             if self.region == "us-east-1":
                 self.s3.create_bucket(Bucket=self.topology.bucket)
             else:
-                self.s3.create_bucket(
-                    Bucket=self.topology.bucket, CreateBucketConfiguration={"LocationConstraint": self.region}
-                )
+                self.s3.create_bucket(Bucket=self.topology.bucket, CreateBucketConfiguration={"LocationConstraint": self.region})
         self.s3.put_public_access_block(
             Bucket=self.topology.bucket,
             PublicAccessBlockConfiguration={
@@ -170,8 +168,11 @@ class Provisioner:
 
     def _user_pool(self) -> tuple[str, str]:
         pool_id = next(
-            (pool["Id"] for pool in self._all(self.cognito, "list_user_pools", "UserPools", MaxResults=60)
-             if pool["Name"] == self.topology.user_pool),
+            (
+                pool["Id"]
+                for pool in self._all(self.cognito, "list_user_pools", "UserPools", MaxResults=60)
+                if pool["Name"] == self.topology.user_pool
+            ),
             None,
         )
         if pool_id is None:
@@ -184,8 +185,11 @@ class Provisioner:
                 AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
             )["UserPool"]["Id"]
         client_id = next(
-            (client["ClientId"] for client in self._all(self.cognito, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id, MaxResults=60)
-             if client["ClientName"] == self.topology.user_pool_client),
+            (
+                client["ClientId"]
+                for client in self._all(self.cognito, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id, MaxResults=60)
+                if client["ClientName"] == self.topology.user_pool_client
+            ),
             None,
         )
         if client_id is None:
@@ -224,9 +228,7 @@ class Provisioner:
                 UserAttributes=[{"Name": "email", "Value": user.email}, {"Name": "email_verified", "Value": "true"}],
                 MessageAction="SUPPRESS",
             )
-            self.cognito.admin_set_user_password(
-                UserPoolId=user_pool_id, Username=user.email, Password=user.password, Permanent=True
-            )
+            self.cognito.admin_set_user_password(UserPoolId=user_pool_id, Username=user.email, Password=user.password, Permanent=True)
             existing = self.cognito.admin_get_user(UserPoolId=user_pool_id, Username=user.email)
         return next(attribute["Value"] for attribute in existing["UserAttributes"] if attribute["Name"] == "sub")
 

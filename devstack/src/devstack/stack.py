@@ -140,9 +140,7 @@ class Stack:
         name = name or service
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", service], stdout=log, stderr=subprocess.STDOUT, env=self.service_environment()
-        )
+        process = subprocess.Popen([sys.executable, "-m", service], stdout=log, stderr=subprocess.STDOUT, env=self.service_environment())
         self.processes[name] = process
         return process
 

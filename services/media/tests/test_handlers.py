@@ -122,7 +122,11 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     assert done.story_script and done.image_result and done.audio_result
     requested = pipeline_event().follow(
         VideoRequested(
-            pipeline_id="p1", story_script=done.story_script, drawing_key="u/drawings/r.png", image_result=done.image_result, audio_result=done.audio_result
+            pipeline_id="p1",
+            story_script=done.story_script,
+            drawing_key="u/drawings/r.png",
+            image_result=done.image_result,
+            audio_result=done.audio_result,
         ),
         type=EventType.VIDEO_REQUESTED,
     )

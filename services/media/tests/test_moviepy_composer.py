@@ -40,8 +40,12 @@ def rendered(drawing, narrator, tmp_path_factory) -> Rendered:
         image, audio = inputs / f"{number}.png", inputs / f"{number}.mp3"
         image.write_bytes(
             illustrator.illustrate(
-                drawing=drawing.image, figure_mask=drawing.mask, analysis=DrawingAnalysis(subject="Pip"),
-                scene=Scene(number=number, text=text), scene_count=len(TEXTS), style=Style.CARTOON_3D,
+                drawing=drawing.image,
+                figure_mask=drawing.mask,
+                analysis=DrawingAnalysis(subject="Pip"),
+                scene=Scene(number=number, text=text),
+                scene_count=len(TEXTS),
+                style=Style.CARTOON_3D,
             )
         )
         narration = narrator.narrate(text=text, voice=VoiceType.CHEERFUL, age=6)

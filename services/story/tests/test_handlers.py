@@ -1,7 +1,7 @@
 """Story's handlers with a fake writer."""
 
 from shared.checkpoints import Checkpoint, RunStatus
-from shared.events import EventType, Envelope, PipelineRequested, RunMode, StoryRequested, VisionCompleted
+from shared.events import Envelope, EventType, PipelineRequested, RunMode, StoryRequested, VisionCompleted
 from shared.models import DrawingAnalysis, OptionChoices, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
 from story.handlers import write_requested_story, write_story_for_drawing
 
@@ -32,7 +32,9 @@ async def test_one_shot_runs_choose_options_and_ask_for_the_media() -> None:
         user_id="u",
         mode=RunMode.ONE_SHOT,
     )
-    outcome = await write_story_for_drawing(event, checkpoint(RunMode.ONE_SHOT, OptionChoices(style=Style.WATERCOLOR, age=7)), writer=writer)
+    outcome = await write_story_for_drawing(
+        event, checkpoint(RunMode.ONE_SHOT, OptionChoices(style=Style.WATERCOLOR, age=7)), writer=writer
+    )
     [(options, _)] = writer.calls
     # The caller's choices win; the rest is recommended (several figures: friendship).
     assert (options.style, options.age, options.theme) == (Style.WATERCOLOR, 7, Theme.FRIENDSHIP)
@@ -51,7 +53,11 @@ async def test_each_request_gets_its_own_reproducible_seed() -> None:
 
     def requested() -> Envelope:
         return Envelope.new(
-            StoryRequested(drawing_analysis=ANALYSIS, options=options), type=EventType.STORY_REQUESTED, run_id="r", user_id="u", mode=RunMode.INTERACTIVE
+            StoryRequested(drawing_analysis=ANALYSIS, options=options),
+            type=EventType.STORY_REQUESTED,
+            run_id="r",
+            user_id="u",
+            mode=RunMode.INTERACTIVE,
         )
 
     first, second = requested(), requested()

@@ -17,9 +17,9 @@ from shared.models import (
     DrawingAnalysis,
     LayoutHints,
     PaletteColour,
-    Style,
     StoryOptions,
     StoryScript,
+    Style,
     Theme,
     VoiceType,
 )
@@ -92,12 +92,8 @@ _ADVERSARIAL_WORDS = ["ignore", "rules", "write", "scary", "dies", "everyone die
                       "script", "alert", "<", ">"]  # fmt: skip
 
 
-def write(
-    analysis: DrawingAnalysis, theme: Theme, age: int, seed: int, personal_context: str = ""
-) -> StoryScript:
-    options = StoryOptions(
-        theme=theme, age=age, voice=VoiceType.GENTLE, style=Style.STORYBOOK, personal_context=personal_context
-    )
+def write(analysis: DrawingAnalysis, theme: Theme, age: int, seed: int, personal_context: str = "") -> StoryScript:
+    options = StoryOptions(theme=theme, age=age, voice=VoiceType.GENTLE, style=Style.STORYBOOK, personal_context=personal_context)
     return LocalStoryWriter().write(analysis=analysis, options=options, seed=seed)
 
 
@@ -122,9 +118,7 @@ def test_the_local_writer_is_a_story_writer() -> None:
 @pytest.mark.parametrize("age", range(MIN_AGE, MAX_AGE + 1))
 @pytest.mark.parametrize("theme", list(Theme))
 def test_every_theme_and_age_gives_a_story_that_fits_the_child(theme: Theme, age: int) -> None:
-    for (analysis, must_say), seed, context in itertools.product(
-        DRAWINGS, range(4), ["", "starting swim lessons next week"]
-    ):
+    for (analysis, must_say), seed, context in itertools.product(DRAWINGS, range(4), ["", "starting swim lessons next week"]):
         script = write(analysis, theme, age, seed, context)
         text = full_text(script)
         where = f"{theme} age {age} seed {seed} {analysis.subject!r} {context!r}: {text}"

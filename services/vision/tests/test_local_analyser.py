@@ -279,9 +279,7 @@ def test_a_phone_sized_photo_is_read_in_well_under_two_seconds() -> None:
 
 # --- the real drawings ----------------------------------------------------------------------
 
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason=f"the sample drawings are not on this machine ({SAMPLES} is missing)"
-)
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"the sample drawings are not on this machine ({SAMPLES} is missing)")
 
 
 def read_sample(name: str) -> tuple[DrawingReading, tuple[int, int]]:

@@ -185,14 +185,10 @@ class CheckpointStore:
 
     async def create(self, checkpoint: Checkpoint) -> Checkpoint:
         """The only whole-item write: a new run, guarded so it can never replace one."""
-        created = checkpoint.model_copy(
-            update={"ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())}
-        )
+        created = checkpoint.model_copy(update={"ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())})
         item = _to_dynamo(created.model_dump(mode="json", exclude={"processed_events"}))["M"]
         try:
-            await self._dynamodb.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(run_id)"
-            )
+            await self._dynamodb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(run_id)")
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise RunAlreadyExists(checkpoint.run_id) from error
@@ -200,9 +196,7 @@ class CheckpointStore:
         return created
 
     async def get(self, user_id: str, run_id: str) -> Checkpoint | None:
-        response = await self._dynamodb.get_item(
-            TableName=self._table, Key=self._key(user_id, run_id), ConsistentRead=True
-        )
+        response = await self._dynamodb.get_item(TableName=self._table, Key=self._key(user_id, run_id), ConsistentRead=True)
         item = response.get("Item")
         if item is None:
             return None

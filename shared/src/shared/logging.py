@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-_log_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("log_context", default={})
+_log_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("log_context")
 
 _STANDARD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 
@@ -32,7 +32,7 @@ class JsonFormatter(logging.Formatter):
             "service": self.service,
             "logger": record.name,
             "event": record.getMessage(),
-            **_log_context.get(),
+            **_log_context.get({}),
         }
         line.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES})
         if record.exc_info:
@@ -52,7 +52,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
 
 @contextmanager
 def log_context(**fields: str) -> Iterator[None]:
-    token = _log_context.set({**_log_context.get(), **fields})
+    token = _log_context.set({**_log_context.get({}), **fields})
     try:
         yield
     finally:

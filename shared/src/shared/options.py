@@ -6,7 +6,7 @@ options endpoint, so the app and the workers recommend the same thing.
 
 from __future__ import annotations
 
-from shared.models import DrawingAnalysis, OptionChoices, Style, StoryOptions, Theme, VoiceType
+from shared.models import DrawingAnalysis, OptionChoices, StoryOptions, Style, Theme, VoiceType
 
 DEFAULT_AGE = 5
 

@@ -60,9 +60,7 @@ def stage_started(stage: Stage, attempt: str | None = None) -> dict[str, Any]:
 
 def stage_finished(checkpoint: Checkpoint, stage: Stage, attempt: str | None = None) -> dict[str, Any]:
     started = checkpoint.stages[stage].started_at or now_iso()
-    return {
-        f"stages.{stage.value}": {"status": StageStatus.DONE, "attempt": attempt, "started_at": started, "finished_at": now_iso()}
-    }
+    return {f"stages.{stage.value}": {"status": StageStatus.DONE, "attempt": attempt, "started_at": started, "finished_at": now_iso()}}
 
 
 class EventProcessor:
@@ -127,9 +125,7 @@ class EventProcessor:
             # Another delivery emits the follow-up; keep this event's own changes.
             log.info("follow-up already claimed", extra={"claim": outcome.claim.field if outcome.claim else None})
             changes = {key: value for key, value in outcome.changes.items() if not outcome.claim or key != outcome.claim.field}
-            result = await self._checkpoints.record(
-                envelope.user_id, envelope.run_id, event_id=envelope.id, changes=changes, outbox=[]
-            )
+            result = await self._checkpoints.record(envelope.user_id, envelope.run_id, event_id=envelope.id, changes=changes, outbox=[])
         if result is RecordResult.APPLIED:
             await self._publish(envelope.user_id, envelope.run_id, envelope.id, outcome.events)
         else:

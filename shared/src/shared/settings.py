@@ -19,9 +19,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NOCOMELON_", extra="ignore")
 
     environment: str = Field(default="nocomelon", description="Prefix of every AWS resource name.")
-    aws_region: str = Field(
-        default="us-east-1", validation_alias=AliasChoices("NOCOMELON_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION")
-    )
+    aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("NOCOMELON_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"))
     # None means the real AWS endpoints; botocore also reads AWS_ENDPOINT_URL_<SERVICE> itself.
     aws_endpoint_url: str | None = Field(default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL"))
     aws_account_id: str = Field(default="123456789012", description="Moto's account; set from the task role on AWS.")

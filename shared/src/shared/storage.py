@@ -83,6 +83,4 @@ class AssetStore:
             await self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
 
     async def presigned_get(self, key: str, expires_in: int) -> str:
-        return await self._s3.generate_presigned_url(
-            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in
-        )
+        return await self._s3.generate_presigned_url("get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in)

@@ -24,7 +24,10 @@ from shared.storage import AssetStore
 
 def create_app(settings: Settings) -> FastAPI:
     if not (settings.cognito_user_pool_id and settings.cognito_client_id):
-        raise SystemExit("NOCOMELON_COGNITO_USER_POOL_ID and NOCOMELON_COGNITO_CLIENT_ID must be set: the gateway verifies every token against them")
+        raise SystemExit(
+            "NOCOMELON_COGNITO_USER_POOL_ID and NOCOMELON_COGNITO_CLIENT_ID must be set: the gateway verifies every token against them"
+        )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AwsClients(settings, ("s3", "sns", "dynamodb")) as aws, httpx.AsyncClient(timeout=10) as http:
@@ -38,9 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.checkpoints = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
             app.state.assets = AssetStore(aws.s3, settings.bucket)
             app.state.publisher = EventPublisher(aws.sns, settings.topic_arn)
-            app.state.verifier = TokenVerifier(
-                fetch_jwks=fetch_jwks, issuer=settings.cognito_issuer, client_id=settings.cognito_client_id
-            )
+            app.state.verifier = TokenVerifier(fetch_jwks=fetch_jwks, issuer=settings.cognito_issuer, client_id=settings.cognito_client_id)
             yield
 
     app = FastAPI(title="NoComelon gateway", version="0.1.0", lifespan=lifespan)

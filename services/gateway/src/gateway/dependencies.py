@@ -38,9 +38,7 @@ def get_publisher(request: Request) -> EventPublisher:
 _bearer = HTTPBearer(auto_error=False, description="A Cognito access token of the app client.")
 
 
-async def get_current_user(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Caller:
+async def get_current_user(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise ApiError(401, "unauthorized", "Please sign in to continue.", challenge)

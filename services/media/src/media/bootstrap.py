@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from shared.events import EventType, Stage
-from shared.processing import Route
-from shared.settings import Settings
-from shared.storage import AssetStore
 from media.compose import VideoComposer
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
 from media.illustrate import Illustrator
 from media.narrate import Narrator
+from shared.events import EventType, Stage
+from shared.processing import Route
+from shared.settings import Settings
+from shared.storage import AssetStore
 
 
 @dataclass(frozen=True)

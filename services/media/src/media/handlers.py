@@ -13,6 +13,9 @@ import logging
 import tempfile
 from pathlib import Path
 
+from media.compose import StoryPage, VideoComposer
+from media.illustrate import Illustrator
+from media.narrate import Narrator
 from shared.checkpoints import COMPLETE, Checkpoint, Claim, RunStatus, StageState, StageStatus
 from shared.events import (
     Envelope,
@@ -28,9 +31,6 @@ from shared.events import (
 from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, VideoResult
 from shared.processing import Outcome, stage_finished
 from shared.storage import AssetKeys, AssetStore
-from media.compose import StoryPage, VideoComposer
-from media.illustrate import Illustrator
-from media.narrate import Narrator
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,7 @@ async def start_pipeline(event: Envelope, checkpoint: Checkpoint) -> Outcome:
     )
 
 
-async def illustrate_scenes(
-    event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator
-) -> Outcome:
+async def illustrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator) -> Outcome:
     job = event.payload()
     assert isinstance(job, MediaJob)
     if not _is_current(checkpoint, job.pipeline_id):

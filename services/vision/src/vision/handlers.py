@@ -11,9 +11,7 @@ from shared.storage import AssetKeys, AssetStore
 from vision.analyse import DrawingAnalyser
 
 
-async def analyse_drawing(
-    event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, analyser: DrawingAnalyser
-) -> Outcome:
+async def analyse_drawing(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, analyser: DrawingAnalyser) -> Outcome:
     submitted = event.payload()
     assert isinstance(submitted, DrawingSubmitted)
     drawing = await assets.get(submitted.drawing_key)

@@ -99,7 +99,7 @@ class MoviepyComposer:
         padding = min(self.page_padding_sec, self.max_total_padding_sec / len(pages))
         clips: list[VideoClip] = [ImageClip(np.asarray(opening)).with_duration(self.title_sec)]
         previous_frame = opening
-        for index, (page, scene, narration) in enumerate(zip(pages, scenes, narrations)):
+        for index, (page, scene, narration) in enumerate(zip(pages, scenes, narrations, strict=True)):
             frames = _ken_burns(scene, MOVES[index % len(MOVES)])
             duration = page.duration_sec + padding
             clip = _moving_clip(frames, duration, fade_from=previous_frame, fade_sec=self.crossfade_sec)

@@ -176,7 +176,7 @@ def trees(stage: Stage, count: int, painter: TreePainter, crown: RGB, trunk: RGB
         if len(spots) < count and apart and stage.clear_of_figure(x, margin=0.13):
             spots.append(x)
     grounds = (stage.horizon + stage.rng.uniform(0.0, 0.12) * stage.height for _ in spots)
-    for ground, x in sorted(zip(grounds, spots)):  # back to front
+    for ground, x in sorted(zip(grounds, spots, strict=True)):  # back to front
         painter(stage.canvas, x, ground, stage.rng.uniform(0.8, 1.25) * stage.height * 0.32, crown, trunk)
 
 
@@ -311,7 +311,7 @@ def sparkle_points(x: float, y: float, radius: float) -> list[Point]:
     """A four-pointed twinkle."""
     tips = ((0, -1), (1, 0), (0, 1), (-1, 0))
     waist = ((0.22, -0.22), (0.22, 0.22), (-0.22, 0.22), (-0.22, -0.22))
-    return _placed(tuple(point for pair in zip(tips, waist) for point in pair), x, y, radius)
+    return _placed(tuple(point for pair in zip(tips, waist, strict=True) for point in pair), x, y, radius)
 
 
 def _placed(points: tuple[Point, ...], x: float, y: float, size: float) -> list[Point]:

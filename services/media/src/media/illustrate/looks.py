@@ -50,7 +50,7 @@ class Look:
     def colour(self, rgb: RGB) -> RGB:
         hue, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
         graded = colorsys.hls_to_rgb(hue, lightness, min(1.0, saturation * self.saturation))
-        tinted = ((1 - self.tint_amount) * 255 * c + self.tint_amount * t for c, t in zip(graded, self.tint))
+        tinted = ((1 - self.tint_amount) * 255 * c + self.tint_amount * t for c, t in zip(graded, self.tint, strict=True))
         return tuple(round(c) for c in tinted)  # type: ignore[return-value]
 
 
@@ -248,19 +248,55 @@ def _no_finish(image: Image.Image) -> Image.Image:
 
 LOOKS: dict[Style, Look] = {
     Style.STORYBOOK: Look(
-        saturation=1.25, tint=(255, 170, 90), tint_amount=0.12, fill=Fill.FLAT, sky_bands=0, shape_outline=None,
-        sticker=WHITE, figure_outline=None, figure_shadow=False, speed_lines=False, finish=_storybook_finish,
+        saturation=1.25,
+        tint=(255, 170, 90),
+        tint_amount=0.12,
+        fill=Fill.FLAT,
+        sky_bands=0,
+        shape_outline=None,
+        sticker=WHITE,
+        figure_outline=None,
+        figure_shadow=False,
+        speed_lines=False,
+        finish=_storybook_finish,
     ),
     Style.WATERCOLOR: Look(
-        saturation=0.75, tint=PAPER, tint_amount=0.2, fill=Fill.FLAT, sky_bands=0, shape_outline=None,
-        sticker=PAPER, figure_outline=None, figure_shadow=False, speed_lines=False, finish=_watercolor_finish,
+        saturation=0.75,
+        tint=PAPER,
+        tint_amount=0.2,
+        fill=Fill.FLAT,
+        sky_bands=0,
+        shape_outline=None,
+        sticker=PAPER,
+        figure_outline=None,
+        figure_shadow=False,
+        speed_lines=False,
+        finish=_watercolor_finish,
     ),
     Style.CARTOON_3D: Look(
-        saturation=1.4, tint=(255, 255, 255), tint_amount=0.05, fill=Fill.GLOSS, sky_bands=0, shape_outline=None,
-        sticker=WHITE, figure_outline=None, figure_shadow=True, speed_lines=False, finish=_cartoon_finish,
+        saturation=1.4,
+        tint=(255, 255, 255),
+        tint_amount=0.05,
+        fill=Fill.GLOSS,
+        sky_bands=0,
+        shape_outline=None,
+        sticker=WHITE,
+        figure_outline=None,
+        figure_shadow=True,
+        speed_lines=False,
+        finish=_cartoon_finish,
     ),
     Style.ANIME: Look(
-        saturation=1.15, tint=(90, 130, 255), tint_amount=0.08, fill=Fill.CEL, sky_bands=5, shape_outline=(35, 30, 60),
-        sticker=WHITE, figure_outline=(35, 30, 60), figure_shadow=False, speed_lines=True, finish=_no_finish,
+        saturation=1.15,
+        tint=(90, 130, 255),
+        tint_amount=0.08,
+        fill=Fill.CEL,
+        sky_bands=5,
+        shape_outline=(35, 30, 60),
+        sticker=WHITE,
+        figure_outline=(35, 30, 60),
+        figure_shadow=False,
+        speed_lines=True,
+        finish=_no_finish,
     ),
 }

@@ -75,7 +75,6 @@ class PiperNarrator:
             return self._voice
 
 
-
 def _speak(piper: PiperVoice, text: str, preset: VoicePreset, slowdown: float) -> np.ndarray:
     """Float samples of the whole text: sentences joined by pauses, then the trailing pad."""
     rate = piper.config.sample_rate

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shared.models import MIN_AGE, DrawingAnalysis, LayoutHints, Scene, StoryOptions, StoryScript
-
 from story.write.local_arcs import ARCS, CLOSING, DETOUR, OPENING, Arc, Phrasings
 
 # --- Safety -------------------------------------------------------------------------
@@ -378,9 +377,7 @@ _FALLBACK_COLOURS = ("golden", "sky blue", "leafy green")
 
 def _details_from(details: Sequence[str], layout: LayoutHints) -> list[str]:
     """The drawing's details as noun phrases ('a tree', 'the sun', 'flowers'), best first."""
-    phrases = _unique(
-        _with_article(phrase) for detail in details if (phrase := _user_phrase(detail, max_words=5, max_chars=40))
-    )
+    phrases = _unique(_with_article(phrase) for detail in details if (phrase := _user_phrase(detail, max_words=5, max_chars=40)))
     if phrases:
         return phrases
     if layout.sun:
@@ -570,9 +567,7 @@ class LocalStoryWriter:
         scenes = []
         for number, beats in enumerate(plan, start=1):
             sentences = [
-                _render(rng.choice(_templates(beat, arc, tier)), slots, tier)
-                for beat in beats
-                if context or beat not in _CONTEXT_BEATS
+                _render(rng.choice(_templates(beat, arc, tier)), slots, tier) for beat in beats if context or beat not in _CONTEXT_BEATS
             ]
             scenes.append(Scene(number=number, text=" ".join(sentences)))
 

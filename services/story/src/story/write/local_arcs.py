@@ -169,12 +169,10 @@ ARCS: Mapping[Theme, Arc] = {
                 "Look, {treasure}! So pretty!",
             ),
             big=(
-                "At last, {hero} reached {goal}. "
-                "There {they} found {treasure}[, even more {lovely} than {they} had imagined]!",
+                "At last, {hero} reached {goal}. There {they} found {treasure}[, even more {lovely} than {they} had imagined]!",
                 "Just around a corner, there it was: {treasure}! "
                 "{Hero} gasped with delight[ and did a little happy dance][[ that was mostly wiggling]].",
-                "{Hero} pushed aside some leaves and found {treasure}. "
-                '"{I} did it!" {they} cheered[, and the wind seemed to cheer too].',
+                '{Hero} pushed aside some leaves and found {treasure}. "{I} did it!" {they} cheered[, and the wind seemed to cheer too].',
             ),
         ),
         resolution=Phrasings(
@@ -189,8 +187,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "That night, {hero} told everyone about the adventure. "
                 "The world is full of wonders for curious explorers"
                 "[ who take the first step][[ and remember to pack snacks]].",
-                "{Hero} got home in time for supper, with muddy feet[ and a big smile]. "
-                "Exploring is {lovely}, and so is coming home.",
+                "{Hero} got home in time for supper, with muddy feet[ and a big smile]. Exploring is {lovely}, and so is coming home.",
             ),
         ),
         echo=(
@@ -226,8 +223,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "[[, and then it hiccupped, which did not help at all]].",
                 "{Hero} heard a small, sad sound. "
                 "It was a {buddy} who could not find its {home}[ anywhere][[, not even in the obvious places]].",
-                "A {buddy} sat all alone, looking lost. "
-                '"Are you all right?" asked {hero} gently[, kneeling down beside it].',
+                'A {buddy} sat all alone, looking lost. "Are you all right?" asked {hero} gently[, kneeling down beside it].',
             ),
         ),
         trying=Phrasings(
@@ -264,8 +260,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "The {buddy} snuggled in with a happy sigh[, and its family gathered round to say thank you].",
                 "Past a row of {colour2} flowers, the {buddy} squeaked with joy. "
                 "It was home[, safe and sound][[, and a little embarrassed that home had been so close all along]].",
-                '"My {home}!" cried the {buddy}, hurrying inside. '
-                "Then it popped back out to say thank you[ to {hero}].",
+                '"My {home}!" cried the {buddy}, hurrying inside. Then it popped back out to say thank you[ to {hero}].',
             ),
         ),
         resolution=Phrasings(
@@ -274,8 +269,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} felt warm inside. Kind hearts help!",
             ),
             big=(
-                "{Hero} {went} home feeling warm inside. "
-                "A little kindness can make a big difference[, even to someone very small].",
+                "{Hero} {went} home feeling warm inside. A little kindness can make a big difference[, even to someone very small].",
                 "From that day on, the {buddy} and {hero} were best friends. "
                 "Being kind makes everyone feel warm[, like sunshine][[ on a chilly morning]].",
                 "That evening, {hero} smiled, thinking about the {buddy}. "
@@ -309,12 +303,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "{They} felt wobbly about {thing}.",
             ),
             big=(
-                "{Hero} really wanted to {do}. "
-                "But {their} tummy felt wobbly[, like jelly on a plate][[ that someone had just bumped]].",
-                "Everyone said {thing} was great fun. "
-                "{Hero} wanted to try, but {their} knees felt wiggly.",
-                "Today {hero} would {do}. "
-                "That was the plan, anyway[, until {they} saw how {big} {thing} looked up close].",
+                "{Hero} really wanted to {do}. But {their} tummy felt wobbly[, like jelly on a plate][[ that someone had just bumped]].",
+                "Everyone said {thing} was great fun. {Hero} wanted to try, but {their} knees felt wiggly.",
+                "Today {hero} would {do}. That was the plan, anyway[, until {they} saw how {big} {thing} looked up close].",
             ),
         ),
         trying=Phrasings(
@@ -323,12 +314,10 @@ ARCS: Mapping[Theme, Arc] = {
                 'A friendly frog said, "You can do it!"',
             ),
             big=(
-                "{Hero} took a deep breath, in and out. "
-                'A friendly frog said, "You can do it!"[ {Hero} felt a tiny bit braver.]',
+                '{Hero} took a deep breath, in and out. A friendly frog said, "You can do it!"[ {Hero} felt a tiny bit braver.]',
                 "{Hero} tried a little bit, then a little more. "
                 "Each small step made the wobbly feeling smaller[, like a puddle drying in the sun].",
-                '"Little steps are still steps," said a wise old owl. '
-                "So {hero} stood up tall[ and counted to three].",
+                '"Little steps are still steps," said a wise old owl. So {hero} stood up tall[ and counted to three].',
             ),
         ),
         twist=(
@@ -345,12 +334,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "And {hero} did it! Hooray!",
             ),
             big=(
-                "Then, with a big smile, {hero} did it! "
-                "{They} managed to {do}[, and it was more fun than {they} had hoped].",
-                "One, two, three, go! "
-                "{Hero} did it, and the wobbles turned into giggles[ that fizzed all the way to {their} toes].",
-                "{Hero} tried once, and then again. "
-                "Soon {they} could {do}[, and everyone cheered][[, including a very surprised duck]].",
+                "Then, with a big smile, {hero} did it! {They} managed to {do}[, and it was more fun than {they} had hoped].",
+                "One, two, three, go! {Hero} did it, and the wobbles turned into giggles[ that fizzed all the way to {their} toes].",
+                "{Hero} tried once, and then again. Soon {they} could {do}[, and everyone cheered][[, including a very surprised duck]].",
             ),
         ),
         resolution=Phrasings(
@@ -359,12 +345,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} {was} brave! Trying new things is fun.",
             ),
             big=(
-                "{Hero} felt proud and tall. "
-                "Being brave means trying, even when you feel wobbly[ inside].",
-                "That night, {hero} could not stop smiling. "
-                "Brave hearts come in all sizes[, even the very smallest].",
-                '{Hero} said proudly, "{I} did it!" '
-                "The bravest thing is simply to try[, one little step at a time].",
+                "{Hero} felt proud and tall. Being brave means trying, even when you feel wobbly[ inside].",
+                "That night, {hero} could not stop smiling. Brave hearts come in all sizes[, even the very smallest].",
+                '{Hero} said proudly, "{I} did it!" The bravest thing is simply to try[, one little step at a time].',
             ),
         ),
         echo=(
@@ -406,10 +389,8 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} got into bed with {cuddly}. So cosy.",
             ),
             big=(
-                '"Goodnight, {detail_bare}," {hero} whispered. '
-                '"Goodnight, {colour} flowers, and goodnight, stars."',
-                "{Hero} snuggled into {cuddly} and listened. "
-                "{Singer} sang a soft, slow song[, like a lullaby made of starlight].",
+                '"Goodnight, {detail_bare}," {hero} whispered. "Goodnight, {colour} flowers, and goodnight, stars."',
+                "{Hero} snuggled into {cuddly} and listened. {Singer} sang a soft, slow song[, like a lullaby made of starlight].",
                 "{Hero} counted the stars: one, two, three, and more. "
                 "Each star blinked back, as if saying goodnight[ in its own quiet way].",
             ),
@@ -428,12 +409,10 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} gave a big yawn. Yaaawn!",
             ),
             big=(
-                "Slowly, {hero_s} eyes grew heavy. "
-                '{Singer} sang softly, and the world whispered, "Sleep now."',
+                'Slowly, {hero_s} eyes grew heavy. {Singer} sang softly, and the world whispered, "Sleep now."',
                 "{Hero} gave one last {big} yawn. "
                 "Warm and cosy under {cuddly}, {they} began to drift off[, like a little boat on a calm sea].",
-                "The stars twinkled, and everything grew still. "
-                "{Hero} felt calm and snug[, wrapped up in {cuddly}].",
+                "The stars twinkled, and everything grew still. {Hero} felt calm and snug[, wrapped up in {cuddly}].",
             ),
         ),
         resolution=Phrasings(
@@ -442,12 +421,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "Soon {hero} {was} fast asleep. Sweet dreams!",
             ),
             big=(
-                "Soon {hero} {was} fast asleep, dreaming {colour} dreams. "
-                "Rest helps us grow, so goodnight, {hero_call}.",
-                "And so {hero} slept peacefully all night long. "
-                "A good night's sleep makes tomorrow bright[ and new].",
-                "{Hero} closed {their} eyes with a sleepy smile. "
-                "Everything can wait until morning, so sweet dreams, {hero_call}.",
+                "Soon {hero} {was} fast asleep, dreaming {colour} dreams. Rest helps us grow, so goodnight, {hero_call}.",
+                "And so {hero} slept peacefully all night long. A good night's sleep makes tomorrow bright[ and new].",
+                "{Hero} closed {their} eyes with a sleepy smile. Everything can wait until morning, so sweet dreams, {hero_call}.",
             ),
         ),
         echo=("Big days, like {context}, can wait until morning[, because tonight is for resting].",),
@@ -488,10 +464,8 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} walked over and said hello. "
                 "The {pal} gave a tiny, shy smile[ and a very small wave]"
                 "[[ that was mostly a wiggle of the ears]].",
-                "{Hero} shared a {colour} treasure with the {pal}. "
-                '"Want to play {game}?" {they} asked.',
-                "At first, the {pal} did not say much. "
-                "So {hero} sat nearby and waited[, because friendship can take a little time].",
+                '{Hero} shared a {colour} treasure with the {pal}. "Want to play {game}?" {they} asked.',
+                "At first, the {pal} did not say much. So {hero} sat nearby and waited[, because friendship can take a little time].",
             ),
         ),
         twist=(
@@ -499,8 +473,7 @@ ARCS: Mapping[Theme, Arc] = {
             "They spent ages pointing at {colour} things, and even spotted a {colour} kite high in the sky.",
             "It turned out the {pal} knew the funniest jokes in the whole neighbourhood. "
             "One was about a sneezing teapot, and {hero} laughed so hard that {they} got the hiccups.",
-            "Then {hero} found out that the {pal} had been hoping to make a friend too. "
-            "They had both been shy about the very same thing!",
+            "Then {hero} found out that the {pal} had been hoping to make a friend too. They had both been shy about the very same thing!",
         ),
         turn=Phrasings(
             little=(
@@ -508,12 +481,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "Now they were friends! Hooray!",
             ),
             big=(
-                "Soon they were playing {game} and laughing[ until their tummies wobbled]. "
-                "The {pal} was not shy anymore.",
-                "They played {game} all afternoon[, taking turns and sharing]. "
-                "The {pal} smiled the biggest smile of all.",
-                "Together, they built a little den out of leaves. "
-                "It was the best den ever[, because they made it together].",
+                "Soon they were playing {game} and laughing[ until their tummies wobbled]. The {pal} was not shy anymore.",
+                "They played {game} all afternoon[, taking turns and sharing]. The {pal} smiled the biggest smile of all.",
+                "Together, they built a little den out of leaves. It was the best den ever[, because they made it together].",
             ),
         ),
         resolution=Phrasings(
@@ -522,12 +492,9 @@ ARCS: Mapping[Theme, Arc] = {
                 '"See you tomorrow!" they said. Friends are the best.',
             ),
             big=(
-                "At home time, the {pal} waved goodbye. "
-                '"See you tomorrow, friend!" it called[, and {hero} felt warm all over].',
-                "From then on, {hero} and the {pal} were best friends. "
-                "A friendly hello can start something wonderful.",
-                "{Hero} {went} home with a happy heart. "
-                "Friends make every day brighter[, and the cloudy days cosier].",
+                'At home time, the {pal} waved goodbye. "See you tomorrow, friend!" it called[, and {hero} felt warm all over].',
+                "From then on, {hero} and the {pal} were best friends. A friendly hello can start something wonderful.",
+                "{Hero} {went} home with a happy heart. Friends make every day brighter[, and the cloudy days cosier].",
             ),
         ),
         echo=("Meeting someone new is a bit like {context}[: exciting, and a little shy].",),
@@ -560,12 +527,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "{They} wanted {n} {items}.",
             ),
             big=(
-                "{Hero} {was} getting ready for {occasion}. "
-                "{They} needed {n} {items}, one for each friend.",
-                '"We need {n} {items} for {occasion}!" said a busy mouse. '
-                "{Hero} {was} happy to help[ and went to look right away].",
-                "{Hero} wanted to bring {n} {items} to {the_occasion}. "
-                "But where could {they} find so many?",
+                "{Hero} {was} getting ready for {occasion}. {They} needed {n} {items}, one for each friend.",
+                '"We need {n} {items} for {occasion}!" said a busy mouse. {Hero} {was} happy to help[ and went to look right away].',
+                "{Hero} wanted to bring {n} {items} to {the_occasion}. But where could {they} find so many?",
             ),
         ),
         trying=Phrasings(
@@ -579,8 +543,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} searched high and low. "
                 "{They} counted each {item} carefully[, putting them in a neat little row]"
                 "[[, which a passing ant tried to join]].",
-                "{Hero} found {items} in the grass[ and by the stream]. "
-                "{They} counted slowly and carefully[, so as not to lose count].",
+                "{Hero} found {items} in the grass[ and by the stream]. {They} counted slowly and carefully[, so as not to lose count].",
             ),
         ),
         twist=(
@@ -597,11 +560,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Count_up}! Hooray!",
             ),
             big=(
-                "{Hero} lined them up and counted: {count_up}! "
-                "There were {n} {items}, one for everyone.",
+                "{Hero} lined them up and counted: {count_up}! There were {n} {items}, one for everyone.",
                 '"{Count_up}," counted {hero}. "{N} {items}, just right!"',
-                "At last, the basket was full. "
-                "{Hero} counted: {count_up}![ Nobody would be left out.]",
+                "At last, the basket was full. {Hero} counted: {count_up}![ Nobody would be left out.]",
             ),
         ),
         resolution=Phrasings(
@@ -612,10 +573,8 @@ ARCS: Mapping[Theme, Arc] = {
             big=(
                 "At {the_occasion}, {hero} shared the {items}. "
                 "There were just enough for everybody[, because {they} had counted carefully, one by one].",
-                "Everyone said thank you to {hero}. "
-                "Counting is fun, especially when it helps your friends[, one by one].",
-                "That evening, {hero} counted the stars until {their} eyes grew sleepy. "
-                "Big jobs are easier one step at a time.",
+                "Everyone said thank you to {hero}. Counting is fun, especially when it helps your friends[, one by one].",
+                "That evening, {hero} counted the stars until {their} eyes grew sleepy. Big jobs are easier one step at a time.",
             ),
         ),
         echo=("Big things, like {context}, go one step at a time[, just like counting].",),
@@ -638,10 +597,8 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} found a tiny seed beside {the_landmark}. "
                 '"What will you grow into?" {they} wondered[, turning it over and over]'
                 "[[ as if the seed might answer]].",
-                "{Hero} wanted to grow a {plant}. "
-                "So {they} planted a tiny seed {in_the_setting}.",
-                "A bee buzzed by and dropped a tiny seed at {hero_s} feet. "
-                "{Hero} decided to plant it[ and see what would happen].",
+                "{Hero} wanted to grow a {plant}. So {they} planted a tiny seed {in_the_setting}.",
+                "A bee buzzed by and dropped a tiny seed at {hero_s} feet. {Hero} decided to plant it[ and see what would happen].",
             ),
         ),
         trying=Phrasings(
@@ -655,8 +612,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} watered the seed and talked to it kindly. "
                 "Nothing happened for days[, but {they} kept caring for it anyway]"
                 "[[, even singing to it, slightly out of tune]].",
-                "{Hero} gave the seed sunshine, water and room to grow. "
-                "A friendly worm kept the soil soft[ and crumbly].",
+                "{Hero} gave the seed sunshine, water and room to grow. A friendly worm kept the soil soft[ and crumbly].",
             ),
         ),
         twist=(
@@ -673,12 +629,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "The seed grew into a {colour} {plant}!",
             ),
             big=(
-                "One morning, a tiny green shoot poked out. "
-                "It grew and grew into a {colour} {plant}[ as bright as a smile].",
-                "Slowly, the sprout grew taller than {hero}. "
-                "At the top bloomed a {colour} {plant}[, nodding in the breeze].",
-                "At last, the seed became a {colour} {plant}. "
-                "Bees came to visit[, and butterflies danced around it].",
+                "One morning, a tiny green shoot poked out. It grew and grew into a {colour} {plant}[ as bright as a smile].",
+                "Slowly, the sprout grew taller than {hero}. At the top bloomed a {colour} {plant}[, nodding in the breeze].",
+                "At last, the seed became a {colour} {plant}. Bees came to visit[, and butterflies danced around it].",
             ),
         ),
         resolution=Phrasings(
@@ -687,12 +640,9 @@ ARCS: Mapping[Theme, Arc] = {
                 "Hello, little {plant}! {Hero} felt so happy.",
             ),
             big=(
-                "{Hero} sat beside the {plant} and smiled. "
-                "When we care for nature, beautiful things grow[, slowly but surely].",
-                "Every morning, {hero} said hello to the {plant}. "
-                "Good things take time to grow[, just like the {plant}].",
-                "{Hero} saved some seeds for next spring. "
-                "Looking after nature helps it bloom[, one little seed at a time].",
+                "{Hero} sat beside the {plant} and smiled. When we care for nature, beautiful things grow[, slowly but surely].",
+                "Every morning, {hero} said hello to the {plant}. Good things take time to grow[, just like the {plant}].",
+                "{Hero} saved some seeds for next spring. Looking after nature helps it bloom[, one little seed at a time].",
             ),
         ),
         echo=("Waiting for new things, like {context}, takes patience[, just like growing a seed].",),

@@ -146,8 +146,6 @@ def _hex(rgb: np.ndarray) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
-_SRGB_TO_XYZ = np.array(
-    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
-)
+_SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]])
 _D65_WHITE = np.array([0.95047, 1.0, 1.08883])
 _CHROMATIC_LAB = _to_lab(np.array([colour.rgb for colour in CHROMATIC_COLOURS]) / 255.0)

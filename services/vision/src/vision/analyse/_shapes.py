@@ -169,10 +169,7 @@ def _regions(labels: np.ndarray) -> list[Region]:
 
 def _big_enough(region: Region, height: int, width: int) -> bool:
     longest_side = max(region.bottom - region.top, region.right - region.left)
-    return (
-        region.ink_pixels >= _MIN_FIGURE_INK_SHARE * height * width
-        and longest_side >= _MIN_FIGURE_SIDE_SHARE * max(height, width)
-    )
+    return region.ink_pixels >= _MIN_FIGURE_INK_SHARE * height * width and longest_side >= _MIN_FIGURE_SIDE_SHARE * max(height, width)
 
 
 def find_sun(names: np.ndarray) -> str | None:
