@@ -9,17 +9,15 @@ between writing and publishing loses no event.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.dynamodb import Expression, from_item, to_item
 from shared.events import Envelope, RunMode, Stage
 from shared.models import (
     AudioResult,
@@ -119,57 +117,6 @@ class Claim:
     value: str
 
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _to_dynamo(value: Any) -> dict[str, Any]:
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    # A JSON round trip turns enums and datetimes into strings and floats into
-    # Decimals, which is what DynamoDB accepts.
-    plain = json.loads(json.dumps(value, default=str), parse_float=Decimal)
-    return _serializer.serialize(plain)
-
-
-def _from_dynamo_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _from_dynamo_value(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_from_dynamo_value(item) for item in value]
-    if isinstance(value, set):
-        return {_from_dynamo_value(item) for item in value}
-    return value
-
-
-class _Expression:
-    """Builds update and condition expressions with placeholder names and values."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-        self.values: dict[str, Any] = {}
-
-    def name(self, path: str) -> str:
-        parts = []
-        for part in path.split("."):
-            placeholder = f"#n{len(self.names)}"
-            self.names[placeholder] = part
-            parts.append(placeholder)
-        return ".".join(parts)
-
-    def value(self, value: Any) -> str:
-        placeholder = f":v{len(self.values)}"
-        self.values[placeholder] = _to_dynamo(value)
-        return placeholder
-
-    def raw_value(self, attribute_value: dict[str, Any]) -> str:
-        placeholder = f":v{len(self.values)}"
-        self.values[placeholder] = attribute_value
-        return placeholder
-
-
 class RunAlreadyExists(Exception):
     pass
 
@@ -186,7 +133,7 @@ class CheckpointStore:
     async def create(self, checkpoint: Checkpoint) -> Checkpoint:
         """The only whole-item write: a new run, guarded so it can never replace one."""
         created = checkpoint.model_copy(update={"ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())})
-        item = _to_dynamo(created.model_dump(mode="json", exclude={"processed_events"}))["M"]
+        item = to_item(created.model_dump(mode="json", exclude={"processed_events"}))
         try:
             await self._dynamodb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(run_id)")
         except ClientError as error:
@@ -200,12 +147,29 @@ class CheckpointStore:
         item = response.get("Item")
         if item is None:
             return None
-        plain = {key: _from_dynamo_value(_deserializer.deserialize(value)) for key, value in item.items()}
-        return Checkpoint.model_validate(plain)
+        return Checkpoint.model_validate(from_item(item))
+
+    async def count_running(self, user_id: str) -> int:
+        """How many of the user's runs are being worked on right now (a parent gate is not running)."""
+        expression = Expression()
+        user, status = expression.name("user_id"), expression.name("status")
+        arguments = {
+            "TableName": self._table,
+            "KeyConditionExpression": f"{user} = {expression.value(user_id)}",
+            "FilterExpression": f"{status} = {expression.value(RunStatus.RUNNING.value)}",
+            "ProjectionExpression": "run_id",
+            "Select": "SPECIFIC_ATTRIBUTES",
+        }
+        arguments |= {"ExpressionAttributeNames": expression.names, "ExpressionAttributeValues": expression.values}
+        running = 0
+        paginator = self._dynamodb.get_paginator("query")
+        async for page in paginator.paginate(**arguments):
+            running += page["Count"]
+        return running
 
     async def update(self, user_id: str, run_id: str, changes: dict[str, Any], *, expected_version: int | None = None) -> bool:
         """Set the given fields (dotted paths reach into maps); False if the run is gone or moved on."""
-        expression = _Expression()
+        expression = Expression()
         conditions = ["attribute_exists(run_id)"]
         if expected_version is not None:
             conditions.append(f"{expression.name('version')} = {expression.value(expected_version)}")
@@ -228,7 +192,7 @@ class CheckpointStore:
         claim: Claim | None = None,
     ) -> RecordResult:
         """Apply one event's result once: its changes, its id, and its outbox together."""
-        expression = _Expression()
+        expression = Expression()
         processed = expression.name("processed_events")
         event_set = expression.raw_value({"SS": [event_id]})
         conditions = ["attribute_exists(run_id)", f"NOT contains({processed}, {expression.value(event_id)})"]
@@ -255,7 +219,7 @@ class CheckpointStore:
         return RecordResult.CLAIM_LOST
 
     async def clear_outbox(self, user_id: str, run_id: str, event_id: str) -> None:
-        expression = _Expression()
+        expression = Expression()
         await self._dynamodb.update_item(
             TableName=self._table,
             Key=self._key(user_id, run_id),
@@ -267,7 +231,7 @@ class CheckpointStore:
         self,
         user_id: str,
         run_id: str,
-        expression: _Expression,
+        expression: Expression,
         changes: dict[str, Any],
         conditions: list[str],
         adds: list[tuple[str, str]],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Style(StrEnum):
@@ -89,6 +89,12 @@ class Scene(Model):
 class StoryScript(Model):
     title: str = Field(min_length=1, max_length=100)
     scenes: list[Scene] = Field(min_length=1, max_length=12)
+
+    @model_validator(mode="after")
+    def _scenes_in_order(self) -> StoryScript:
+        if [scene.number for scene in self.scenes] != list(range(1, len(self.scenes) + 1)):
+            raise ValueError("scenes must be numbered 1, 2, 3… in order")
+        return self
 
 
 class StoryOptions(Model):

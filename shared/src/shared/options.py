@@ -1,6 +1,6 @@
 """Recommended storybook options for a drawing: the one source of defaults.
 
-Used when a one-shot run leaves a choice open, and (later) by the gateway's
+Used when a one-shot run leaves a choice open, and by the gateway's
 options endpoint, so the app and the workers recommend the same thing.
 """
 
@@ -10,19 +10,45 @@ from shared.models import DrawingAnalysis, OptionChoices, StoryOptions, Style, T
 
 DEFAULT_AGE = 5
 
-_NIGHT_COLOURS = {"navy", "midnight blue", "dark blue", "black", "purple"}
-_NATURE_COLOURS = {"grass green", "leaf green", "green", "brown", "sky blue"}
+# What a parent reads for each choice: the app shows these, so there is one wording.
+STYLE_LABELS: dict[Style, tuple[str, str]] = {
+    Style.STORYBOOK: ("Storybook", "Warm, flat colours like a picture book"),
+    Style.WATERCOLOR: ("Watercolour", "Soft washes of paint on textured paper"),
+    Style.CARTOON_3D: ("3D cartoon", "Bright and glossy, like an animated film"),
+    Style.ANIME: ("Anime", "Crisp outlines and cel-shaded colour"),
+}
+THEME_LABELS: dict[Theme, tuple[str, str]] = {
+    Theme.ADVENTURE: ("Adventure", "A journey somewhere new"),
+    Theme.KINDNESS: ("Kindness", "Helping someone and feeling good about it"),
+    Theme.BRAVERY: ("Bravery", "Trying something a little bit new"),
+    Theme.BEDTIME: ("Bedtime", "A calm story to wind down"),
+    Theme.FRIENDSHIP: ("Friendship", "Making and keeping friends"),
+    Theme.COUNTING: ("Counting", "Numbers woven into the story"),
+    Theme.NATURE: ("Nature", "Plants, animals and the outdoors"),
+}
+VOICE_LABELS: dict[VoiceType, tuple[str, str]] = {
+    VoiceType.GENTLE: ("Gentle", "Soft and slow, good for bedtime"),
+    VoiceType.CHEERFUL: ("Cheerful", "Bright and upbeat"),
+    VoiceType.SILLY: ("Silly", "Playful and bouncy"),
+    VoiceType.WISE: ("Wise", "Calm and thoughtful, like a grandparent"),
+}
+
+# Colour names as the vision service words them.
+_NIGHT_COLOURS = {"navy blue", "purple"}
+_NIGHT_WORDS = ("night", "moon", "star", "sleep", "bed")
+_NATURE_COLOURS = {"grass green", "dark green", "lime green", "light green", "brown", "sky blue"}
 
 
 def recommended_theme(analysis: DrawingAnalysis) -> Theme:
-    colours = set(analysis.colors[:3])
-    if colours & _NIGHT_COLOURS and not analysis.layout.sun:
+    described = " ".join([analysis.subject, analysis.setting, *analysis.details]).lower()
+    dominant = analysis.colors[0] if analysis.colors else ""
+    if any(word in described for word in _NIGHT_WORDS) or (dominant in _NIGHT_COLOURS and not analysis.layout.sun):
         return Theme.BEDTIME
     if analysis.figure_count >= 2:
         return Theme.FRIENDSHIP
     if analysis.layout.house_like:
         return Theme.KINDNESS
-    if analysis.layout.ground_at_bottom or analysis.layout.sky_at_top or colours & _NATURE_COLOURS:
+    if analysis.layout.ground_at_bottom or analysis.layout.sky_at_top or set(analysis.colors[:3]) & _NATURE_COLOURS:
         return Theme.NATURE
     return Theme.ADVENTURE
 

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     gateway_port: int = 8000
     max_upload_bytes: int = 10 * 1024 * 1024
     presigned_url_expiry_seconds: int = 900
+    # Runs of one parent being worked on at once; more get 429 so one account cannot flood the workers.
+    max_running_runs: int = 3
+    # Longest a client may hold GET /runs/{id}?wait= or the event stream open.
+    max_wait_seconds: int = 60
+    max_stream_seconds: int = 1800
 
     log_level: str = "INFO"
 

@@ -77,6 +77,9 @@ class AssetStore:
             raise
         return True
 
+    async def copy(self, source_key: str, destination_key: str) -> None:
+        await self._s3.copy_object(Bucket=self._bucket, Key=destination_key, CopySource={"Bucket": self._bucket, "Key": source_key})
+
     async def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):
             batch = [{"Key": key} for key in keys[start : start + 1000]]

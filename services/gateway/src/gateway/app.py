@@ -7,12 +7,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
 from gateway.auth.routes import router as auth_router
 from gateway.auth.verifier import TokenVerifier
+from gateway.dependencies import refuse_user_id_in_query
 from gateway.errors import install_error_handlers
+from gateway.journey.routes import router as journey_router
+from gateway.library.routes import router as library_router
+from gateway.library.store import LibraryStore
+from gateway.options.routes import router as options_router
 from gateway.runs.routes import router as runs_router
 from gateway.storage.routes import router as storage_router
 from shared.aws import AwsClients
@@ -41,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.checkpoints = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
             app.state.assets = AssetStore(aws.s3, settings.bucket)
             app.state.publisher = EventPublisher(aws.sns, settings.topic_arn)
+            app.state.library = LibraryStore(aws.dynamodb, settings.topology.library.name)
             app.state.verifier = TokenVerifier(fetch_jwks=fetch_jwks, issuer=settings.cognito_issuer, client_id=settings.cognito_client_id)
             yield
 
@@ -57,6 +63,6 @@ def create_app(settings: Settings) -> FastAPI:
         return RedirectResponse("/docs")
 
     app.include_router(auth_router)
-    app.include_router(runs_router)
-    app.include_router(storage_router)
+    for router in (runs_router, journey_router, library_router, options_router, storage_router):
+        app.include_router(router, dependencies=[Depends(refuse_user_id_in_query)])
     return app

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.auth.verifier import Caller, InvalidToken, TokenVerifier
 from gateway.errors import ApiError
+from gateway.library.store import LibraryStore
 from shared.bus import EventPublisher
 from shared.checkpoints import CheckpointStore
 from shared.settings import Settings
@@ -35,6 +36,10 @@ def get_publisher(request: Request) -> EventPublisher:
     return request.app.state.publisher
 
 
+def get_library(request: Request) -> LibraryStore:
+    return request.app.state.library
+
+
 _bearer = HTTPBearer(auto_error=False, description="A Cognito access token of the app client.")
 
 
@@ -53,8 +58,15 @@ async def get_current_user(request: Request, credentials: Annotated[HTTPAuthoriz
         raise ApiError(503, "auth_unavailable", "Sign-in is briefly unavailable. Please try again in a minute.") from None
 
 
+def refuse_user_id_in_query(request: Request) -> None:
+    """Who the caller is comes from the token only; a user_id sent along is refused, never trusted."""
+    if "user_id" in request.query_params:
+        raise ApiError(400, "user_id_not_allowed", "There is no need to send user_id: you are identified by your sign-in.")
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CurrentUser = Annotated[Caller, Depends(get_current_user)]
 CheckpointsDep = Annotated[CheckpointStore, Depends(get_checkpoints)]
 AssetsDep = Annotated[AssetStore, Depends(get_assets)]
 PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
+LibraryDep = Annotated[LibraryStore, Depends(get_library)]

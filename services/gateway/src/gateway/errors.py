@@ -29,6 +29,11 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def error_responses(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI entries for a route's errors, all in the one shape."""
+    return {status: {"model": ErrorResponse} for status in (*statuses, 500)}
+
+
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -39,10 +44,12 @@ class ApiError(Exception):
 
 
 _DEFAULT_MESSAGES = {
+    400: ("bad_request", "Something in the request isn't right."),
     401: ("unauthorized", "Please sign in again."),
     403: ("forbidden", "You can't open that."),
     404: ("not_found", "We couldn't find that."),
     405: ("method_not_allowed", "That action isn't possible here."),
+    409: ("conflict", "That can't be done right now."),
     413: ("too_large", "That file is too big."),
     422: ("invalid_request", "Something in the request isn't right."),
     429: ("too_many_requests", "Please wait a moment and try again."),

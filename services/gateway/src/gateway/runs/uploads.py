@@ -7,9 +7,12 @@ is turned upright and re-encoded without its metadata (GPS, camera).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from dataclasses import dataclass
 
+from fastapi import UploadFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gateway.errors import ApiError
@@ -68,3 +71,21 @@ def _reencode(image: Image.Image, image_format: str) -> PreparedDrawing:
     mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
     image.convert(mode).save(output, format="PNG")
     return PreparedDrawing(output.getvalue(), "image/png", "png")
+
+
+async def read_upload(upload: UploadFile, *, max_bytes: int) -> PreparedDrawing:
+    # One byte past the limit is enough to know it is too big, without reading it all.
+    return prepare_drawing(await upload.read(max_bytes + 1), max_bytes=max_bytes)
+
+
+def decode_base64_drawing(encoded: str, *, max_bytes: int) -> PreparedDrawing:
+    """The seed's JSON form: plain base64 or a data URL."""
+    if encoded.startswith("data:"):
+        encoded = encoded.partition(",")[2]
+    if len(encoded) > (max_bytes + 2) * 4 // 3 + 4:
+        raise ApiError(413, "file_too_large", f"The photo is larger than {max_bytes // (1024 * 1024)} MB. Please choose a smaller one.")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, "invalid_base64", "The picture wasn't sent correctly. Please try uploading it again.") from None
+    return prepare_drawing(data, max_bytes=max_bytes)

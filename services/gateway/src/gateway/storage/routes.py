@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from gateway.dependencies import AssetsDep, CurrentUser, SettingsDep
-from gateway.errors import ApiError, ErrorResponse
+from gateway.errors import ApiError, error_responses
 from shared.storage import AssetKeys
 
 router = APIRouter(prefix="/api/v1/storage", tags=["storage"])
@@ -29,7 +29,7 @@ def _owns(user_id: str, key: str) -> bool:
     return normalised == key and key.startswith(AssetKeys.user_prefix(user_id)) and "\\" not in key
 
 
-@router.post("/presigned-url", response_model=PresignedUrl, responses={code: {"model": ErrorResponse} for code in (401, 403, 404, 422)})
+@router.post("/presigned-url", response_model=PresignedUrl, responses=error_responses(401, 403, 404, 422))
 async def presigned_url(body: PresignRequest, caller: CurrentUser, assets: AssetsDep, settings: SettingsDep) -> PresignedUrl:
     if not _owns(caller.user_id, body.s3_key):
         raise ApiError(403, "forbidden_key", "That file isn't yours to open.")

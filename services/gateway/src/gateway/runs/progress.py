@@ -1,0 +1,88 @@
+"""How far a run has got: a percentage, waiting for the next stage to finish,
+and the stream of stage changes behind the SSE endpoint.
+
+Workers report progress only through the checkpoint, so the gateway follows
+it by reading; a short poll keeps that simple and correct across gateway
+instances.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from shared.checkpoints import Checkpoint, RunStatus, StageStatus
+from shared.events import Stage
+
+# Rough share of a whole journey's time each stage takes.
+STAGE_WEIGHTS: dict[Stage, int] = {Stage.VISION: 10, Stage.STORY: 10, Stage.IMAGES: 30, Stage.VOICE: 20, Stage.VIDEO: 30}
+# A stream ends where nothing will change without the parent: at a gate, or at the end.
+STREAM_ENDS = (RunStatus.COMPLETE, RunStatus.FAILED, RunStatus.WAITING)
+POLL_SECONDS = 0.25
+HEARTBEAT_SECONDS = 15.0
+
+Loader = Callable[[], Awaitable[Checkpoint | None]]
+
+
+def percent(run: Checkpoint) -> int:
+    if run.status == RunStatus.COMPLETE:
+        return 100
+    earned = 0.0
+    for stage, weight in STAGE_WEIGHTS.items():
+        status = run.stages[stage].status
+        earned += weight if status == StageStatus.DONE else weight / 2 if status == StageStatus.RUNNING else 0
+    return min(99, round(earned * 100 / sum(STAGE_WEIGHTS.values())))
+
+
+def _finished(run: Checkpoint) -> set[tuple[Stage, str | None]]:
+    return {(stage, state.finished_at) for stage, state in run.stages.items() if state.status in (StageStatus.DONE, StageStatus.FAILED)}
+
+
+async def wait_for_next_stage(*, load: Loader, baseline: Checkpoint, timeout: float) -> Checkpoint:
+    """Returns as soon as a stage finishes after `baseline` (or the run stops), else at `timeout`."""
+    deadline = time.monotonic() + timeout
+    latest = baseline
+    if baseline.status in (RunStatus.COMPLETE, RunStatus.FAILED):
+        return baseline
+    while time.monotonic() < deadline:
+        await asyncio.sleep(POLL_SECONDS)
+        fresh = await load()
+        if fresh is None:
+            return latest
+        latest = fresh
+        if _finished(fresh) - _finished(baseline) or fresh.status != baseline.status:
+            return fresh
+    return latest
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+def _stage_event(run: Checkpoint, stage: Stage) -> dict:
+    return {"run_id": run.run_id, "stage": stage.value, "status": run.stages[stage].status.value, "percent": percent(run)}
+
+
+async def stage_events(*, load: Loader, first: Checkpoint, max_seconds: float) -> AsyncIterator[str]:
+    """Server-Sent Events: one `stage` event per stage change in pipeline order, then `end`."""
+    seen: dict[Stage, StageStatus] = {}
+    run: Checkpoint | None = first
+    deadline = time.monotonic() + max_seconds
+    last_sent = time.monotonic()
+    while run is not None:
+        for stage in STAGE_WEIGHTS:
+            if seen.get(stage) != run.stages[stage].status:
+                seen[stage] = run.stages[stage].status
+                yield _sse("stage", _stage_event(run, stage))
+                last_sent = time.monotonic()
+        if run.status in STREAM_ENDS or time.monotonic() > deadline:
+            error = run.error.model_dump(mode="json") if run.error else None
+            yield _sse("end", {"run_id": run.run_id, "status": run.status.value, "percent": percent(run), "error": error})
+            return
+        if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
+            yield ": still working\n\n"
+            last_sent = time.monotonic()
+        await asyncio.sleep(POLL_SECONDS)
+        run = await load()
