@@ -8,6 +8,7 @@ arrives from a browser.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -38,6 +39,10 @@ class VoiceType(StrEnum):
 
 MIN_AGE = 2
 MAX_AGE = 9
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=80)]
+ColourName = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class Model(BaseModel):
@@ -72,9 +77,9 @@ class DrawingAnalysis(Model):
 
     subject: str = Field(min_length=1, max_length=120)
     setting: str = Field(default="", max_length=120)
-    details: list[str] = Field(default_factory=list, max_length=12)
+    details: list[ShortText] = Field(default_factory=list, max_length=12)
     mood: str = Field(default="happy", max_length=40)
-    colors: list[str] = Field(default_factory=list, max_length=12)
+    colors: list[ColourName] = Field(default_factory=list, max_length=12)
     figure_count: int = Field(default=1, ge=0, le=50)
     figures: list[Figure] = Field(default_factory=list, max_length=50)
     palette: list[PaletteColour] = Field(default_factory=list, max_length=12)

@@ -56,11 +56,11 @@ class LibraryStore:
             "Limit": limit,
         }
         if cursor:
-            arguments["ExclusiveStartKey"] = _decode_cursor(cursor, user_id)
+            arguments["ExclusiveStartKey"] = decode_cursor(cursor, user_id)
         arguments |= {"ExpressionAttributeNames": expression.names, "ExpressionAttributeValues": expression.values}
         response = await self._dynamodb.query(**arguments)
         last = response.get("LastEvaluatedKey")
-        return [_entry(item) for item in response.get("Items", [])], _encode_cursor(last) if last else None
+        return [_entry(item) for item in response.get("Items", [])], encode_cursor(last) if last else None
 
     async def remove(self, user_id: str, entry_id: str) -> None:
         await self._dynamodb.delete_item(TableName=self._table, Key=self._key(user_id, entry_id))
@@ -71,11 +71,11 @@ def _entry(item: dict[str, Any]) -> LibraryEntry:
     return LibraryEntry.model_validate({field: plain[field] for field in LibraryEntry.model_fields})
 
 
-def _encode_cursor(last_key: dict[str, Any]) -> str:
+def encode_cursor(last_key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(from_item(last_key)).encode()).decode()
 
 
-def _decode_cursor(cursor: str, user_id: str) -> dict[str, Any]:
+def decode_cursor(cursor: str, user_id: str) -> dict[str, Any]:
     """A cursor is the caller's own: one naming another user's partition is refused."""
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
