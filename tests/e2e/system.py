@@ -62,6 +62,11 @@ class SpyQueue:
         self.collect()
         return list(self._events[run_id])
 
+    def everything(self) -> list[Envelope]:
+        """Every event collected so far, of every run and user."""
+        self.collect()
+        return [event for events in self._events.values() for event in events]
+
 
 def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = ("complete", "failed"), timeout: float = 300) -> dict:
     deadline = time.monotonic() + timeout
@@ -72,3 +77,32 @@ def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = 
         if time.monotonic() > deadline:
             raise AssertionError(f"run {run_id} still {run['status']} at {run['current_stage']}: {json.dumps(run['stages'])}")
         time.sleep(0.5)
+
+
+def moto_signing_key():
+    """moto signs every pool's tokens with the key it ships; forging with it makes tokens valid but for the one claim changed."""
+    import gzip
+    from importlib import resources
+
+    from jwt.algorithms import RSAAlgorithm
+
+    packed = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
+    return RSAAlgorithm.from_jwk(json.dumps(json.loads(gzip.decompress(packed))))
+
+
+def assert_error_shape(response: httpx.Response, status: int | tuple[int, ...], *, codes: tuple[str, ...] | None = None) -> dict:
+    """The gateway's one error shape, nothing more: {"error": {code, message, request_id}}."""
+    statuses = (status,) if isinstance(status, int) else status
+    assert response.status_code in statuses, f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    assert response.headers["content-type"].startswith("application/json"), response.headers
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) == {"code", "message", "request_id"}, body
+    assert all(isinstance(value, str) and value for value in error.values()), body
+    assert error["request_id"] == response.headers.get("x-request-id"), (error, response.headers)
+    if codes is not None:
+        assert error["code"] in codes, body
+    for leak in ("Traceback", 'File "', "botocore", "ClientError", "jwt.", "PyJWT", "Exception"):
+        assert leak not in response.text, response.text
+    return error

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
-from importlib import resources
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from devstack.stack import Stack
-from tests.e2e.system import Parent, gateway
+from tests.e2e.system import Parent, gateway, moto_signing_key
 from tests.test_drawings import tiny_drawing
-
-
-def _moto_signing_key():
-    """moto signs every pool's tokens with the key it ships; forging with it tests expiry for real."""
-    packed = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
-    return RSAAlgorithm.from_jwk(json.dumps(json.loads(gzip.decompress(packed))))
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +34,7 @@ def _claims(parent: Parent, stack: Stack, **overrides) -> dict:
 
 
 def _tokens(stack: Stack, parent: Parent) -> dict[str, str]:
-    moto_key = _moto_signing_key()
+    moto_key = moto_signing_key()
     forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     header = jwt.get_unverified_header(parent.token)
     now = int(time.time())
@@ -77,7 +67,8 @@ def test_another_parent_cannot_see_or_sign_the_run(stack: Stack, parent: Parent,
         escape = client.post(
             "/api/v1/storage/presigned-url", json={"s3_key": f"{other_parent.user_id}/../{parent.user_id}/drawings/{run_id}.png"}
         )
-    assert read.status_code == 404 and read_with_user_id.status_code == 404
+    assert read.status_code == 404
+    assert read_with_user_id.status_code == 400  # a user_id is refused, never trusted
     assert presign.status_code == 403 and escape.status_code == 403
     assert run_id not in read.text
 

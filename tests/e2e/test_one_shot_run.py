@@ -77,7 +77,7 @@ def test_the_cli_explains_a_failure_and_exits_non_zero(stack: Stack, tmp_path: P
     not_a_drawing.write_text("shopping list: milk, eggs")
     made = make_with_cli(stack, not_a_drawing, tmp_path / "out.mp4")
     assert made.returncode != 0
-    assert "JPEG, PNG or WebP" in made.stderr
+    assert "JPEG, PNG, WebP or HEIC" in made.stderr
     assert "Traceback" not in made.stderr
 
 

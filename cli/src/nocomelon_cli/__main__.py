@@ -38,7 +38,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nocomelon", description="Turn a child's drawing into a narrated storybook video.")
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("make", help="make a storybook video from a drawing")
-    make.add_argument("drawing", type=Path, help="a photo of the drawing (JPEG, PNG or WebP)")
+    make.add_argument("drawing", type=Path, help="a photo of the drawing (JPEG, PNG, WebP or HEIC)")
     make.add_argument("-o", "--output", type=Path, default=Path("storybook.mp4"), help="where to save the MP4")
     make.add_argument("--theme", choices=THEMES)
     make.add_argument("--age", type=_age, help="the child's age, 2 to 9")

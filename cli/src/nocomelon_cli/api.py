@@ -11,7 +11,7 @@ import httpx
 
 DEMO_EMAIL = "demo@nocomelon.local"
 DEMO_PASSWORD = "Drawings4Stories"
-_MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+_MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".heic": "image/heic"}
 
 
 class ClientError(Exception):

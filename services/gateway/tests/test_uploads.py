@@ -30,6 +30,22 @@ def test_accepted_formats(image_format: str, media_type: str) -> None:
     assert Image.open(io.BytesIO(prepared.body)).size == (120, 80)
 
 
+def test_an_iphone_heic_photo_is_stored_as_jpeg() -> None:
+    import pillow_heif
+
+    heic = io.BytesIO()
+    pillow_heif.from_pillow(drawing()).save(heic, quality=90)
+    prepared = prepare_drawing(heic.getvalue(), max_bytes=LIMIT)
+    assert prepared.media_type == "image/jpeg"
+    assert Image.open(io.BytesIO(prepared.body)).size == (120, 80)
+
+
+def test_a_tiny_image_has_no_drawing_to_read() -> None:
+    with pytest.raises(ApiError) as refused:
+        prepare_drawing(encoded(Image.new("RGB", (1, 1)), "PNG"), max_bytes=LIMIT)
+    assert refused.value.status == 422
+
+
 def test_gps_and_camera_metadata_are_removed_and_the_photo_turned_upright() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90° clockwise to view

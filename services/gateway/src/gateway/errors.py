@@ -30,8 +30,8 @@ class ErrorResponse(BaseModel):
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict]:
-    """OpenAPI entries for a route's errors, all in the one shape."""
-    return {status: {"model": ErrorResponse} for status in (*statuses, 500)}
+    """OpenAPI entries for a route's errors, all in the one shape (400: a body that cannot be parsed at all)."""
+    return {status: {"model": ErrorResponse} for status in (400, *statuses, 500)}
 
 
 class ApiError(Exception):

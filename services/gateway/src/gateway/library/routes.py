@@ -53,7 +53,7 @@ async def save_to_library(
     return entry
 
 
-@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 404))
+@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 404, 422))
 async def delete_from_library(
     entry_id: Annotated[str, Path(max_length=64)], caller: CurrentUser, library: LibraryDep, assets: AssetsDep
 ) -> None:

@@ -125,7 +125,7 @@ async def get_job_status(run_id: str, caller: CurrentUser, checkpoints: Checkpoi
     "/runs/{run_id}/events",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "`stage` events, then one `end` event"}}
-    | error_responses(401, 404),
+    | error_responses(401, 404, 422),
 )
 async def stream_run(run_id: str, caller: CurrentUser, checkpoints: CheckpointsDep, settings: SettingsDep) -> StreamingResponse:
     """Server-Sent Events: each stage change with a percentage, closing when the run completes, fails or waits for the parent."""

@@ -12,18 +12,24 @@ import binascii
 import io
 from dataclasses import dataclass
 
+import pillow_heif
 from fastapi import UploadFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gateway.errors import ApiError
 
 MAX_PIXELS = 40_000_000  # a 12-megapixel phone photo is far below; a 20000x20000 bomb far above
+MIN_SIDE = 32  # smaller than this there is no drawing to read
 
 _SIGNATURES: list[tuple[str, bytes, int]] = [
     ("jpeg", b"\xff\xd8\xff", 0),
     ("png", b"\x89PNG\r\n\x1a\n", 0),
     ("webp", b"WEBP", 8),
 ]
+# iPhones save HEIC: an ISO media file whose brand names the codec.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+pillow_heif.register_heif_opener()
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ def sniff_format(data: bytes) -> str | None:
     for name, signature, offset in _SIGNATURES:
         if data[offset : offset + len(signature)] == signature and (name != "webp" or data[:4] == b"RIFF"):
             return name
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "heic"
     return None
 
 
@@ -47,12 +55,14 @@ def prepare_drawing(data: bytes, *, max_bytes: int) -> PreparedDrawing:
         raise ApiError(413, "file_too_large", f"The photo is larger than {max_bytes // (1024 * 1024)} MB. Please choose a smaller one.")
     image_format = sniff_format(data)
     if image_format is None:
-        raise ApiError(415, "unsupported_file", "Please upload a photo of the drawing as a JPEG, PNG or WebP image.")
+        raise ApiError(415, "unsupported_file", "Please upload a photo of the drawing as a JPEG, PNG, WebP or HEIC image.")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             width, height = probe.size
             if width * height > MAX_PIXELS:
                 raise ApiError(422, "image_too_big", "This picture has too many pixels. Please take a normal photo of the drawing.")
+            if min(width, height) < MIN_SIDE:
+                raise ApiError(422, "image_too_small", "This picture is too small to see the drawing. Please take a closer photo.")
             probe.load()
             upright = ImageOps.exif_transpose(probe)
     except ApiError:
@@ -63,11 +73,11 @@ def prepare_drawing(data: bytes, *, max_bytes: int) -> PreparedDrawing:
 
 
 def _reencode(image: Image.Image, image_format: str) -> PreparedDrawing:
+    """JPEG and HEIC photos are stored as JPEG, PNG and WebP (which may be transparent) as PNG."""
     output = io.BytesIO()
-    if image_format == "jpeg":
+    if image_format in ("jpeg", "heic"):
         image.convert("RGB").save(output, format="JPEG", quality=92)
         return PreparedDrawing(output.getvalue(), "image/jpeg", "jpg")
-    # PNG and WebP keep their transparency (the paper may be transparent) as PNG.
     mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
     image.convert(mode).save(output, format="PNG")
     return PreparedDrawing(output.getvalue(), "image/png", "png")
