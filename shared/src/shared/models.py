@@ -127,10 +127,19 @@ class GeneratedImage(Model):
     key: str
 
 
+class SpokenSentence(Model):
+    """When one sentence of a scene's narration is heard, from the start of that scene's audio."""
+
+    text: str
+    start_sec: float = Field(ge=0)
+    end_sec: float = Field(ge=0)
+
+
 class GeneratedAudio(Model):
     scene_number: int
     key: str
     duration_sec: float
+    sentences: list[SpokenSentence] = Field(default_factory=list)
 
 
 class ImageResult(Model):

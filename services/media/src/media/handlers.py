@@ -106,7 +106,7 @@ async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: Ass
         narration = await asyncio.to_thread(narrator.narrate, text=scene.text, voice=options.voice, age=options.age)
         key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
         await assets.put(key, narration.audio, "audio/mpeg")
-        clips.append(GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec))
+        clips.append(GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences))
     result = AudioResult(voice=options.voice, clips=clips)
     return Outcome(
         changes={"audio_result": result, **stage_finished(checkpoint, Stage.VOICE, job.pipeline_id)},
@@ -182,6 +182,7 @@ def _pages(requested: VideoRequested, workdir: Path) -> list[StoryPage]:
             image=workdir / f"scene_{scene.number}.png",
             audio=workdir / f"scene_{scene.number}.mp3",
             duration_sec=clips[scene.number].duration_sec,
+            sentences=clips[scene.number].sentences,
         )
         for scene in requested.story_script.scenes
         if scene.number in images and scene.number in clips

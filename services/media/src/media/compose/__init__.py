@@ -1,8 +1,10 @@
 """The port through which the media service assembles the storybook video."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from shared.models import SpokenSentence
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,7 @@ class StoryPage:
     image: Path  # PNG, 1280x720
     audio: Path  # MP3 narration of `text`
     duration_sec: float  # of the narration
+    sentences: list[SpokenSentence] = field(default_factory=list)  # timed from the start of `audio`
 
 
 @dataclass(frozen=True)
