@@ -1,0 +1,103 @@
+"""Approve-script → video ready, through the running services, for a 5-scene story.
+
+    uv run python -m bench.e2e [--drawing PATH] [--runs N]
+
+Starts its own local AWS and the four services (like `make run`, on free
+ports), takes a drawing through analysis and a 5-scene story (age 6), then
+times POST /pipeline/generate until the video is ready, with the time each
+stage took from the checkpoint. Ends with one line: `e2e: <s> s for 5 scenes`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import boto3
+import httpx
+from botocore import UNSIGNED
+from botocore.config import Config
+
+from devstack.stack import DEMO_USER, LocalAws, Stack, free_port
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "image-002.jpg"
+STAGES = ("images", "voice", "video")
+
+
+def sign_in(stack: Stack) -> str:
+    assert stack.outputs is not None
+    cognito = boto3.client(
+        "cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.region, config=Config(signature_version=UNSIGNED)
+    )
+    result = cognito.initiate_auth(
+        ClientId=stack.outputs.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": DEMO_USER.email, "PASSWORD": DEMO_USER.password},
+    )
+    return result["AuthenticationResult"]["AccessToken"]
+
+
+def until(client: httpx.Client, run_id: str, status: str) -> dict:
+    while True:
+        run = client.get(f"/api/v1/runs/{run_id}", params={"wait": 20}, timeout=30).json()
+        if run["status"] == "failed":
+            raise SystemExit(f"the run failed: {run['error']}")
+        if run["status"] == status:
+            return run
+
+
+def seconds_between(start: str | None, end: str | None) -> float:
+    if not (start and end):
+        return float("nan")
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
+def approve_to_video(client: httpx.Client, drawing: Path) -> tuple[float, dict[str, float]]:
+    run_id = client.post("/api/v1/vision/analyze", files={"drawing": (drawing.name, drawing.read_bytes(), "image/jpeg")}).json()["run_id"]
+    analysis = until(client, run_id, "waiting")["drawing_analysis"]
+    story = {"run_id": run_id, "drawing_analysis": analysis, "theme": "adventure", "age": 6, "voice": "cheerful", "style": "storybook"}
+    client.post("/api/v1/story/generate", json=story).raise_for_status()
+    script = until(client, run_id, "waiting")["story_script"]
+    assert len(script["scenes"]) == 5, "age 6 gives five scenes"
+    approved = {"run_id": run_id, "story": script, "drawing": analysis, "style": "storybook", "voice_type": "cheerful"}
+    started = time.perf_counter()
+    client.post("/api/v1/pipeline/generate", json=approved).raise_for_status()
+    run = until(client, run_id, "complete")
+    total = time.perf_counter() - started
+    stages = {stage: seconds_between(run["stages"][stage]["started_at"], run["stages"][stage]["finished_at"]) for stage in STAGES}
+    return total, stages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench.e2e")
+    parser.add_argument("--drawing", type=Path, default=SAMPLE)
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as scratch:
+        logs = Path(scratch)
+        aws = LocalAws(port=free_port(), log_path=logs / "moto.log")
+        aws.start()
+        stack = Stack(aws_endpoint=aws.endpoint, gateway_port=free_port(), log_dir=logs, overrides={"NOCOMELON_RECEIVE_WAIT_SECONDS": "1"})
+        try:
+            stack.provision()
+            stack.start()
+            headers = {"Authorization": f"Bearer {sign_in(stack)}"}
+            with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as client:
+                totals = []
+                for attempt in range(1, arguments.runs + 1):
+                    total, stages = approve_to_video(client, arguments.drawing)
+                    totals.append(total)
+                    breakdown = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
+                    print(f"run {attempt}: {total:.1f} s approve → video ready ({breakdown})", flush=True)
+        finally:
+            stack.stop()
+            aws.stop()
+    print(f"e2e: {statistics.median(totals):.1f} s for 5 scenes")
+
+
+if __name__ == "__main__":
+    main()
