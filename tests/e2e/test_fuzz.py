@@ -21,7 +21,7 @@ from tests.e2e.system import Parent, sign_in
 FUZZER = DemoUser(email="fuzzer@nocomelon.local", password="Fuzzing4Stories")
 MIN_REQUESTS = 500
 # Per operation and generation phase; 14 operations, some with few distinct inputs, stay well above MIN_REQUESTS in total.
-EXAMPLES_PER_OPERATION = 100
+EXAMPLES_PER_OPERATION = 50
 REQUEST_TIMEOUT_SECONDS = 10  # the event stream ends at once for a run that is not the caller's; this bounds it if not
 CONFORMANCE_CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 

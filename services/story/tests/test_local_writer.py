@@ -284,7 +284,7 @@ def test_long_inputs_still_fit_the_script_limits() -> None:
         subject="an enormous sparkly rainbow unicorn with wings and a long flowing mane who loves pancakes and jumping",
         setting="a magical faraway kingdom beyond the tallest snowy mountains and the widest sparkly blue ocean",
         details=["a very very long and winding river with little boats"] * 12,
-        colors=["the most beautiful shimmering pearly turquoise"] * 12,
+        colors=["shimmering pearly turquoise blue-green"] * 12,
     )
     context = "my little brother " * 16
     for theme, age, seed in itertools.product(Theme, (2, 5, 9), range(3)):
