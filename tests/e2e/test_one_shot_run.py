@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from devstack.stack import Stack
-from media.compose.local import MoviepyComposer
+from media.compose.local import StreamingComposer
 from tests.e2e.system import Parent, gateway
 from tests.media_probe import probe
 from tests.paths import ARTEFACTS, sample
@@ -62,7 +62,7 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     assert info.audio_codec == "aac"
     assert info.moov_first
     narration = sum(clip["duration_sec"] for clip in run["audio_result"]["clips"])
-    composer = MoviepyComposer()
+    composer = StreamingComposer()
     cards = composer.title_sec + composer.end_sec + composer.max_total_padding_sec
     assert narration - 0.5 <= info.audio_duration <= narration + cards + 0.5
     assert abs(info.video_duration - run["video_result"]["duration_sec"]) < 0.5

@@ -24,11 +24,11 @@ class MediaProviders:
 
 def providers_for(settings: Settings) -> MediaProviders:
     if settings.media_provider == "local":
-        from media.compose.local import MoviepyComposer
+        from media.compose.local import StreamingComposer
         from media.illustrate.local import LocalIllustrator
         from media.narrate.local import PiperNarrator
 
-        return MediaProviders(illustrator=LocalIllustrator(), narrator=PiperNarrator(), composer=MoviepyComposer())
+        return MediaProviders(illustrator=LocalIllustrator(), narrator=PiperNarrator(), composer=StreamingComposer())
     raise SystemExit(f"media provider {settings.media_provider!r} is not available; use 'local'")
 
 
