@@ -68,8 +68,8 @@ async def test_images_are_painted_per_scene_and_stored(assets) -> None:
     assert assets.objects["u/images/r_scene_2.png"] == (b"anime:2/2:drawing+mask", "image/png")
     result = outcome.changes["image_result"]
     assert [image.key for image in result.images] == ["u/images/r_scene_1.png", "u/images/r_scene_2.png"]
-    assert outcome.changes["stages.images"]["status"] == StageStatus.DONE
-    assert outcome.changes["stages.images"]["attempt"] == "p1"
+    assert outcome.changes["stages.images.status"] == StageStatus.DONE
+    assert outcome.changes["stages.images.attempt"] == "p1"
     assert [follow.type for follow in outcome.events] == [EventType.IMAGES_COMPLETED]
 
 

@@ -37,7 +37,7 @@ async def test_one_shot_analysis_goes_on_to_the_story(assets) -> None:
     assert analyser.seen == [b"drawing-bytes"]
     assert assets.objects["u/drawings/r_mask.png"] == (b"mask-png", "image/png")
     assert outcome.changes["drawing_analysis"] == ANALYSIS
-    assert outcome.changes["stages.vision"]["status"] == StageStatus.DONE
+    assert outcome.changes["stages.vision.status"] == StageStatus.DONE
     [follow] = outcome.events
     assert follow.type == EventType.VISION_COMPLETED
     assert follow.payload() == VisionCompleted(drawing_analysis=ANALYSIS, figure_mask_key="u/drawings/r_mask.png")

@@ -58,9 +58,10 @@ def stage_started(stage: Stage, attempt: str | None = None) -> dict[str, Any]:
     }
 
 
-def stage_finished(checkpoint: Checkpoint, stage: Stage, attempt: str | None = None) -> dict[str, Any]:
-    started = checkpoint.stages[stage].started_at or now_iso()
-    return {f"stages.{stage.value}": {"status": StageStatus.DONE, "attempt": attempt, "started_at": started, "finished_at": now_iso()}}
+def stage_finished(stage: Stage, attempt: str | None = None) -> dict[str, Any]:
+    # Field by field: started_at was written when the stage started, after the handler's snapshot was read.
+    prefix = f"stages.{stage.value}"
+    return {f"{prefix}.status": StageStatus.DONE, f"{prefix}.attempt": attempt, f"{prefix}.finished_at": now_iso()}
 
 
 class EventProcessor:

@@ -90,7 +90,7 @@ async def illustrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: 
         images.append(GeneratedImage(scene_number=scene.number, key=key))
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
-        changes={"image_result": result, **stage_finished(checkpoint, Stage.IMAGES, job.pipeline_id)},
+        changes={"image_result": result, **stage_finished(Stage.IMAGES, job.pipeline_id)},
         events=[event.follow(ImagesCompleted(pipeline_id=job.pipeline_id, image_result=result), type=EventType.IMAGES_COMPLETED)],
     )
 
@@ -109,7 +109,7 @@ async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: Ass
         clips.append(GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences))
     result = AudioResult(voice=options.voice, clips=clips)
     return Outcome(
-        changes={"audio_result": result, **stage_finished(checkpoint, Stage.VOICE, job.pipeline_id)},
+        changes={"audio_result": result, **stage_finished(Stage.VOICE, job.pipeline_id)},
         events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
     )
 
@@ -166,7 +166,7 @@ async def render_video(event: Envelope, checkpoint: Checkpoint, *, assets: Asset
             "video_result": result,
             "status": RunStatus.COMPLETE,
             "current_stage": COMPLETE,
-            **stage_finished(checkpoint, Stage.VIDEO, requested.pipeline_id),
+            **stage_finished(Stage.VIDEO, requested.pipeline_id),
         },
         events=[event.follow(VideoCompleted(pipeline_id=requested.pipeline_id, video_result=result), type=EventType.VIDEO_COMPLETED)],
     )

@@ -44,7 +44,7 @@ async def write_story_for_drawing(event: Envelope, checkpoint: Checkpoint, *, wr
         figure_mask_key=completed.figure_mask_key,
     )
     return Outcome(
-        changes={"story_script": script, "options": options, **stage_finished(checkpoint, Stage.STORY)},
+        changes={"story_script": script, "options": options, **stage_finished(Stage.STORY)},
         events=[event.follow(pipeline, type=EventType.PIPELINE_REQUESTED)],
     )
 
@@ -59,7 +59,7 @@ async def write_requested_story(event: Envelope, checkpoint: Checkpoint, *, writ
             "story_script": script,
             "options": requested.options,
             "status": RunStatus.WAITING,
-            **stage_finished(checkpoint, Stage.STORY),
+            **stage_finished(Stage.STORY),
         },
         events=[event.follow(StoryCompleted(story_script=script), type=EventType.STORY_COMPLETED)],
     )

@@ -23,7 +23,7 @@ async def analyse_drawing(event: Envelope, checkpoint: Checkpoint, *, assets: As
         "drawing_analysis": reading.analysis,
         "figure_mask_key": mask_key,
         "current_stage": Stage.STORY.value,
-        **stage_finished(checkpoint, Stage.VISION),
+        **stage_finished(Stage.VISION),
     }
     if event.mode is RunMode.INTERACTIVE:
         # The parent reviews and corrects the analysis before any story is written.
