@@ -17,28 +17,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import boto3
 import httpx
-from botocore import UNSIGNED
-from botocore.config import Config
 
 from devstack.stack import DEMO_USER, LocalAws, Stack, free_port
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "image-002.jpg"
 STAGES = ("images", "voice", "video")
-
-
-def sign_in(stack: Stack) -> str:
-    assert stack.outputs is not None
-    cognito = boto3.client(
-        "cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.region, config=Config(signature_version=UNSIGNED)
-    )
-    result = cognito.initiate_auth(
-        ClientId=stack.outputs.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": DEMO_USER.email, "PASSWORD": DEMO_USER.password},
-    )
-    return result["AuthenticationResult"]["AccessToken"]
 
 
 def until(client: httpx.Client, run_id: str, status: str) -> dict:
@@ -85,7 +69,7 @@ def main() -> None:
         try:
             stack.provision()
             stack.start()
-            headers = {"Authorization": f"Bearer {sign_in(stack)}"}
+            headers = {"Authorization": f"Bearer {stack.access_token(DEMO_USER)}"}
             with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as client:
                 totals = []
                 for attempt in range(1, arguments.runs + 1):

@@ -7,10 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-import boto3
 import httpx
-from botocore import UNSIGNED
-from botocore.config import Config
 
 from devstack.provision import DemoUser
 from devstack.stack import Stack
@@ -27,15 +24,7 @@ class Parent:
 def sign_in(stack: Stack, user: DemoUser) -> Parent:
     assert stack.outputs is not None
     user_id = stack.provisioner().ensure_user(stack.outputs.user_pool_id, user)
-    cognito = boto3.client(
-        "cognito-idp", endpoint_url=stack.aws_endpoint, region_name=stack.region, config=Config(signature_version=UNSIGNED)
-    )
-    result = cognito.initiate_auth(
-        ClientId=stack.outputs.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user.email, "PASSWORD": user.password},
-    )["AuthenticationResult"]
-    return Parent(email=user.email, user_id=user_id, token=result["AccessToken"])
+    return Parent(email=user.email, user_id=user_id, token=stack.access_token(user))
 
 
 def gateway(stack: Stack, parent: Parent | None) -> httpx.Client:

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config
+
 from devstack.provision import DemoUser, Provisioner, StackOutputs
 from shared.topology import topology
 
@@ -117,6 +121,19 @@ class Stack:
     def provision(self, demo_users: tuple[DemoUser, ...] = (DEMO_USER,)) -> StackOutputs:
         self.outputs = self.provisioner().provision(demo_users)
         return self.outputs
+
+    def access_token(self, user: DemoUser) -> str:
+        """Signs the user in as the CLI does (USER_PASSWORD_AUTH, no credentials needed)."""
+        assert self.outputs is not None, "provision first"
+        cognito = boto3.client(
+            "cognito-idp", endpoint_url=self.aws_endpoint, region_name=self.region, config=Config(signature_version=UNSIGNED)
+        )
+        result = cognito.initiate_auth(
+            ClientId=self.outputs.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": user.email, "PASSWORD": user.password},
+        )
+        return result["AuthenticationResult"]["AccessToken"]
 
     def service_environment(self) -> dict[str, str]:
         assert self.outputs is not None, "provision first"
