@@ -28,7 +28,9 @@ def providers_for(settings: Settings) -> MediaProviders:
         from media.illustrate.local import LocalIllustrator
         from media.narrate.local import PiperNarrator
 
-        return MediaProviders(illustrator=LocalIllustrator(), narrator=PiperNarrator(), composer=StreamingComposer())
+        narrator = PiperNarrator()
+        narrator.warm_up()  # at start-up, so a parent's first storybook does not wait for the voice to load
+        return MediaProviders(illustrator=LocalIllustrator(), narrator=narrator, composer=StreamingComposer())
     raise SystemExit(f"media provider {settings.media_provider!r} is not available; use 'local'")
 
 

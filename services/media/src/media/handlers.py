@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from shared.events import (
     VideoRequested,
     VoiceCompleted,
 )
-from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, VideoResult
+from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Scene, VideoResult
 from shared.processing import Outcome, stage_finished
 from shared.storage import AssetKeys, AssetStore
 
@@ -101,13 +102,18 @@ async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: Ass
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
     options = job.request.options
-    clips = []
-    for scene in job.request.story_script.scenes:
-        narration = await asyncio.to_thread(narrator.narrate, text=scene.text, voice=options.voice, age=options.age)
+    # Scenes are spoken side by side, one per core: the narrator keeps each to one thread.
+    cores = asyncio.Semaphore(os.cpu_count() or 1)
+
+    async def narrate(scene: Scene) -> GeneratedAudio:
+        async with cores:
+            narration = await asyncio.to_thread(narrator.narrate, text=scene.text, voice=options.voice, age=options.age)
         key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
         await assets.put(key, narration.audio, "audio/mpeg")
-        clips.append(GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences))
-    result = AudioResult(voice=options.voice, clips=clips)
+        return GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
+
+    clips = await asyncio.gather(*(narrate(scene) for scene in job.request.story_script.scenes))
+    result = AudioResult(voice=options.voice, clips=list(clips))
     return Outcome(
         changes={"audio_result": result, **stage_finished(Stage.VOICE, job.pipeline_id)},
         events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
