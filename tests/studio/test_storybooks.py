@@ -40,6 +40,8 @@ RATE = 16_000
 WINDOW = RATE // 20  # 50 ms loudness windows
 QUIET_DBFS = -45.0  # below this a 50 ms window counts as silence
 COMPOSER = StreamingComposer()
+ABOVE_CAPTIONS = 110  # rows of a 320x180 frame above the caption band (the bottom third)
+CUT_SEARCH = 6  # frames either side of an audio boundary searched for its cut
 FRAME = 1 / COMPOSER.fps
 
 pytestmark = pytest.mark.skipif(not DRAWINGS, reason=f"the sample drawings are not beside the repo ({SAMPLES})")
@@ -168,6 +170,7 @@ def test_a_storybook_in_sync_with_its_voice(drawing: Path, style: Style, written
     book = _render(written(drawing), style, folder / drawing.stem / style.value)
 
     _check_the_timeline(book)
+    _check_the_decoded_cuts(book)
     _check_the_decoded_video(book)
     _check_the_sound(book)
     if drawing == DRAWINGS[0]:
@@ -185,6 +188,40 @@ def _check_the_timeline(book: Storybook) -> None:
             assert abs(timeline.seconds(caption.start_frame) - (audio_start + sentence.start_sec)) <= FRAME
         audio_start += slot.page.duration_sec + padding
     assert book.video.duration_sec == pytest.approx(timeline.duration_sec, abs=0.1)
+
+
+def _audio_boundaries(book: Storybook) -> list[float]:
+    """Where each page's narration starts in the soundtrack, and where the last one's ends (the end card), in seconds."""
+    padding = min(COMPOSER.page_padding_sec, COMPOSER.max_total_padding_sec / SCENES)
+    boundaries = [COMPOSER.title_sec]
+    for page in book.pages:
+        boundaries.append(boundaries[-1] + page.duration_sec + padding)
+    return boundaries
+
+
+def _check_the_decoded_cuts(book: Storybook) -> None:
+    """Every cut, found in the decoded pictures, is within one frame of its audio boundary.
+
+    Above the captions, consecutive frames of a page barely differ (the pan eases to a stop and
+    starts again slowly), while each step of a crossfade moves every pixel by the same share of
+    the difference between the two pages: a cut is the first frame of that run of similar jumps.
+    """
+    small = _ffmpeg(
+        "-loglevel", "error", "-i", str(book.video.video), "-vf", "scale=320:180", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"
+    )
+    above_captions = np.frombuffer(small.stdout, dtype=np.uint8).reshape(-1, 180, 320)[:, :ABOVE_CAPTIONS].astype(float)
+    change = np.r_[0.0, np.abs(np.diff(above_captions, axis=0)).mean(axis=(1, 2))]
+    for expected in _audio_boundaries(book):
+        around = round(expected * COMPOSER.fps)
+        window = change[around - CUT_SEARCH : around + CUT_SEARCH]
+        still = np.flatnonzero(window <= window.max() / 2)
+        first = int(still[-1]) + 1 if len(still) else 0  # where the run of jumps that lasts to the window's end begins
+        cut = around - CUT_SEARCH + first
+        before, fading = window[:first], window[first:]
+        assert len(fading) and np.median(before) < np.median(fading) / 4, f"no crossfade near {expected:.2f} s"
+        assert abs(cut / COMPOSER.fps - expected) <= FRAME, (
+            f"the cut at {cut / COMPOSER.fps:.3f} s is off its audio boundary {expected:.3f} s"
+        )
 
 
 def _check_the_decoded_video(book: Storybook) -> None:
