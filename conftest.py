@@ -13,7 +13,7 @@ import pytest
 from devstack.provision import StackOutputs
 from devstack.stack import LOCAL_CREDENTIALS, LocalAws, Stack, free_port
 from shared.settings import Settings
-from shared.storage import ObjectNotFound
+from shared.storage import ObjectNotFound, Retention
 from tests.paths import ARTEFACTS
 
 
@@ -22,9 +22,11 @@ class InMemoryAssetStore:
 
     def __init__(self) -> None:
         self.objects: dict[str, tuple[bytes, str]] = {}
+        self.retention: dict[str, Retention] = {}
 
-    async def put(self, key: str, body: bytes, content_type: str) -> None:
+    async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
         self.objects[key] = (body, content_type)
+        self.retention[key] = retention
 
     async def get(self, key: str) -> bytes:
         try:
@@ -32,8 +34,9 @@ class InMemoryAssetStore:
         except KeyError:
             raise ObjectNotFound(key) from None
 
-    async def upload_file(self, path: Path, key: str, content_type: str) -> None:
+    async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
         self.objects[key] = (path.read_bytes(), content_type)
+        self.retention[key] = retention
 
     async def download_file(self, key: str, path: Path) -> None:
         path.write_bytes(await self.get(key))

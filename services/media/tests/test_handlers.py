@@ -8,6 +8,7 @@ from media.narrate import Narration
 from shared.checkpoints import Checkpoint, RunStatus, StageState, StageStatus
 from shared.events import Envelope, EventType, ImagesCompleted, MediaJob, PipelineRequested, RunMode, Stage, VideoRequested
 from shared.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
+from shared.storage import Retention
 
 SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite."), Scene(number=2, text="It flew.")])
 OPTIONS = StoryOptions(theme=Theme.NATURE, age=4, voice=VoiceType.WISE, style=Style.ANIME)
@@ -61,11 +62,12 @@ async def test_a_pipeline_fans_out_to_images_and_voice() -> None:
 
 
 async def test_images_are_painted_per_scene_and_stored(assets) -> None:
-    await assets.put("u/drawings/r.png", b"drawing", "image/png")
-    await assets.put("u/drawings/r_mask.png", b"mask", "image/png")
+    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
+    await assets.put("u/drawings/r_mask.png", b"mask", "image/png", retention=Retention.INTERMEDIATE)
     job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.IMAGES_REQUESTED)
     outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=FakeIllustrator())
     assert assets.objects["u/images/r_scene_2.png"] == (b"anime:2/2:drawing+mask", "image/png")
+    assert assets.retention["u/images/r_scene_2.png"] == Retention.INTERMEDIATE
     result = outcome.changes["image_result"]
     assert [image.key for image in result.images] == ["u/images/r_scene_1.png", "u/images/r_scene_2.png"]
     assert outcome.changes["stages.images.status"] == StageStatus.DONE
@@ -79,6 +81,7 @@ async def test_every_scene_is_narrated_with_its_duration(assets) -> None:
     clips = outcome.changes["audio_result"].clips
     assert [(clip.key, clip.duration_sec) for clip in clips] == [("u/audio/r_scene_1.mp3", 3.5), ("u/audio/r_scene_2.mp3", 4.0)]
     assert assets.objects["u/audio/r_scene_1.mp3"] == (b"wise:A kite.", "audio/mpeg")
+    assert assets.retention["u/audio/r_scene_1.mp3"] == Retention.INTERMEDIATE
 
 
 async def test_events_of_a_replaced_pipeline_change_nothing(assets) -> None:
@@ -116,9 +119,9 @@ async def test_the_video_is_requested_only_when_both_halves_are_done() -> None:
 
 async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     done = _halves_done(True, True)
-    await assets.put("u/drawings/r.png", b"drawing", "image/png")
-    await assets.put("i1", b"image", "image/png")
-    await assets.put("a1", b"audio", "audio/mpeg")
+    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
+    await assets.put("i1", b"image", "image/png", retention=Retention.INTERMEDIATE)
+    await assets.put("a1", b"audio", "audio/mpeg", retention=Retention.INTERMEDIATE)
     assert done.story_script and done.image_result and done.audio_result
     requested = pipeline_event().follow(
         VideoRequested(
@@ -135,6 +138,7 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     assert [(page.number, page.duration_sec) for page in composer.pages] == [(1, 2.0)]
     assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")
     assert assets.objects["u/videos/r_thumb.jpg"] == (b"jpeg", "image/jpeg")
+    assert assets.retention["u/videos/r_final.mp4"] == assets.retention["u/videos/r_thumb.jpg"] == Retention.RUN
     assert outcome.changes["status"] == RunStatus.COMPLETE
     assert outcome.changes["current_stage"] == "complete"
     assert outcome.changes["video_result"].duration_sec == 12.35

@@ -3,6 +3,7 @@
 from shared.checkpoints import Checkpoint, RunStatus, StageStatus
 from shared.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, VisionCompleted
 from shared.models import DrawingAnalysis
+from shared.storage import Retention
 from vision.analyse import DrawingReading
 from vision.handlers import analyse_drawing
 
@@ -30,7 +31,7 @@ def submitted(mode: RunMode) -> tuple[Envelope, Checkpoint]:
 
 
 async def test_one_shot_analysis_goes_on_to_the_story(assets) -> None:
-    await assets.put("u/drawings/r.jpg", b"drawing-bytes", "image/jpeg")
+    await assets.put("u/drawings/r.jpg", b"drawing-bytes", "image/jpeg", retention=Retention.RUN)
     analyser = FakeAnalyser()
     event, checkpoint = submitted(RunMode.ONE_SHOT)
     outcome = await analyse_drawing(event, checkpoint, assets=assets, analyser=analyser)
@@ -44,7 +45,7 @@ async def test_one_shot_analysis_goes_on_to_the_story(assets) -> None:
 
 
 async def test_interactive_analysis_waits_for_the_parent(assets) -> None:
-    await assets.put("u/drawings/r.jpg", b"drawing-bytes", "image/jpeg")
+    await assets.put("u/drawings/r.jpg", b"drawing-bytes", "image/jpeg", retention=Retention.RUN)
     event, checkpoint = submitted(RunMode.INTERACTIVE)
     outcome = await analyse_drawing(event, checkpoint, assets=assets, analyser=FakeAnalyser())
     assert outcome.events == []

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
+
+from shared.topology import raw_topology
+
+# The object tag that S3's lifecycle rules (Terraform, from topology.json) expire objects by: keys start with the
+# user's sub, so a rule cannot pick a run's pictures out by prefix.
+RETENTION_TAG = raw_topology()["asset_retention"]["tag"]
+
+
+class Retention(StrEnum):
+    """How long an object is kept."""
+
+    INTERMEDIATE = "intermediate"  # made on the way to a video (pictures, narration, figure mask): kept while the run lives
+    RUN = "run"  # the drawing and the run's own video and thumbnail: kept a while after the run, for a parent who comes back
+    LIBRARY = "library"  # a saved storybook's video and thumbnail: kept until the parent deletes it
+
+    @property
+    def tagging(self) -> str:
+        return urlencode({RETENTION_TAG: self.value})
 
 
 class AssetKeys:
@@ -49,8 +69,8 @@ class AssetStore:
         self._s3 = s3
         self._bucket = bucket
 
-    async def put(self, key: str, body: bytes, content_type: str) -> None:
-        await self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
+    async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
+        await self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, Tagging=retention.tagging)
 
     async def get(self, key: str) -> bytes:
         try:
@@ -62,8 +82,8 @@ class AssetStore:
         async with response["Body"] as stream:
             return await stream.read()
 
-    async def upload_file(self, path: Path, key: str, content_type: str) -> None:
-        await self._s3.upload_file(str(path), self._bucket, key, ExtraArgs={"ContentType": content_type})
+    async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
+        await self._s3.upload_file(str(path), self._bucket, key, ExtraArgs={"ContentType": content_type, "Tagging": retention.tagging})
 
     async def download_file(self, key: str, path: Path) -> None:
         await self._s3.download_file(self._bucket, key, str(path))
@@ -77,8 +97,14 @@ class AssetStore:
             raise
         return True
 
-    async def copy(self, source_key: str, destination_key: str) -> None:
-        await self._s3.copy_object(Bucket=self._bucket, Key=destination_key, CopySource={"Bucket": self._bucket, "Key": source_key})
+    async def copy(self, source_key: str, destination_key: str, *, retention: Retention) -> None:
+        await self._s3.copy_object(
+            Bucket=self._bucket,
+            Key=destination_key,
+            CopySource={"Bucket": self._bucket, "Key": source_key},
+            TaggingDirective="REPLACE",
+            Tagging=retention.tagging,
+        )
 
     async def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):

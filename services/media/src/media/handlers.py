@@ -31,7 +31,7 @@ from shared.events import (
 )
 from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Scene, VideoResult
 from shared.processing import Outcome, stage_finished
-from shared.storage import AssetKeys, AssetStore
+from shared.storage import AssetKeys, AssetStore, Retention
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ async def illustrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: 
             style=request.options.style,
         )
         key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
-        await assets.put(key, picture, "image/png")
+        await assets.put(key, picture, "image/png", retention=Retention.INTERMEDIATE)
         images.append(GeneratedImage(scene_number=scene.number, key=key))
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
@@ -109,7 +109,7 @@ async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: Ass
         async with cores:
             narration = await asyncio.to_thread(narrator.narrate, text=scene.text, voice=options.voice, age=options.age)
         key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
-        await assets.put(key, narration.audio, "audio/mpeg")
+        await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
         return GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
 
     clips = await asyncio.gather(*(narrate(scene) for scene in job.request.story_script.scenes))
@@ -165,8 +165,8 @@ async def render_video(event: Envelope, checkpoint: Checkpoint, *, assets: Asset
             duration_sec=round(composed.duration_sec, 2),
             thumbnail_key=AssetKeys.thumbnail(event.user_id, event.run_id),
         )
-        await assets.upload_file(composed.video, result.video_key, "video/mp4")
-        await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg")
+        await assets.upload_file(composed.video, result.video_key, "video/mp4", retention=Retention.RUN)
+        await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg", retention=Retention.RUN)
     return Outcome(
         changes={
             "video_result": result,

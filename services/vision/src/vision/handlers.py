@@ -7,7 +7,7 @@ import asyncio
 from shared.checkpoints import Checkpoint, RunStatus
 from shared.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, VisionCompleted
 from shared.processing import Outcome, stage_finished
-from shared.storage import AssetKeys, AssetStore
+from shared.storage import AssetKeys, AssetStore, Retention
 from vision.analyse import DrawingAnalyser
 
 
@@ -17,7 +17,7 @@ async def analyse_drawing(event: Envelope, checkpoint: Checkpoint, *, assets: As
     drawing = await assets.get(submitted.drawing_key)
     reading = await asyncio.to_thread(analyser.analyse, drawing)
     mask_key = AssetKeys.figure_mask(event.user_id, event.run_id)
-    await assets.put(mask_key, reading.figure_mask, "image/png")
+    await assets.put(mask_key, reading.figure_mask, "image/png", retention=Retention.INTERMEDIATE)
 
     changes = {
         "drawing_analysis": reading.analysis,

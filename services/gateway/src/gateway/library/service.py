@@ -12,7 +12,7 @@ from gateway.errors import ApiError
 from gateway.library.store import LibraryStore
 from shared.checkpoints import CheckpointStore, RunStatus, now_iso
 from shared.models import LibraryEntry
-from shared.storage import AssetKeys, AssetStore
+from shared.storage import AssetKeys, AssetStore, Retention
 
 _ENTRY_NAMESPACE = uuid.UUID("6f1c2a52-8f3e-4a53-9c0e-1d6a3c4b5e70")
 
@@ -40,8 +40,8 @@ async def save_run(
         style=run.options.style,
         created_at=now_iso(),
     )
-    await assets.copy(run.video_result.video_key, entry.video_key)
-    await assets.copy(run.video_result.thumbnail_key, entry.thumbnail_key)
+    await assets.copy(run.video_result.video_key, entry.video_key, retention=Retention.LIBRARY)
+    await assets.copy(run.video_result.thumbnail_key, entry.thumbnail_key, retention=Retention.LIBRARY)
     created = await library.add(user_id, entry, run_id=run_id)
     return (entry, True) if created else (await library.get(user_id, entry_id) or entry, False)
 

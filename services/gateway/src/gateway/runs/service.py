@@ -11,7 +11,7 @@ from shared.checkpoints import Checkpoint, CheckpointStore, RunStatus
 from shared.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.models import OptionChoices
 from shared.settings import Settings
-from shared.storage import AssetKeys, AssetStore
+from shared.storage import AssetKeys, AssetStore, Retention
 
 RETRY_AFTER_SECONDS = 30
 
@@ -41,7 +41,7 @@ async def start_run(
     await ensure_capacity(user_id=user_id, checkpoints=checkpoints, settings=settings)
     run_id = str(uuid.uuid4())
     drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
-    await assets.put(drawing_key, drawing.body, drawing.media_type)
+    await assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
     checkpoint = await checkpoints.create(
         Checkpoint(
             user_id=user_id,
