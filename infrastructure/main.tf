@@ -1,129 +1,87 @@
-# The messaging and data layer, named from the same topology file the local
-# provisioner reads (shared/src/shared/topology.json), so local and cloud
-# cannot drift apart. Compute, auth and the SPA come in later modules.
-
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 5.0"
-    }
-  }
-}
-
-provider "aws" {
-  region = var.region
-}
+# NoComelon on AWS: one module per concern, wired here.
+#
+# Every name of a topic, queue, filter policy, table, bucket and user pool comes
+# from shared/src/shared/topology.json, the file the local provisioner reads too,
+# and each service's size, scaling and AWS permissions from services.json
+# (tests/infrastructure checks the permissions against the code).
 
 locals {
   topology = jsondecode(file("${path.module}/../shared/src/shared/topology.json"))
+  services = jsondecode(file("${path.module}/services.json")).services
   prefix   = var.environment
+  app_url  = "https://${var.app_domain}"
 }
 
-resource "aws_sns_topic" "events" {
-  name              = "${local.prefix}-${local.topology.topic}"
-  kms_master_key_id = "alias/aws/sns"
+module "messaging" {
+  source = "./modules/messaging"
+
+  prefix                       = local.prefix
+  topology                     = local.topology
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  alarm_email                  = var.alarm_email
 }
 
-resource "aws_sqs_queue" "dead_letter" {
-  for_each                  = local.topology.queues
-  name                      = "${local.prefix}-${each.key}${local.topology.dead_letter_suffix}"
-  message_retention_seconds = local.topology.dead_letter_retention_seconds
-  sqs_managed_sse_enabled   = true
+module "data" {
+  source = "./modules/data"
+
+  prefix = local.prefix
+  tables = local.topology.tables
 }
 
-resource "aws_sqs_queue" "worker" {
-  for_each                   = local.topology.queues
-  name                       = "${local.prefix}-${each.key}"
-  visibility_timeout_seconds = each.value.visibility_timeout_seconds
-  message_retention_seconds  = local.topology.message_retention_seconds
-  receive_wait_time_seconds  = 20
-  sqs_managed_sse_enabled    = true
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dead_letter[each.key].arn
-    maxReceiveCount     = each.value.max_receive_count
-  })
+module "storage" {
+  source = "./modules/storage"
+
+  bucket_name     = coalesce(var.assets_bucket_name, "${local.prefix}-${local.topology.bucket}")
+  app_origin      = local.app_url
+  asset_retention = local.topology.asset_retention
 }
 
-resource "aws_sqs_queue_policy" "only_the_topic" {
-  for_each  = local.topology.queues
-  queue_url = aws_sqs_queue.worker[each.key].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "sns.amazonaws.com" }
-      Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.worker[each.key].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = aws_sns_topic.events.arn } }
-    }]
-  })
+module "auth" {
+  source = "./modules/auth"
+
+  user_pool_name     = "${local.prefix}-${local.topology.user_pool}"
+  client_name        = "${local.prefix}-${local.topology.user_pool_client}"
+  identity_pool_name = "${local.prefix}-${local.topology.identity_pool}"
+  password_policy    = local.topology.password_policy
+  password_sign_in   = var.password_sign_in
+  assets_bucket_arn  = module.storage.assets_bucket_arn
 }
 
-resource "aws_sns_topic_subscription" "worker" {
-  for_each             = local.topology.queues
-  topic_arn            = aws_sns_topic.events.arn
-  protocol             = "sqs"
-  endpoint             = aws_sqs_queue.worker[each.key].arn
-  raw_message_delivery = true
-  filter_policy        = jsonencode({ type = sort(each.value.event_types) })
+module "compute" {
+  source = "./modules/compute"
+
+  prefix             = local.prefix
+  region             = var.region
+  services           = local.services
+  queues             = local.topology.queues
+  image_tag          = var.image_tag
+  log_retention_days = var.log_retention_days
+
+  topic_arn         = module.messaging.topic_arn
+  queue_arns        = module.messaging.queue_arns
+  dead_letter_arns  = module.messaging.dead_letter_arns
+  table_arns        = module.data.table_arns
+  assets_bucket     = module.storage.assets_bucket
+  assets_bucket_arn = module.storage.assets_bucket_arn
+  logs_bucket       = module.storage.logs_bucket
+  user_pool_id      = module.auth.user_pool_id
+  client_id         = module.auth.client_id
+
+  vpc_id                  = var.vpc_id
+  public_subnet_ids       = var.public_subnet_ids
+  private_subnet_ids      = var.private_subnet_ids
+  api_domain              = var.api_domain
+  certificate_arn         = var.alb_certificate_arn
+  dns_zone_id             = var.dns_zone_id
+  alb_deletion_protection = var.alb_deletion_protection
 }
 
-resource "aws_dynamodb_table" "checkpoints" {
-  name         = "${local.prefix}-checkpoints"
-  billing_mode = "PAY_PER_REQUEST"
-  hash_key     = local.topology.tables.checkpoints.hash_key
-  range_key    = local.topology.tables.checkpoints.range_key
+module "webapp" {
+  source = "./modules/webapp"
 
-  attribute {
-    name = local.topology.tables.checkpoints.hash_key
-    type = "S"
-  }
-  attribute {
-    name = local.topology.tables.checkpoints.range_key
-    type = "S"
-  }
-  ttl {
-    attribute_name = local.topology.tables.checkpoints.ttl_attribute
-    enabled        = true
-  }
-  point_in_time_recovery {
-    enabled = true
-  }
-  server_side_encryption {
-    enabled = true
-  }
-}
-
-resource "aws_dynamodb_table" "library" {
-  name         = "${local.prefix}-library"
-  billing_mode = "PAY_PER_REQUEST"
-  hash_key     = local.topology.tables.library.hash_key
-  range_key    = local.topology.tables.library.range_key
-
-  attribute {
-    name = local.topology.tables.library.hash_key
-    type = "S"
-  }
-  attribute {
-    name = local.topology.tables.library.range_key
-    type = "S"
-  }
-  attribute {
-    name = local.topology.tables.library.indexes.by_created_at.range_key
-    type = "S"
-  }
-  global_secondary_index {
-    name            = "by_created_at"
-    hash_key        = local.topology.tables.library.indexes.by_created_at.hash_key
-    range_key       = local.topology.tables.library.indexes.by_created_at.range_key
-    projection_type = "ALL"
-  }
-  point_in_time_recovery {
-    enabled = true
-  }
-  server_side_encryption {
-    enabled = true
-  }
+  prefix          = local.prefix
+  app_domain      = var.app_domain
+  api_domain      = module.compute.api_domain
+  certificate_arn = var.cloudfront_certificate_arn
+  dns_zone_id     = var.dns_zone_id
 }

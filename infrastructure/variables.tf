@@ -9,3 +9,84 @@ variable "environment" {
   type        = string
   default     = "nocomelon"
 }
+
+variable "image_tag" {
+  description = "The tag of every service image in ECR: the git sha `deploy.sh` built and pushed."
+  type        = string
+}
+
+variable "app_domain" {
+  description = "Where parents open the app (CloudFront), e.g. stories.example.com."
+  type        = string
+}
+
+variable "api_domain" {
+  description = "The ALB's name, which CloudFront forwards /api/* and /auth/* to, e.g. api.stories.example.com."
+  type        = string
+}
+
+variable "dns_zone_id" {
+  description = "The Route 53 hosted zone holding app_domain and api_domain."
+  type        = string
+}
+
+variable "alb_certificate_arn" {
+  description = "ACM certificate for api_domain, in var.region."
+  type        = string
+}
+
+variable "cloudfront_certificate_arn" {
+  description = "ACM certificate for app_domain, in us-east-1 (CloudFront only reads certificates there)."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "The VPC the ALB and the tasks run in."
+  type        = string
+}
+
+variable "public_subnet_ids" {
+  description = "Subnets of the internet-facing ALB."
+  type        = list(string)
+}
+
+variable "private_subnet_ids" {
+  description = "Subnets of the tasks: no public IPs, a NAT gateway or VPC endpoints reach AWS APIs and ECR."
+  type        = list(string)
+}
+
+variable "assets_bucket_name" {
+  description = "Bucket names are global: set one when <environment>-assets is taken. The services get it as NOCOMELON_BUCKET_NAME."
+  type        = string
+  default     = null
+}
+
+variable "password_sign_in" {
+  description = "Also allow USER_PASSWORD_AUTH on the app client, for the `nocomelon` CLI; the SPA needs only SRP."
+  type        = bool
+  default     = false
+}
+
+variable "log_retention_days" {
+  description = "How long the services' CloudWatch logs are kept."
+  type        = number
+  default     = 365
+}
+
+variable "oldest_message_alarm_seconds" {
+  description = "Alarm when a worker queue's oldest message has waited longer than this."
+  type        = number
+  default     = 900
+}
+
+variable "alarm_email" {
+  description = "Who hears about dead letters and stuck queues; null subscribes nobody (see the alarms topic output)."
+  type        = string
+  default     = null
+}
+
+variable "alb_deletion_protection" {
+  description = "Keep the ALB from being destroyed by accident; turn off only to tear an environment down."
+  type        = bool
+  default     = true
+}

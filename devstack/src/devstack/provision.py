@@ -15,18 +15,12 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from shared.topology import QueueSpec, TableSpec, Topology
+from shared.topology import QueueSpec, TableSpec, Topology, raw_topology
 
 log = logging.getLogger(__name__)
 
-# The seed's password policy; accounts are created by an operator only.
-PASSWORD_POLICY = {
-    "MinimumLength": 8,
-    "RequireUppercase": True,
-    "RequireLowercase": True,
-    "RequireNumbers": True,
-    "RequireSymbols": False,
-}
+# The seed's password policy, which Terraform reads from the topology too; accounts are created by an operator only.
+PASSWORD_POLICY = raw_topology()["password_policy"]
 CLIENT_AUTH_FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 

@@ -8,6 +8,7 @@ come from the topology unless overridden.
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,10 @@ class Settings(BaseSettings):
     aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("NOCOMELON_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"))
     # None means the real AWS endpoints; botocore also reads AWS_ENDPOINT_URL_<SERVICE> itself.
     aws_endpoint_url: str | None = Field(default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL"))
+    # Cognito may answer elsewhere than the other services (compose: moto beside LocalStack); botocore's own variable names.
+    cognito_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+    )
     aws_account_id: str = Field(default="123456789012", description="Moto's account; set from the task role on AWS.")
 
     events_topic_arn: str | None = None
@@ -52,6 +57,8 @@ class Settings(BaseSettings):
     # Longest a client may hold GET /runs/{id}?wait= or the event stream open.
     max_wait_seconds: int = 60
     max_stream_seconds: int = 1800
+    # The built single-page app the gateway serves at /; None serves the API only.
+    webapp_dir: Path | None = None
 
     log_level: str = "INFO"
 
@@ -74,5 +81,5 @@ class Settings(BaseSettings):
 
     @property
     def cognito_jwks_url(self) -> str:
-        base = self.aws_endpoint_url.rstrip("/") if self.aws_endpoint_url else self.cognito_issuer.rsplit("/", 1)[0]
+        base = self.cognito_endpoint_url.rstrip("/") if self.cognito_endpoint_url else self.cognito_issuer.rsplit("/", 1)[0]
         return f"{base}/{self.cognito_user_pool_id}/.well-known/jwks.json"

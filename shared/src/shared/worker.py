@@ -14,6 +14,7 @@ from shared.aws import AwsClients
 from shared.bus import EventPublisher, QueueConsumer, stop_on_signals
 from shared.checkpoints import CheckpointStore
 from shared.events import EventType
+from shared.health import beat, heartbeat_path
 from shared.logging import configure_logging
 from shared.processing import EventProcessor, Route
 from shared.settings import Settings
@@ -46,7 +47,11 @@ async def serve_queue(service: str, build_routes: RouteBuilder, settings: Settin
         )
         stop = asyncio.Event()
         stop_on_signals(stop)
-        await consumer.run(stop)
+        beating = asyncio.create_task(beat(heartbeat_path(service), stop))
+        try:
+            await consumer.run(stop)
+        finally:
+            beating.cancel()
 
 
 def run_worker(service: str, build_routes: RouteBuilder) -> None:

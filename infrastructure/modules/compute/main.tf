@@ -1,0 +1,243 @@
+# The four services on ECS Fargate: images from ECR, one task role each with
+# exactly the permissions services.json lists, logs in CloudWatch, the gateway
+# behind an HTTPS ALB, and workers scaled on their queue's backlog per task.
+
+locals {
+  # A worker is a service with a queue; the gateway is the one with a port.
+  workers     = { for name, service in var.services : name => service if contains(keys(var.queues), name) }
+  web         = { for name, service in var.services : name => service if try(service.port, null) != null }
+  web_service = one(keys(local.web))
+
+  # What the permission tokens of services.json name, per service.
+  resource_arns = {
+    for name in keys(var.services) : name => merge(
+      { topic = var.topic_arn, bucket = var.assets_bucket_arn },
+      { for table, arn in var.table_arns : "table:${table}" => arn },
+      { for table, arn in var.table_arns : "index:${table}" => "${arn}/index/*" },
+      { queue = lookup(var.queue_arns, name, null), "dead-letter" = lookup(var.dead_letter_arns, name, null) },
+    )
+  }
+
+  common_environment = {
+    NOCOMELON_ENVIRONMENT      = var.prefix
+    NOCOMELON_AWS_REGION       = var.region
+    NOCOMELON_EVENTS_TOPIC_ARN = var.topic_arn
+    NOCOMELON_BUCKET_NAME      = var.assets_bucket
+    NOCOMELON_LOG_LEVEL        = "INFO"
+  }
+  service_environment = {
+    for name, service in var.services : name => merge(
+      local.common_environment,
+      contains(keys(local.web), name) ? {
+        NOCOMELON_COGNITO_USER_POOL_ID = var.user_pool_id
+        NOCOMELON_COGNITO_CLIENT_ID    = var.client_id
+        NOCOMELON_GATEWAY_HOST         = "0.0.0.0"
+        NOCOMELON_GATEWAY_PORT         = tostring(service.port)
+      } : {},
+      contains(keys(local.workers), name) ? {
+        NOCOMELON_VISIBILITY_TIMEOUT_SECONDS = tostring(var.queues[name].visibility_timeout_seconds)
+        NOCOMELON_RECEIVE_WAIT_SECONDS       = "20"
+      } : {},
+    )
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_ecr_repository" "service" {
+  for_each             = var.services
+  name                 = "${var.prefix}/${each.key}"
+  image_tag_mutability = "IMMUTABLE"
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+  encryption_configuration {
+    encryption_type = "KMS"
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "service" {
+  for_each   = var.services
+  repository = aws_ecr_repository.service[each.key].name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the last 30 images: enough to roll back."
+      selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 30 }
+      action       = { type = "expire" }
+    }]
+  })
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.prefix
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_cloudwatch_log_group" "service" {
+  #checkov:skip=CKV_AWS_158:Encrypted by CloudWatch's own key; logs hold ids and event types, never drawings or tokens.
+  for_each          = var.services
+  name              = "/ecs/${var.prefix}/${each.key}"
+  retention_in_days = var.log_retention_days
+}
+
+# Lets ECS pull the image and write logs; the code never sees these permissions.
+resource "aws_iam_role" "execution" {
+  for_each           = var.services
+  name               = "${var.prefix}-${each.key}-execution"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+resource "aws_iam_role_policy" "execution" {
+  for_each = var.services
+  name     = "pull-image-write-logs"
+  role     = aws_iam_role.execution[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "ecr:GetAuthorizationToken", Resource = "*" },
+      {
+        Effect   = "Allow"
+        Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        Resource = aws_ecr_repository.service[each.key].arn
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.service[each.key].arn}:*"
+      },
+    ]
+  })
+}
+
+data "aws_iam_policy_document" "ecs_tasks_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+# What the code calls, and nothing else: the statements of services.json.
+resource "aws_iam_role" "task" {
+  for_each           = var.services
+  name               = "${var.prefix}-${each.key}-task"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+resource "aws_iam_role_policy" "task" {
+  for_each = var.services
+  name     = "what-${each.key}-calls"
+  role     = aws_iam_role.task[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      for grant in each.value.permissions : {
+        Effect = "Allow"
+        Action = grant.actions
+        Resource = concat(
+          [for token in try(grant.resources, []) : local.resource_arns[each.key][token]],
+          [for pattern in try(grant.objects, []) : "${var.assets_bucket_arn}/${pattern}"],
+        )
+      }
+    ]
+  })
+}
+
+resource "aws_ecs_task_definition" "service" {
+  for_each                 = var.services
+  family                   = "${var.prefix}-${each.key}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = each.value.cpu
+  memory                   = each.value.memory
+  execution_role_arn       = aws_iam_role.execution[each.key].arn
+  task_role_arn            = aws_iam_role.task[each.key].arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  # The root file system is read-only; scratch files (videos being rendered) go here.
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([{
+    name                   = each.key
+    image                  = "${aws_ecr_repository.service[each.key].repository_url}:${var.image_tag}"
+    essential              = true
+    readonlyRootFilesystem = true
+    stopTimeout            = 120
+    environment            = [for key, value in local.service_environment[each.key] : { name = key, value = value }]
+    portMappings           = try([{ containerPort = each.value.port, protocol = "tcp" }], [])
+    mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    healthCheck = {
+      command     = ["CMD", "python", "-m", "shared.health", each.key]
+      interval    = 30
+      timeout     = 10
+      retries     = 3
+      startPeriod = 60
+    }
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.service[each.key].name
+        awslogs-region        = var.region
+        awslogs-stream-prefix = each.key
+      }
+    }
+  }])
+}
+
+resource "aws_ecs_service" "service" {
+  for_each               = var.services
+  name                   = "${var.prefix}-${each.key}"
+  cluster                = aws_ecs_cluster.this.id
+  task_definition        = aws_ecs_task_definition.service[each.key].arn
+  desired_count          = try(each.value.min_count, 0)
+  launch_type            = "FARGATE"
+  platform_version       = "LATEST"
+  propagate_tags         = "SERVICE"
+  enable_execute_command = false
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = var.private_subnet_ids
+    security_groups  = [contains(keys(local.web), each.key) ? aws_security_group.gateway.id : aws_security_group.workers.id]
+    assign_public_ip = false
+  }
+
+  dynamic "load_balancer" {
+    for_each = contains(keys(local.web), each.key) ? [each.value.port] : []
+    content {
+      target_group_arn = aws_lb_target_group.gateway.arn
+      container_name   = each.key
+      container_port   = load_balancer.value
+    }
+  }
+
+  health_check_grace_period_seconds = contains(keys(local.web), each.key) ? 60 : null
+
+  # Autoscaling owns the count after the first apply.
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+
+  depends_on = [aws_lb_listener.https]
+}

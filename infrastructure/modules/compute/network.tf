@@ -1,0 +1,129 @@
+# Only CloudFront reaches the ALB, only the ALB reaches the gateway, and the
+# tasks reach nothing but HTTPS (AWS APIs, ECR).
+
+data "aws_ec2_managed_prefix_list" "cloudfront" {
+  name = "com.amazonaws.global.cloudfront.origin-facing"
+}
+
+resource "aws_security_group" "alb" {
+  name        = "${var.prefix}-alb"
+  description = "The gateway's load balancer: HTTPS from CloudFront only."
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "alb_from_cloudfront" {
+  security_group_id = aws_security_group.alb.id
+  description       = "HTTPS from CloudFront's origin-facing addresses"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "alb_to_gateway" {
+  security_group_id            = aws_security_group.alb.id
+  description                  = "To the gateway tasks"
+  referenced_security_group_id = aws_security_group.gateway.id
+  ip_protocol                  = "tcp"
+  from_port                    = local.web[local.web_service].port
+  to_port                      = local.web[local.web_service].port
+}
+
+resource "aws_security_group" "gateway" {
+  name        = "${var.prefix}-gateway"
+  description = "Gateway tasks: requests from the ALB, HTTPS out to AWS."
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "gateway_from_alb" {
+  security_group_id            = aws_security_group.gateway.id
+  description                  = "From the ALB"
+  referenced_security_group_id = aws_security_group.alb.id
+  ip_protocol                  = "tcp"
+  from_port                    = local.web[local.web_service].port
+  to_port                      = local.web[local.web_service].port
+}
+
+resource "aws_vpc_security_group_egress_rule" "gateway_https" {
+  security_group_id = aws_security_group.gateway.id
+  description       = "HTTPS to AWS APIs, ECR and Cognito's signing keys"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_security_group" "workers" {
+  name        = "${var.prefix}-workers"
+  description = "Worker tasks: no inbound traffic, HTTPS out to AWS."
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "workers_https" {
+  security_group_id = aws_security_group.workers.id
+  description       = "HTTPS to AWS APIs and ECR"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_lb" "gateway" {
+  #checkov:skip=CKV2_AWS_28:The WAF sits on the CloudFront distribution in front of it, and only CloudFront can reach this ALB.
+  name                       = "${var.prefix}-gateway"
+  load_balancer_type         = "application"
+  internal                   = false
+  subnets                    = var.public_subnet_ids
+  security_groups            = [aws_security_group.alb.id]
+  drop_invalid_header_fields = true
+  enable_deletion_protection = var.alb_deletion_protection
+
+  access_logs {
+    bucket  = var.logs_bucket
+    prefix  = "alb"
+    enabled = true
+  }
+}
+
+resource "aws_lb_target_group" "gateway" {
+  #checkov:skip=CKV_AWS_378:TLS ends at the ALB; the hop to the task stays inside the VPC's private subnets.
+  name                 = "${var.prefix}-gateway"
+  port                 = local.web[local.web_service].port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+
+  health_check {
+    path                = local.web[local.web_service].health_path
+    matcher             = "200"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.gateway.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = var.certificate_arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.gateway.arn
+  }
+}
+
+resource "aws_route53_record" "api" {
+  zone_id = var.dns_zone_id
+  name    = var.api_domain
+  type    = "A"
+  alias {
+    name                   = aws_lb.gateway.dns_name
+    zone_id                = aws_lb.gateway.zone_id
+    evaluate_target_health = true
+  }
+}

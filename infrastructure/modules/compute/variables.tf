@@ -1,0 +1,93 @@
+variable "prefix" {
+  description = "Prefix of every name (the environment)."
+  type        = string
+}
+
+variable "region" {
+  type = string
+}
+
+variable "services" {
+  description = "services.json: size, scaling and permissions by service."
+  type        = any
+}
+
+variable "queues" {
+  description = "topology.json queues: which services are workers, and their visibility timeouts."
+  type        = any
+}
+
+variable "image_tag" {
+  description = "The image tag every task runs (a git sha; ECR tags are immutable)."
+  type        = string
+}
+
+variable "log_retention_days" {
+  type = number
+}
+
+variable "topic_arn" {
+  type = string
+}
+
+variable "queue_arns" {
+  type = map(string)
+}
+
+variable "dead_letter_arns" {
+  type = map(string)
+}
+
+variable "table_arns" {
+  type = map(string)
+}
+
+variable "assets_bucket" {
+  type = string
+}
+
+variable "assets_bucket_arn" {
+  type = string
+}
+
+variable "logs_bucket" {
+  description = "Where the ALB writes its access logs (under alb/)."
+  type        = string
+}
+
+variable "user_pool_id" {
+  type = string
+}
+
+variable "client_id" {
+  type = string
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+variable "public_subnet_ids" {
+  type = list(string)
+}
+
+variable "private_subnet_ids" {
+  type = list(string)
+}
+
+variable "api_domain" {
+  description = "The ALB's DNS name, with certificate_arn's certificate."
+  type        = string
+}
+
+variable "certificate_arn" {
+  type = string
+}
+
+variable "dns_zone_id" {
+  type = string
+}
+
+variable "alb_deletion_protection" {
+  type = bool
+}

@@ -1,0 +1,213 @@
+# The SPA (frontend/dist) in a private bucket behind CloudFront, which also
+# forwards /api/* and /auth/* to the gateway's ALB: one origin for the browser.
+
+data "aws_cloudfront_cache_policy" "optimized" {
+  name = "Managed-CachingOptimized"
+}
+
+data "aws_cloudfront_cache_policy" "disabled" {
+  name = "Managed-CachingDisabled"
+}
+
+data "aws_cloudfront_origin_request_policy" "all_but_host" {
+  name = "Managed-AllViewerExceptHostHeader"
+}
+
+data "aws_cloudfront_response_headers_policy" "security" {
+  name = "Managed-SecurityHeadersPolicy"
+}
+
+resource "aws_s3_bucket" "spa" {
+  #checkov:skip=CKV_AWS_18:CloudFront is the only reader; its requests are the ones worth logging, not the bucket's.
+  #checkov:skip=CKV_AWS_144:The SPA is rebuilt from the repository by deploy.sh; nothing to replicate.
+  #checkov:skip=CKV2_AWS_62:Nothing reacts to new files of a build.
+  #checkov:skip=CKV_AWS_145:SSE-S3: a KMS key would need a grant for CloudFront for public JavaScript.
+  bucket_prefix = "${var.prefix}-spa-"
+}
+
+resource "aws_s3_bucket_public_access_block" "spa" {
+  bucket                  = aws_s3_bucket.spa.id
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "spa" {
+  bucket = aws_s3_bucket.spa.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "spa" {
+  bucket = aws_s3_bucket.spa.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "spa" {
+  bucket = aws_s3_bucket.spa.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+# Old builds stay restorable for a while, then go.
+resource "aws_s3_bucket_lifecycle_configuration" "spa" {
+  bucket = aws_s3_bucket.spa.id
+  rule {
+    id     = "expire-old-builds"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+  depends_on = [aws_s3_bucket_versioning.spa]
+}
+
+resource "aws_cloudfront_origin_access_control" "spa" {
+  name                              = "${var.prefix}-spa"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+resource "aws_s3_bucket_policy" "spa" {
+  bucket = aws_s3_bucket.spa.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "CloudFrontOnly"
+        Effect    = "Allow"
+        Principal = { Service = "cloudfront.amazonaws.com" }
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.spa.arn}/*"
+        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.app.arn } }
+      },
+      {
+        Sid       = "TlsOnly"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.spa.arn, "${aws_s3_bucket.spa.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+  depends_on = [aws_s3_bucket_public_access_block.spa]
+}
+
+# The SPA routes in the browser: a path without a file extension is a page,
+# served by index.html. (A distribution-wide 404 -> index.html rule would also
+# rewrite the API's own 404s.)
+resource "aws_cloudfront_function" "spa_routes" {
+  name    = "${var.prefix}-spa-routes"
+  runtime = "cloudfront-js-2.0"
+  publish = true
+  code    = <<-JS
+    function handler(event) {
+      var request = event.request;
+      var last = request.uri.split("/").pop();
+      if (last.indexOf(".") === -1) {
+        request.uri = "/index.html";
+      }
+      return request;
+    }
+  JS
+}
+
+resource "aws_cloudfront_distribution" "app" {
+  #checkov:skip=CKV_AWS_68:No WAF yet: the API needs a signed-in parent for everything but /auth/config and limits running runs per parent; add one before opening sign-up.
+  #checkov:skip=CKV2_AWS_47:Same as CKV_AWS_68: no WAF yet.
+  #checkov:skip=CKV_AWS_86:Standard logs need an ACL-enabled bucket; the ALB's access logs already record every API request.
+  #checkov:skip=CKV_AWS_310:One origin each for the SPA and the API; a failover origin would be a second region we do not run.
+  #checkov:skip=CKV_AWS_374:Families anywhere may use the app; there is no country to block.
+  enabled             = true
+  is_ipv6_enabled     = true
+  comment             = "NoComelon: the SPA and its API"
+  aliases             = [var.app_domain]
+  default_root_object = "index.html"
+  price_class         = "PriceClass_100"
+  http_version        = "http2and3"
+
+  origin {
+    origin_id                = "spa"
+    domain_name              = aws_s3_bucket.spa.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.spa.id
+  }
+
+  origin {
+    origin_id   = "api"
+    domain_name = var.api_domain
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+      # Long polls (GET /runs/{id}?wait=) and the event stream stay open up to a minute between bytes.
+      origin_read_timeout = 60
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id           = "spa"
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security.id
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.spa_routes.arn
+    }
+  }
+
+  dynamic "ordered_cache_behavior" {
+    for_each = ["/api/*", "/auth/*"]
+    content {
+      path_pattern               = ordered_cache_behavior.value
+      target_origin_id           = "api"
+      viewer_protocol_policy     = "https-only"
+      allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+      cached_methods             = ["GET", "HEAD"]
+      compress                   = true
+      cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
+      origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_but_host.id
+      response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security.id
+    }
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    acm_certificate_arn      = var.certificate_arn
+    ssl_support_method       = "sni-only"
+    minimum_protocol_version = "TLSv1.2_2021"
+  }
+}
+
+resource "aws_route53_record" "app" {
+  for_each = toset(["A", "AAAA"])
+  zone_id  = var.dns_zone_id
+  name     = var.app_domain
+  type     = each.value
+  alias {
+    name                   = aws_cloudfront_distribution.app.domain_name
+    zone_id                = aws_cloudfront_distribution.app.hosted_zone_id
+    evaluate_target_health = false
+  }
+}

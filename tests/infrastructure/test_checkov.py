@@ -1,0 +1,73 @@
+"""checkov finds nothing wrong in the Terraform and the Dockerfiles, and every skip says why.
+
+checkov lives in its own uv project (infrastructure/checks): it pins urllib3,
+packaging and pytest below what the workspace uses. `uv run --frozen`
+installs it from that project's lock on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.infrastructure.terraform import INFRASTRUCTURE
+
+REPO = INFRASTRUCTURE.parent
+DOCKERFILES = sorted(REPO.glob("services/*/Dockerfile")) + sorted(INFRASTRUCTURE.glob("*.Dockerfile"))
+# `uv run` names itself in $UV; the workspace's own environment has no uv module.
+UV = os.environ.get("UV") or shutil.which("uv")
+CHECKOV = [str(UV), "run", "--frozen", "--project", str(INFRASTRUCTURE / "checks"), "checkov"]
+COMMON = ["--skip-download", "--output", "json"]
+SCANS = {
+    "terraform": ["--framework", "terraform", "--directory", str(INFRASTRUCTURE), "--skip-path", "checks"],
+    "dockerfile": ["--framework", "dockerfile", *(argument for path in DOCKERFILES for argument in ("--file", str(path)))],
+}
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, list[dict[str, Any]]]:
+    # Both scans at once: each takes a while, most of it starting up.
+    running = {
+        name: subprocess.Popen([*CHECKOV, *arguments, *COMMON], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name, arguments in SCANS.items()
+    }
+    results = {}
+    for name, process in running.items():
+        stdout, stderr = process.communicate(timeout=600)
+        assert stdout.strip(), f"checkov ({name}) printed no report:\n{stderr[-3000:]}"
+        report = json.loads(stdout)
+        results[name] = report if isinstance(report, list) else [report]
+    return results
+
+
+@pytest.mark.parametrize("scan", sorted(SCANS))
+def test_checkov_finds_no_failed_check(reports: dict[str, list[dict[str, Any]]], scan: str) -> None:
+    failed = [
+        f"{check['check_id']} {check['check_name']}: {check['resource']} ({check['file_path']}:{check['file_line_range'][0]})"
+        for report in reports[scan]
+        for check in report["results"].get("failed_checks", [])
+    ]
+    assert not failed, "checkov failed checks (fix them, or skip inline with a reason):\n" + "\n".join(failed)
+
+
+def test_every_dockerfile_and_the_terraform_was_scanned(reports: dict[str, list[dict[str, Any]]]) -> None:
+    scanned = {Path(check["file_abs_path"]) for report in reports["dockerfile"] for check in report["results"].get("passed_checks", [])}
+    assert scanned == set(DOCKERFILES)
+    assert sum(report["summary"]["resource_count"] for report in reports["terraform"]) > 50
+
+
+def test_every_skip_gives_its_reason(reports: dict[str, list[dict[str, Any]]]) -> None:
+    unexplained = [
+        f"{check['check_id']} on {check['resource']}"
+        for scan in reports.values()
+        for report in scan
+        for check in report["results"].get("skipped_checks", [])
+        if len((check["check_result"].get("suppress_comment") or "").strip()) < 20
+    ]
+    assert not unexplained, f"skips without a reason: {unexplained}"

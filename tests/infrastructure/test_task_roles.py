@@ -1,0 +1,110 @@
+"""Each task role grants what its service's code calls, and nothing more.
+
+services.json lists each service's permissions; the compute module turns them
+into the task role's only policy. The code side is derived by reading the
+code (tests/infrastructure/aws_calls.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from shared.topology import raw_topology
+from tests.infrastructure.aws_calls import actions_of, asset_folders_named
+from tests.infrastructure.terraform import INFRASTRUCTURE, module
+
+SERVICES = json.loads((INFRASTRUCTURE / "services.json").read_text())["services"]
+BUCKET_ARN = "arn:aws:s3:::nocomelon-assets"
+# The start-up lookup (shared/cognito.py) runs only when the pool and client ids are not set; the task definition sets them.
+ONLY_WITHOUT_COGNITO_IDS = {"cognito-idp:ListUserPools", "cognito-idp:ListUserPoolClients"}
+WRITES = {"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+
+
+def compute() -> Any:
+    queues = raw_topology()["queues"]
+    return module(
+        "compute",
+        topic_arn="arn:aws:sns:us-east-1:123456789012:nocomelon-events",
+        queue_arns={name: f"arn:aws:sqs:us-east-1:123456789012:nocomelon-{name}" for name in queues},
+        dead_letter_arns={name: f"arn:aws:sqs:us-east-1:123456789012:nocomelon-{name}-dlq" for name in queues},
+        table_arns={name: f"arn:aws:dynamodb:us-east-1:123456789012:table/nocomelon-{name}" for name in raw_topology()["tables"]},
+        assets_bucket="nocomelon-assets",
+        assets_bucket_arn=BUCKET_ARN,
+        user_pool_id="us-east-1_pool",
+        client_id="client",
+        image_tag="0123abc",
+    )
+
+
+def declared_actions(service: str) -> set[str]:
+    return {action for grant in SERVICES[service]["permissions"] for action in grant["actions"]}
+
+
+def task_policy(service: str) -> dict[str, Any]:
+    return json.loads(compute().resource("aws_iam_role_policy", "task").instances[service]["policy"])
+
+
+def test_every_service_has_a_task_role_and_only_those() -> None:
+    assert set(compute().resource("aws_iam_role", "task").instances) == set(SERVICES) == {"gateway", *raw_topology()["queues"]}
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_the_declared_permissions_are_what_the_code_calls(service: str) -> None:
+    called = actions_of(service)
+    expected = set(called) - (ONLY_WITHOUT_COGNITO_IDS if service == "gateway" else set())
+    unused = declared_actions(service) - expected
+    missing = {action: sorted(called[action]) for action in expected - declared_actions(service)}
+    assert not unused, f"{service} is granted {sorted(unused)} but its code never calls them"
+    assert not missing, f"{service}'s code calls actions services.json does not grant: {missing}"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_the_task_role_policy_is_exactly_the_declared_permissions(service: str) -> None:
+    statements = task_policy(service)["Statement"]
+    assert [statement["Action"] for statement in statements] == [grant["actions"] for grant in SERVICES[service]["permissions"]]
+    assert all(statement["Effect"] == "Allow" and "*" not in statement["Resource"] for statement in statements)
+    assert all(":*" not in action for statement in statements for action in statement["Action"])
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_service_writes_only_the_asset_folders_its_code_names(service: str) -> None:
+    written = {
+        resource.removeprefix(f"{BUCKET_ARN}/").split("/")[1]
+        for statement in task_policy(service)["Statement"]
+        if set(statement["Action"]) & WRITES
+        for resource in statement["Resource"]
+    }
+    assert written == asset_folders_named(service)
+
+
+def test_workers_touch_only_their_own_queues() -> None:
+    for service in raw_topology()["queues"]:
+        queues = {
+            resource.rsplit(":", 1)[-1]
+            for statement in task_policy(service)["Statement"]
+            for resource in statement["Resource"]
+            if resource.startswith("arn:aws:sqs")
+        }
+        assert queues == {f"nocomelon-{service}", f"nocomelon-{service}-dlq"}
+
+
+def test_nothing_else_is_attached_to_a_task_role() -> None:
+    configuration = compute()
+    task_roles = {instance["arn"] for instance in configuration.resource("aws_iam_role", "task").instances.values()}
+    attaching = {
+        f"{kind}.{name}"
+        for (kind, name) in configuration.module.resources
+        if kind in ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+        for instance in configuration.resource(kind, name).instances.values()
+        if f"arn:aws_iam_role:{instance['role'].rsplit(':', 1)[-1]}" in task_roles
+    }
+    assert attaching == {"aws_iam_role_policy.task"}
+
+
+def test_the_gateway_task_is_given_the_cognito_ids_so_it_never_looks_them_up() -> None:
+    environment = compute().local("service_environment")["gateway"]
+    assert environment["NOCOMELON_COGNITO_USER_POOL_ID"] == "us-east-1_pool"
+    assert environment["NOCOMELON_COGNITO_CLIENT_ID"] == "client"
