@@ -315,3 +315,19 @@ def test_banned_words_catch_inflections_but_not_innocent_words() -> None:
     ]  # fmt: skip
     assert banned_words_in("a skilled firefighter warmly studied the diet of swarms") == []
     assert {"kill", "scary", "monster", "villain", "danger", "coca"} <= BANNED_WORDS
+
+
+def test_details_about_the_drawing_itself_stay_out_of_the_story() -> None:
+    # What the offline analyser says of a drawing of six children and a house: counts and technique are not places.
+    analysis = DrawingAnalysis(
+        subject="six figures",
+        figure_count=6,
+        details=["a red-roofed shape", "6 figures", "drawn mostly in sky blue"],
+        layout=LayoutHints(house_like=True),
+    )
+    for seed in range(20):
+        options = StoryOptions(theme=list(Theme)[seed % len(Theme)], age=6, voice=VoiceType.GENTLE, style=Style.STORYBOOK)
+        text = " ".join(scene.text for scene in LocalStoryWriter().write(analysis=analysis, options=options, seed=seed).scenes)
+
+        assert "6 figures" not in text and "drawn mostly" not in text
+        assert "red-roofed shape" in text

@@ -375,9 +375,19 @@ _SKY_THINGS = frozenset({"sun", "moon", "sky", "cloud", "clouds", "star", "stars
 _FALLBACK_COLOURS = ("golden", "sky blue", "leafy green")
 
 
+def _is_about_the_drawing(detail: str) -> bool:
+    """'6 figures', 'drawn mostly in blue': true of the drawing, not things in its world (the figures are the cast already)."""
+    words = detail.lower().split()
+    return bool(words) and (words[0] == "drawn" or words[-1] in ("figure", "figures"))
+
+
 def _details_from(details: Sequence[str], layout: LayoutHints) -> list[str]:
     """The drawing's details as noun phrases ('a tree', 'the sun', 'flowers'), best first."""
-    phrases = _unique(_with_article(phrase) for detail in details if (phrase := _user_phrase(detail, max_words=5, max_chars=40)))
+    phrases = _unique(
+        _with_article(phrase)
+        for detail in details
+        if not _is_about_the_drawing(detail) and (phrase := _user_phrase(detail, max_words=5, max_chars=40))
+    )
     if phrases:
         return phrases
     if layout.sun:
