@@ -13,13 +13,15 @@ name, which is what the tests compare. Anything it does not understand raises
 from __future__ import annotations
 
 import json
+import operator
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hcl2.parser import Hcl2
+from hcl2 import parses_to_tree
 from lark import Token, Tree
 
 INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
@@ -27,6 +29,8 @@ INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 
 # Attributes AWS assigns, which only need to be told apart (besides arn and id, made from the name).
 COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint"}
+
+COMPARISONS = {"==": operator.eq, "!=": operator.ne}
 
 
 class Unsupported(Exception):
@@ -40,31 +44,46 @@ class Block:
     body: Tree
 
 
-def _identifier(tree: Tree) -> str:
+def _parts(tree: Tree) -> list[Tree]:
+    """The subtrees that carry meaning: punctuation tokens, newlines and comments left out."""
+    return [child for child in tree.children if isinstance(child, Tree) and child.data != "new_line_or_comment"]
+
+
+def _has_token(tree: Tree, token_type: str) -> bool:
+    return any(isinstance(child, Token) and child.type == token_type for child in tree.children)
+
+
+def _name(tree: Tree) -> str:
+    """An identifier, or a keyword or literal used as a name (`for_each = ...`)."""
     return str(tree.children[0])
 
 
-def _string(token: Token) -> str:
-    return json.loads(str(token)) if "${" not in str(token) else str(token)[1:-1]
+def _unescape(characters: str) -> str:
+    return json.loads(f'"{characters}"')
+
+
+def _label(tree: Tree) -> str:
+    if tree.data != "string":
+        return _name(tree)
+    characters = [part.children[0] for part in _parts(tree)]
+    if not all(isinstance(token, Token) and token.type == "STRING_CHARS" for token in characters):
+        raise Unsupported("a block label that is a template")
+    return _unescape("".join(characters))
 
 
 def blocks(body: Tree) -> Iterator[Block]:
-    for child in body.children:
-        if isinstance(child, Tree) and child.data == "block":
-            name, *labels, inner = child.children
-            yield Block(_identifier(name), tuple(_string(label) for label in labels), inner)
+    for child in _parts(body):
+        if child.data == "block":
+            name, *labels, inner = _parts(child)
+            yield Block(_name(name), tuple(_label(label) for label in labels), inner)
 
 
 def attributes(body: Tree) -> dict[str, Tree]:
-    return {
-        _identifier(child.children[0]): child.children[1]
-        for child in body.children
-        if isinstance(child, Tree) and child.data == "attribute"
-    }
+    return {_name(name): expression for name, expression in (_parts(child) for child in _parts(body) if child.data == "attribute")}
 
 
 def parse(text: str) -> Tree:
-    return Hcl2.lark_parser.parse(text if text.endswith("\n") else text + "\n").children[0]
+    return parses_to_tree(text).children[0]
 
 
 @dataclass
@@ -221,65 +240,73 @@ class Evaluator:
                 continue
         return inputs
 
-    def evaluate(self, tree: Any, scope: dict[str, Any]) -> Any:
-        if isinstance(tree, Token):
-            return self._string(str(tree), scope) if tree.type == "STRING_LIT" else _fail(f"token {tree.type}")
+    def evaluate(self, tree: Tree, scope: dict[str, Any]) -> Any:
         handler = getattr(self, f"_{tree.data}", None)
         if handler is None:
             raise Unsupported(tree.data)
         return handler(tree, scope)
 
-    def _string(self, literal: str, scope: dict[str, Any]) -> Any:
-        body = literal[1:-1]
-        if "${" not in body:
-            return json.loads(literal)
-        parts, position = [], 0
-        while (start := body.find("${", position)) != -1:
-            if body[start - 1 : start] == "$":  # "$${" is a literal "${" (IAM policy variables)
-                parts.append(json.loads(f'"{body[position : start - 1]}"') + "${")
-                position = start + 2
-                continue
-            parts.append(json.loads(f'"{body[position:start]}"'))
-            end, depth = start + 2, 1
-            while depth:
-                depth += {"{": 1, "}": -1}.get(body[end], 0)
-                end += 1
-            parts.append(self.evaluate(parse(f"x = {body[start + 2 : end - 1]}").children[0].children[1], scope))
-            position = end
-        parts.append(json.loads(f'"{body[position:]}"'))
-        meaningful = [part for part in parts if part != ""]
-        if len(meaningful) == 1 and not isinstance(meaningful[0], str):
-            return meaningful[0]  # "${x}" is x itself, with its type
+    def _string(self, tree: Tree, scope: dict[str, Any]) -> Any:
+        parts = [self._string_part(part.children[0], scope) for part in _parts(tree)]
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            return parts[0]  # "${x}" is x itself, with its type
         return "".join(str(part) for part in parts)
 
+    def _string_part(self, part: Tree | Token, scope: dict[str, Any]) -> Any:
+        if isinstance(part, Tree):
+            return self.evaluate(part, scope)  # an interpolation; template directives are unsupported
+        if part.type == "STRING_CHARS":
+            return _unescape(part)
+        if part.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+            return str(part)[1:]  # "$${" is a literal "${" (IAM policy variables)
+        raise Unsupported(f"token {part.type} in a string")
+
+    def _interpolation(self, tree: Tree, scope: dict[str, Any]) -> Any:
+        (expression,) = _parts(tree)
+        return self.evaluate(expression, scope)
+
     def _expr_term(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        return self.evaluate(tree.children[0], scope)
+        (inner,) = _parts(tree)  # parentheses are tokens, so a parenthesised expression is its inner one
+        return self.evaluate(inner, scope)
+
+    def _literal_value(self, tree: Tree, scope: dict[str, Any]) -> Any:
+        return {"true": True, "false": False, "null": None}[_name(tree)]
 
     def _int_lit(self, tree: Tree, scope: dict[str, Any]) -> int:
-        return int("".join(str(token) for token in tree.children))
+        return int(tree.children[0])
 
     def _float_lit(self, tree: Tree, scope: dict[str, Any]) -> float:
-        return float("".join(str(token) for token in tree.children))
+        return float(tree.children[0])
 
     def _tuple(self, tree: Tree, scope: dict[str, Any]) -> list[Any]:
-        return [self.evaluate(child, scope) for child in tree.children]
+        return [self.evaluate(child, scope) for child in _parts(tree)]
 
     def _object(self, tree: Tree, scope: dict[str, Any]) -> dict[str, Any]:
         result = {}
-        for element in tree.children:
-            key, value = element.children
-            name = _identifier(key) if key.data == "identifier" else self.evaluate(key, scope)
-            result[name] = self.evaluate(value, scope)
+        for element in _parts(tree):
+            key, value = _parts(element)
+            result[self._object_key(key, scope)] = self.evaluate(value, scope)
         return result
 
+    def _object_key(self, key: Tree, scope: dict[str, Any]) -> Any:
+        """A bare name is the key itself (`{ name = ... }`); any other key is an expression."""
+        (expression,) = _parts(key)
+        if expression.data == "keyword":
+            return _name(expression)
+        inner = _parts(expression)
+        if expression.data == "expr_term" and inner[0].data == "identifier":
+            return _name(inner[0])
+        return self.evaluate(expression, scope)
+
     def _heredoc_template_trim(self, tree: Tree, scope: dict[str, Any]) -> str:
-        return str(tree.children[0])
+        _, *lines, _ = str(tree.children[0]).splitlines(keepends=True)  # the lines between the markers
+        text = textwrap.dedent("".join(lines))
+        if "${" in text or "%{" in text:
+            raise Unsupported("a heredoc that is a template")
+        return text
 
     def _identifier(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        name = _identifier(tree)
-        constants = {"true": True, "false": False, "null": None}
-        if name in constants:
-            return constants[name]
+        name = _name(tree)
         if name in scope:
             return scope[name]
         if name == "var":
@@ -293,16 +320,23 @@ class Evaluator:
         return _Lazy(lambda resource_name: self.resource(name, resource_name))
 
     def _get_attr_expr_term(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        target, attribute = tree.children
-        return _member(self.evaluate(target, scope), _identifier(attribute.children[0]))
+        target, attribute = _parts(tree)
+        (name,) = _parts(attribute)
+        return self.evaluate(target, scope)[_name(name)]
 
     def _index_expr_term(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        target, index = tree.children
-        return _member(self.evaluate(target, scope), self.evaluate(index.children[0], scope))
+        target, index = _parts(tree)
+        key = int(index.children[1]) if index.data == "short_index" else self.evaluate(_parts(index)[0], scope)
+        return self.evaluate(target, scope)[key]
 
     def _function_call(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        name = _identifier(tree.children[0])
-        arguments = tree.children[1].children if len(tree.children) > 1 else []
+        if _has_token(tree, "COLONS"):
+            raise Unsupported("provider-defined functions")
+        identifier, *argument_list = _parts(tree)
+        name = _name(identifier)
+        if argument_list and _has_token(argument_list[0], "ELLIPSIS"):
+            raise Unsupported(f"expanding the last argument of {name}() with ...")
+        arguments = _parts(argument_list[0]) if argument_list else []
         if name == "try":
             for argument in arguments:
                 try:
@@ -315,7 +349,7 @@ class Evaluator:
         return self.functions[name](*(self.evaluate(argument, scope) for argument in arguments))
 
     def _conditional(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        condition, when_true, when_false = tree.children
+        condition, when_true, when_false = _parts(tree)
         return self.evaluate(when_true if self.evaluate(condition, scope) else when_false, scope)
 
     def _unary_op(self, tree: Tree, scope: dict[str, Any]) -> Any:
@@ -324,38 +358,32 @@ class Evaluator:
         return not value if str(operator) == "!" else -value
 
     def _binary_op(self, tree: Tree, scope: dict[str, Any]) -> Any:
-        left, term = tree.children
-        operator, right = term.children
-        a, b = self.evaluate(left, scope), self.evaluate(right, scope)
-        operations = {"==": a == b, "!=": a != b} if str(operator.children[0]) in ("==", "!=") else None
-        if operations is None:
-            raise Unsupported(f"operator {operator.children[0]}")
-        return operations[str(operator.children[0])]
+        left, term = _parts(tree)
+        binary_operator, right = _parts(term)
+        symbol = _name(binary_operator)
+        if symbol not in COMPARISONS:
+            raise Unsupported(f"operator {symbol}")
+        return COMPARISONS[symbol](self.evaluate(left, scope), self.evaluate(right, scope))
 
-    def _for_intro(self, tree: Tree, scope: dict[str, Any]) -> tuple[list[str], Any]:
-        names = [_identifier(child) for child in tree.children if isinstance(child, Tree) and child.data == "identifier"]
-        collection = next(child for child in tree.children if isinstance(child, Tree) and child.data != "identifier")
-        return names, self.evaluate(collection, scope)
-
-    def _iterations(self, intro: Tree, condition: Tree | None, scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        names, collection = self._for_intro(intro, scope)
-        pairs = list(collection.items()) if isinstance(collection, dict) else list(enumerate(collection))
+    def _iterations(self, intro: Tree, conditions: list[Tree], scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The scopes of a `for` expression's iterations; `conditions` is its `if` clause, when it has one."""
+        *names, collection = (_name(part) if part.data == "identifier" else part for part in _parts(intro))
+        evaluated = self.evaluate(collection, scope)
+        pairs = list(evaluated.items()) if isinstance(evaluated, dict) else list(enumerate(evaluated))
         for key, value in pairs:
             inner = scope | ({names[0]: key, names[1]: value} if len(names) == 2 else {names[0]: value})
-            if condition is None or self.evaluate(condition.children[1], inner):
+            if all(self.evaluate(_parts(condition)[0], inner) for condition in conditions):
                 yield inner
 
     def _for_tuple_expr(self, tree: Tree, scope: dict[str, Any]) -> list[Any]:
-        parts = [child for child in tree.children if isinstance(child, Tree)]
-        intro, body, *rest = parts
-        condition = rest[0] if rest else None
-        return [self.evaluate(body, inner) for inner in self._iterations(intro, condition, scope)]
+        intro, body, *conditions = _parts(tree)
+        return [self.evaluate(body, inner) for inner in self._iterations(intro, conditions, scope)]
 
     def _for_object_expr(self, tree: Tree, scope: dict[str, Any]) -> dict[Any, Any]:
-        parts = [child for child in tree.children if isinstance(child, Tree)]
-        intro, key, value, *rest = parts
-        condition = rest[0] if rest else None
-        return {self.evaluate(key, inner): self.evaluate(value, inner) for inner in self._iterations(intro, condition, scope)}
+        if _has_token(tree, "ELLIPSIS"):
+            raise Unsupported("a grouping for expression (...)")
+        intro, key, value, *conditions = _parts(tree)
+        return {self.evaluate(key, inner): self.evaluate(value, inner) for inner in self._iterations(intro, conditions, scope)}
 
 
 class _Lazy:
@@ -366,10 +394,6 @@ class _Lazy:
 
     def __getitem__(self, name: str) -> Any:
         return self._lookup(name)
-
-
-def _member(target: Any, key: Any) -> Any:
-    return target[key]
 
 
 def _fail(message: str) -> Any:

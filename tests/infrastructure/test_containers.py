@@ -115,10 +115,13 @@ def test_the_dockerfile_installs_only_its_service_from_the_lock(service: str) ->
     stages = re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE)
     assert stages[-1] == "python:3.12-slim" and len(stages) >= 3, "multi-stage, running on python:3.12-slim"
     assert re.search(r"^FROM ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ AS uv$", dockerfile, re.MULTILINE), "uv pinned by tag"
-    syncs = re.findall(r"^RUN uv sync (.*)$", dockerfile, re.MULTILINE)
+    # The image's environment is the one its last stage copies in; other stages may only make files (the gateway's web app).
+    named = dict(re.findall(r"^FROM \S+ AS (\S+)$\n(.*?)(?=^FROM |\Z)", dockerfile, re.MULTILINE | re.DOTALL))
+    final = dockerfile[dockerfile.rindex("\nFROM ") :]
+    environment = named[re.search(r"^COPY --from=(\S+) /app/\.venv ", final, re.MULTILINE)[1]]
+    syncs = re.findall(r"^RUN uv sync (.*)$", environment, re.MULTILINE)
     assert syncs and all({"--frozen", "--no-dev", f"--package nocomelon-{service}"} <= set(re.split(r" (?=--)", sync)) for sync in syncs)
-    sources = {source for line in re.findall(r"^COPY (?!--from)(.*)$", dockerfile, re.MULTILINE) for source in line.split()[:-1]}
-    allowed = {
+    own = {
         "pyproject.toml",
         "uv.lock",
         "shared/pyproject.toml",
@@ -126,8 +129,17 @@ def test_the_dockerfile_installs_only_its_service_from_the_lock(service: str) ->
         f"services/{service}/pyproject.toml",
         f"services/{service}/src",
     }
-    allowed |= {"frontend/package.json", "frontend/package-lock.json", "frontend/"} if service == "gateway" else set()
-    assert sources <= allowed, f"copies {sorted(sources - allowed)}"
+    assert _copied(environment) <= own, f"copies {sorted(_copied(environment) - own)}"
+    copied_into_the_image = set(re.findall(r"^COPY --from=(\S+) ", final, re.MULTILINE)) - {"uv"}
+    web_app = {"frontend/package.json", "frontend/package-lock.json", "frontend/", "docs/frames/*.jpg"}
+    assert copied_into_the_image <= ({"build", "webapp"} if service == "gateway" else {"build"})
+    if service == "gateway":  # the web app's previews: the studio's frames and lines spoken by the media service's narrator
+        samples = {"services/media/pyproject.toml", "services/media/src", "frontend/scripts/voice_samples.py"}
+        assert _copied(named["webapp"]) <= web_app and _copied(named["voice-samples"]) <= own | samples
+
+
+def _copied(stage: str) -> set[str]:
+    return {source for line in re.findall(r"^COPY (?!--from)(.*)$", stage, re.MULTILINE) for source in line.split()[:-1]}
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
