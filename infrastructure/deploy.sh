@@ -61,7 +61,7 @@ mapfile -t ecs_services < <(tf output -json service_names | python3 -c 'import j
 aws ecs wait services-stable --region "$region" --cluster "$cluster" --services "${ecs_services[@]}"
 
 echo "==> The web app"
-(cd "$repo/frontend" && npm ci --no-audit --no-fund && npm run build)
+make -C "$repo" webapp  # the build, with the style previews and voice samples it shows
 spa_bucket="$(tf output -raw spa_bucket)"
 # Hashed assets are immutable; index.html must be fetched fresh so a new build is picked up at once.
 aws s3 sync "$repo/frontend/dist" "s3://$spa_bucket" --delete --exclude index.html --cache-control "public, max-age=31536000, immutable"

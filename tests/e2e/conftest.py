@@ -1,10 +1,9 @@
-"""The whole system as real processes: moto server, the four services, and
-parents signed in through Cognito. Started once per session and shared."""
+"""Parents signed in through Cognito, and a spy on the topic, for the tests
+over HTTP; the system itself (`stack`) is tests/conftest.py's, shared."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -12,13 +11,6 @@ import pytest
 from devstack.provision import DemoUser, StackOutputs
 from devstack.stack import DEMO_USER, Stack
 from tests.e2e.system import Parent, SpyQueue, sign_in
-
-
-@pytest.fixture(scope="session")
-def stack(stack_definition: Stack) -> Iterator[Stack]:
-    stack_definition.start()
-    yield stack_definition
-    stack_definition.stop()
 
 
 @pytest.fixture(scope="session")

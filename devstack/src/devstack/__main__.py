@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from devstack.provision import Provisioner
-from devstack.stack import DEMO_USER, LocalAws, Stack, answers
+from devstack.stack import DEMO_USER, WEBAPP_DIR, LocalAws, Stack, answers
 from shared.settings import Settings
 from shared.topology import topology
 
@@ -42,9 +42,15 @@ def run(aws_port: int, gateway_port: int) -> int:
         stack.provision()
         print("Starting vision, story, media and gateway ...")
         stack.start()
+        web_app = (
+            f"Open {stack.gateway_url}/ in a browser to make a storybook."
+            if (WEBAPP_DIR / "index.html").is_file()
+            else "The web app is not built: `make run` builds it (frontend/dist)."
+        )
         print(
             f"""
 NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs)
+  {web_app}
   Sign in as  {DEMO_USER.email}  with password  {DEMO_USER.password}
   Make a storybook from a drawing, in another shell:
     uv run nocomelon make ../shared/samples/image-002.jpg -o storybook.mp4

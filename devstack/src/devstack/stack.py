@@ -28,6 +28,8 @@ from shared.topology import topology
 SERVICES = ("vision", "story", "media", "gateway")
 DEMO_USER = DemoUser(email="demo@nocomelon.local", password="Drawings4Stories")
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+# The parent's web app as `make run` builds it; the gateway serves it at / when it is there.
+WEBAPP_DIR = Path(__file__).resolve().parents[3] / "frontend" / "dist"
 
 
 def free_port() -> int:
@@ -137,6 +139,7 @@ class Stack:
 
     def service_environment(self) -> dict[str, str]:
         assert self.outputs is not None, "provision first"
+        webapp = {"NOCOMELON_WEBAPP_DIR": str(WEBAPP_DIR)} if (WEBAPP_DIR / "index.html").is_file() else {}
         return {
             **os.environ,
             **LOCAL_CREDENTIALS,
@@ -149,6 +152,7 @@ class Stack:
             "NOCOMELON_COGNITO_PUBLIC_ENDPOINT": self.aws_endpoint,
             "NOCOMELON_GATEWAY_PORT": str(self.gateway_port),
             "PYTHONUNBUFFERED": "1",
+            **webapp,
             **self.overrides,
         }
 

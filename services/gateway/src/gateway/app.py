@@ -20,6 +20,7 @@ from gateway.library.store import LibraryStore
 from gateway.options.routes import router as options_router
 from gateway.runs.routes import router as runs_router
 from gateway.storage.routes import router as storage_router
+from gateway.webapp import install_webapp
 from shared.aws import AwsClients
 from shared.bus import EventPublisher
 from shared.checkpoints import CheckpointStore
@@ -58,11 +59,17 @@ def create_app(settings: Settings) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
     app.include_router(auth_router)
     for router in (runs_router, journey_router, library_router, options_router, storage_router):
         app.include_router(router, dependencies=[Depends(refuse_user_id_in_query)])
+
+    if settings.webapp_dir is None:
+        app.add_api_route("/", _api_docs, include_in_schema=False)
+    else:
+        install_webapp(app, settings.webapp_dir)
     return app
+
+
+async def _api_docs() -> RedirectResponse:
+    """Without the web app, the home page is the API's own documentation."""
+    return RedirectResponse("/docs")

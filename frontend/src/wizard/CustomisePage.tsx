@@ -1,0 +1,174 @@
+import { useState } from "react";
+import { Link, Navigate, useNavigate, useParams } from "react-router";
+
+import { useApi } from "../api/ApiContext";
+import { friendlyMessage } from "../api/errors";
+import type { Choice, RunView, StoryOptions } from "../api/types";
+import { ChoiceCards } from "../components/ChoiceCards";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Loading } from "../components/Loading";
+import { PageTitle } from "../components/PageTitle";
+import { useDraft } from "./drafts";
+import { RunGate } from "./RunGate";
+import { StepCount } from "./StepCount";
+import { CHOICES, isChoiceStep, stepPath, type ChoiceStep } from "./steps";
+import { useOptions } from "./useOptions";
+import { useRun } from "./useRun";
+import { VoiceSample } from "./VoiceSample";
+
+const TITLES: Record<ChoiceStep, string> = {
+  style: "Pick a look",
+  theme: "What is the story about?",
+  voice: "Who reads it?",
+  age: "How old is your child?",
+  context: "Anything to weave in?",
+};
+
+export function CustomisePage() {
+  const { runId = "", choice } = useParams();
+  const state = useRun(runId);
+  if (!isChoiceStep(choice)) return <Navigate to={stepPath(runId, "customise", "style")} replace />;
+  return (
+    <RunGate state={state} step="customise">
+      {(run) => <Customise key={choice} run={run} choice={choice} />}
+    </RunGate>
+  );
+}
+
+function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const { options, error, retry } = useOptions(run.run_id);
+  const [draft, updateDraft] = useDraft(run.run_id);
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<string | null>(null);
+
+  if (error) {
+    return (
+      <div className="page">
+        <ErrorNotice message={error}>
+          <button type="button" className="button button--primary" onClick={retry}>
+            Try again
+          </button>
+        </ErrorNotice>
+      </div>
+    );
+  }
+  if (!options) return <Loading label="Getting the choices" />;
+
+  // The parent's choices so far, with the recommendation for each one they have not made yet.
+  const chosen: StoryOptions = { ...options.recommended, ...draft.options };
+  const index = CHOICES.indexOf(choice);
+  const previous = index === 0 ? stepPath(run.run_id, "recognise") : stepPath(run.run_id, "customise", CHOICES[index - 1]);
+  const last = index === CHOICES.length - 1;
+
+  function choose(changes: Partial<StoryOptions>) {
+    updateDraft({ options: { ...draft.options, ...changes } });
+  }
+
+  async function writeStory() {
+    const analysis = draft.analysis ?? run.drawing_analysis;
+    if (!analysis || sending) return;
+    setSending(true);
+    setSendError(null);
+    try {
+      await api.generateStory({ run_id: run.run_id, drawing_analysis: analysis, ...chosen });
+      updateDraft({ script: undefined }); // a new story replaces any edits of an old one
+      navigate(stepPath(run.run_id, "script"));
+    } catch (caught) {
+      setSendError(friendlyMessage(caught));
+      setSending(false);
+    }
+  }
+
+  const ages: Choice[] = [];
+  for (let age = options.age.min; age <= options.age.max; age += 1) ages.push({ value: String(age), label: `${age} years`, description: "" });
+
+  return (
+    <form
+      className="page stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (last) void writeStory();
+        else navigate(stepPath(run.run_id, "customise", CHOICES[index + 1]));
+      }}
+    >
+      <StepCount step={3} />
+      <PageTitle>{TITLES[choice]}</PageTitle>
+      <p className="hint">
+        Choice {index + 1} of {CHOICES.length}
+        {choice !== "context" && " · we picked one that suits the drawing; change it if you like"}
+      </p>
+      {choice === "style" && (
+        <ChoiceCards
+          legend={TITLES.style}
+          name="style"
+          choices={options.styles}
+          value={chosen.style}
+          recommended={options.recommended.style}
+          onChange={(style) => choose({ style })}
+          picture={(style) => <img className="choice__picture" src={`/styles/${style.value}.jpg`} alt="" width="320" height="180" />}
+        />
+      )}
+      {choice === "theme" && (
+        <ChoiceCards
+          legend={TITLES.theme}
+          name="theme"
+          choices={options.themes}
+          value={chosen.theme}
+          recommended={options.recommended.theme}
+          onChange={(theme) => choose({ theme })}
+        />
+      )}
+      {choice === "voice" && (
+        <ChoiceCards
+          legend={TITLES.voice}
+          name="voice"
+          choices={options.voices}
+          value={chosen.voice}
+          recommended={options.recommended.voice}
+          onChange={(voice) => choose({ voice })}
+          aside={(voice) => <VoiceSample voice={voice} />}
+        />
+      )}
+      {choice === "age" && (
+        <ChoiceCards
+          legend={TITLES.age}
+          name="age"
+          choices={ages}
+          value={String(chosen.age)}
+          recommended={String(options.recommended.age)}
+          onChange={(age) => choose({ age: Number(age) })}
+        />
+      )}
+      {choice === "context" && (
+        <div className="field">
+          <label htmlFor="personal-context">Something from your child's life (optional)</label>
+          <textarea
+            id="personal-context"
+            rows={3}
+            maxLength={options.personal_context_max_length}
+            value={chosen.personal_context}
+            aria-describedby="personal-context-hint personal-context-count"
+            onChange={(event) => choose({ personal_context: event.target.value })}
+          />
+          <p className="hint" id="personal-context-hint">
+            Like “a new baby sister” or “first day at school”. Leave it empty if nothing comes to mind.
+          </p>
+          <p className="hint hint--count" id="personal-context-count">
+            {chosen.personal_context.length}/{options.personal_context_max_length}
+          </p>
+        </div>
+      )}
+      {sendError && <ErrorNotice message={sendError} />}
+      <div className="actions actions--split">
+        <Link className="button" to={previous}>
+          Back
+        </Link>
+        <button type="submit" className="button button--primary" disabled={sending}>
+          {last ? (sending ? "Starting the story…" : "Write the story") : "Next"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,84 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { describe, expect, it, vi } from "vitest";
+
+import { ApiContext } from "../api/ApiContext";
+import type { ApiClient } from "../api/client";
+import type { RunView } from "../api/types";
+import { ScriptPage } from "./ScriptPage";
+
+const analysis = { subject: "a dragon", setting: "a castle", details: [], mood: "happy", colors: ["green"] };
+
+const waitingWithScript: RunView = {
+  run_id: "r1",
+  mode: "interactive",
+  status: "waiting",
+  current_stage: "story",
+  stages: { vision: { status: "done" }, story: { status: "done" }, images: { status: "pending" }, voice: { status: "pending" }, video: { status: "pending" } },
+  drawing_key: "u/drawings/r1.jpg",
+  options: { theme: "bravery", age: 5, voice: "wise", style: "anime", personal_context: "" },
+  drawing_analysis: analysis,
+  story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once there was a dragon." }, { number: 2, text: "The end." }] },
+  video_result: null,
+  error: null,
+  created_at: "",
+  updated_at: "",
+};
+
+function fakeApi() {
+  return {
+    getRun: vi.fn(async () => waitingWithScript),
+    followRun: vi.fn(),
+    generateStory: vi.fn(async () => ({ run_id: "r1", status: "running", current_stage: "story" })),
+    generateVideo: vi.fn(async () => ({ run_id: "r1", status: "running", current_stage: "images" })),
+  };
+}
+
+function renderScript(api: ReturnType<typeof fakeApi>) {
+  return render(
+    <ApiContext.Provider value={api as unknown as ApiClient}>
+      <MemoryRouter initialEntries={["/runs/r1/script"]}>
+        <Routes>
+          <Route path="/runs/:runId/script" element={<ScriptPage />} />
+          <Route path="/runs/:runId/preview" element={<p>Preview of the run</p>} />
+        </Routes>
+      </MemoryRouter>
+    </ApiContext.Provider>,
+  );
+}
+
+describe("the script step", () => {
+  it("keeps edits across a reload, posts nothing by itself, and approves once per click", async () => {
+    const api = fakeApi();
+    const first = renderScript(api);
+    const scene = await screen.findByLabelText("Scene 1");
+    await userEvent.clear(scene);
+    await userEvent.type(scene, "A brave little dragon.");
+    expect(screen.getByText("22/600")).toBeInTheDocument();
+    first.unmount();
+
+    renderScript(api); // the page reloaded
+    expect(await screen.findByLabelText("Scene 1")).toHaveValue("A brave little dragon.");
+    expect(api.generateStory).not.toHaveBeenCalled();
+    expect(api.generateVideo).not.toHaveBeenCalled();
+
+    await userEvent.dblClick(screen.getByRole("button", { name: "Approve and make the video" }));
+    expect(await screen.findByText("Preview of the run")).toBeInTheDocument();
+    expect(api.generateVideo).toHaveBeenCalledOnce();
+    expect(api.generateVideo).toHaveBeenCalledWith({
+      run_id: "r1",
+      story: { title: "The Brave Dragon", scenes: [{ number: 1, text: "A brave little dragon." }, { number: 2, text: "The end." }] },
+      drawing: analysis,
+      style: "anime",
+      voice_type: "wise",
+    });
+  });
+
+  it("won't approve an empty scene", async () => {
+    renderScript(fakeApi());
+    await userEvent.clear(await screen.findByLabelText("Scene 2"));
+    expect(screen.getByText(/Scene 2 is empty/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Approve and make the video" })).toBeDisabled();
+  });
+});

@@ -1,0 +1,147 @@
+import { useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+
+import { useApi } from "../api/ApiContext";
+import { friendlyMessage } from "../api/errors";
+import { LIMITS, type RunView, type StoryScript } from "../api/types";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { PageTitle } from "../components/PageTitle";
+import { ProgressMeter } from "../components/ProgressMeter";
+import { useDraft } from "./drafts";
+import { RunGate } from "./RunGate";
+import { StepCount } from "./StepCount";
+import { STAGE_LABELS, scriptProblem, stepPath } from "./steps";
+import { useRun, type RunState } from "./useRun";
+
+export function ScriptPage() {
+  const { runId = "" } = useParams();
+  const state = useRun(runId);
+  return (
+    <RunGate state={state} step="script">
+      {(run) => <Script run={run} state={state} />}
+    </RunGate>
+  );
+}
+
+function Script({ run, state }: { run: RunView; state: RunState }) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const [draft, updateDraft] = useDraft(run.run_id);
+  const [sending, setSending] = useState<"rewrite" | "approve" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const writing = run.status === "running" && run.current_stage === "story";
+
+  if (writing || !run.story_script) {
+    if (run.status === "failed") {
+      return (
+        <div className="page stack">
+          <StepCount step={4} />
+          <PageTitle>The story</PageTitle>
+          <ErrorNotice message={run.error?.message ?? "We couldn't write the story this time."}>
+            <Link className="button button--primary" to={stepPath(run.run_id, "customise", "context")}>
+              Try again
+            </Link>
+          </ErrorNotice>
+        </div>
+      );
+    }
+    return (
+      <div className="page stack">
+        <StepCount step={4} />
+        <PageTitle>Writing your story</PageTitle>
+        <p className="lead">A few seconds while we write a story from the drawing and your choices.</p>
+        <ProgressMeter label={STAGE_LABELS.story} percent={state.progress?.percent ?? 0} />
+      </div>
+    );
+  }
+
+  const script: StoryScript = draft.script ?? run.story_script;
+  const problem = scriptProblem(script);
+  const { drawing_analysis: analysis, options } = run;
+
+  function edit(changes: Partial<StoryScript>) {
+    updateDraft({ script: { ...script, ...changes } });
+  }
+
+  async function rewrite() {
+    if (!analysis || !options || sending) return;
+    setSending("rewrite");
+    setError(null);
+    try {
+      await api.generateStory({ run_id: run.run_id, drawing_analysis: analysis, ...options });
+      updateDraft({ script: undefined });
+      state.refresh();
+    } catch (caught) {
+      setError(friendlyMessage(caught));
+    } finally {
+      setSending(null);
+    }
+  }
+
+  async function approve() {
+    if (!analysis || !options || problem || sending) return;
+    setSending("approve");
+    setError(null);
+    try {
+      await api.generateVideo({ run_id: run.run_id, story: script, drawing: analysis, style: options.style, voice_type: options.voice });
+      navigate(stepPath(run.run_id, "preview"));
+    } catch (caught) {
+      setError(friendlyMessage(caught));
+      setSending(null);
+    }
+  }
+
+  return (
+    <form
+      className="page stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void approve();
+      }}
+    >
+      <StepCount step={4} />
+      <PageTitle>The story</PageTitle>
+      <p className="lead">Read it through and change any words you like. Each scene becomes one page of the video.</p>
+      <div className="field">
+        <label htmlFor="title">Title</label>
+        <input id="title" value={script.title} maxLength={LIMITS.title} aria-describedby="title-count" onChange={(event) => edit({ title: event.target.value })} />
+        <p className="hint hint--count" id="title-count">
+          {script.title.length}/{LIMITS.title}
+        </p>
+      </div>
+      {script.scenes.map((scene, index) => (
+        <div className="field" key={scene.number}>
+          <label htmlFor={`scene-${scene.number}`}>Scene {scene.number}</label>
+          <textarea
+            id={`scene-${scene.number}`}
+            rows={4}
+            value={scene.text}
+            maxLength={LIMITS.sceneText}
+            aria-describedby={`scene-${scene.number}-count`}
+            onChange={(event) => {
+              const scenes = script.scenes.map((other, at) => (at === index ? { ...other, text: event.target.value } : other));
+              edit({ scenes });
+            }}
+          />
+          <p className="hint hint--count" id={`scene-${scene.number}-count`}>
+            {scene.text.length}/{LIMITS.sceneText}
+          </p>
+        </div>
+      ))}
+      {problem && (
+        <p className="hint hint--warning" id="script-problem">
+          {problem}
+        </p>
+      )}
+      {error && <ErrorNotice message={error} />}
+      <div className="actions actions--stacked">
+        <button type="submit" className="button button--primary" disabled={sending !== null || problem !== null}>
+          {sending === "approve" ? "Starting the video…" : "Approve and make the video"}
+        </button>
+        <button type="button" className="button" onClick={rewrite} disabled={sending !== null}>
+          {sending === "rewrite" ? "Asking for a new story…" : "Write a different story"}
+        </button>
+      </div>
+    </form>
+  );
+}
