@@ -3,9 +3,25 @@ import { Navigate, useLocation } from "react-router";
 
 import { Loading } from "../components/Loading";
 import { PageTitle } from "../components/PageTitle";
+import { TextField } from "../components/TextField";
 import { Unavailable } from "../components/Unavailable";
 import { useAuth } from "./AuthContext";
 import { signInMessage } from "./messages";
+
+const WORDING = {
+  password: {
+    title: "Sign in",
+    lead: "Turn your child's drawing into a storybook they can watch.",
+    action: "Sign in",
+    working: "Signing in…",
+  },
+  "new-password": {
+    title: "Choose your own password",
+    lead: "You signed in with a temporary password. Please choose a new one to keep.",
+    action: "Save and continue",
+    working: "Saving…",
+  },
+};
 
 export function SignInPage() {
   const auth = useAuth();
@@ -22,6 +38,7 @@ export function SignInPage() {
   if (auth.status === "starting") return <Loading label="Getting things ready" />;
   if (auth.status === "unavailable") return <Unavailable onRetry={auth.retry} />;
   if (auth.status === "signed-in") return <Navigate to={from} replace />;
+  const wording = WORDING[step];
 
   async function attempt(action: () => Promise<"done" | "new-password">) {
     setBusy(true);
@@ -56,83 +73,65 @@ export function SignInPage() {
         <img src="/favicon.svg" alt="" width="56" height="56" />
         NoComelon
       </div>
-      {step === "password" ? (
-        <form className="card stack" onSubmit={submitPassword} noValidate>
-          <PageTitle>Sign in</PageTitle>
-          <p className="lead">Turn your child's drawing into a storybook they can watch.</p>
-          {auth.notice && !error && <p className="notice">{auth.notice}</p>}
-          <div className="field">
-            <label htmlFor="email">Email</label>
-            <input
+      <form className="card stack" onSubmit={step === "password" ? submitPassword : submitNewPassword} noValidate>
+        <PageTitle>{wording.title}</PageTitle>
+        <p className="lead">{wording.lead}</p>
+        {step === "password" ? (
+          <>
+            {auth.notice && !error && <p className="notice">{auth.notice}</p>}
+            <TextField
               id="email"
+              label="Email"
               type="email"
               autoComplete="username"
               inputMode="email"
               required
               value={email}
-              onChange={(event) => setEmail(event.target.value)}
+              onChange={setEmail}
             />
-          </div>
-          <div className="field">
-            <label htmlFor="password">Password</label>
-            <input
+            <TextField
               id="password"
+              label="Password"
               type="password"
               autoComplete="current-password"
               required
               value={password}
-              onChange={(event) => setPassword(event.target.value)}
+              onChange={setPassword}
             />
-          </div>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button className="button button--primary" type="submit" disabled={busy}>
-            {busy ? "Signing in…" : "Sign in"}
-          </button>
-        </form>
-      ) : (
-        <form className="card stack" onSubmit={submitNewPassword} noValidate>
-          <PageTitle>Choose your own password</PageTitle>
-          <p className="lead">You signed in with a temporary password. Please choose a new one to keep.</p>
-          <div className="field">
-            <label htmlFor="new-password">New password</label>
-            <input
+          </>
+        ) : (
+          <>
+            <TextField
               id="new-password"
+              label="New password"
               type="password"
               autoComplete="new-password"
-              aria-describedby="password-rules"
               required
               value={newPassword}
-              onChange={(event) => setNewPassword(event.target.value)}
+              onChange={setNewPassword}
+              hint="At least 8 characters, with upper and lower case letters and a number."
+              hintId="password-rules"
             />
-            <p className="hint" id="password-rules">
-              At least 8 characters, with upper and lower case letters and a number.
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor="repeat-password">New password again</label>
-            <input
+            <TextField
               id="repeat-password"
+              label="New password again"
               type="password"
               autoComplete="new-password"
               required
               value={repeated}
-              onChange={(event) => setRepeated(event.target.value)}
+              onChange={setRepeated}
             />
-          </div>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button className="button button--primary" type="submit" disabled={busy}>
-            {busy ? "Saving…" : "Save and continue"}
-          </button>
-        </form>
-      )}
+          </>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="button button--primary" type="submit" disabled={busy}>
+          {busy ? wording.working : wording.action}
+        </button>
+      </form>
       <section className="card card--quiet stack stack--tight" aria-labelledby="no-account">
         <h2 id="no-account">No account yet?</h2>
         <p>

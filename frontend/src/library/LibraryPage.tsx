@@ -9,6 +9,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Icon } from "../components/Icon";
 import { Loading } from "../components/Loading";
 import { PageTitle } from "../components/PageTitle";
+import { RetryNotice } from "../components/RetryNotice";
 import { formatDate, formatDuration, spokenDuration } from "./format";
 import { Player } from "./Player";
 
@@ -60,18 +61,14 @@ export function LibraryPage() {
         {announcement}
       </p>
       {error && (
-        <ErrorNotice message={error}>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setError(null);
-              setAttempt((value) => value + 1);
-            }}
-          >
-            Try again
-          </button>
-        </ErrorNotice>
+        <RetryNotice
+          message={error}
+          primary={false}
+          onRetry={() => {
+            setError(null);
+            setAttempt((value) => value + 1);
+          }}
+        />
       )}
       {items === null && !error && <Loading label="Opening your library" />}
       {items?.length === 0 && (

@@ -8,12 +8,13 @@ import { ChoiceCards } from "../components/ChoiceCards";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
 import { PageTitle } from "../components/PageTitle";
+import { RetryNotice } from "../components/RetryNotice";
+import { TextField } from "../components/TextField";
 import { useDraft } from "./drafts";
 import { RunGate } from "./RunGate";
 import { StepCount } from "./StepCount";
 import { CHOICES, isChoiceStep, stepPath, type ChoiceStep } from "./steps";
 import { useOptions } from "./useOptions";
-import { useRun } from "./useRun";
 import { VoiceSample } from "./VoiceSample";
 
 const TITLES: Record<ChoiceStep, string> = {
@@ -24,15 +25,12 @@ const TITLES: Record<ChoiceStep, string> = {
   context: "Anything to weave in?",
 };
 
+type ListedChoice = "style" | "theme" | "voice";
+
 export function CustomisePage() {
   const { runId = "", choice } = useParams();
-  const state = useRun(runId);
   if (!isChoiceStep(choice)) return <Navigate to={stepPath(runId, "customise", "style")} replace />;
-  return (
-    <RunGate state={state} step="customise">
-      {(run) => <Customise key={choice} run={run} choice={choice} />}
-    </RunGate>
-  );
+  return <RunGate step="customise">{(run) => <Customise key={choice} run={run} choice={choice} />}</RunGate>;
 }
 
 function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
@@ -46,11 +44,7 @@ function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
   if (error) {
     return (
       <div className="page">
-        <ErrorNotice message={error}>
-          <button type="button" className="button button--primary" onClick={retry}>
-            Try again
-          </button>
-        </ErrorNotice>
+        <RetryNotice message={error} onRetry={retry} />
       </div>
     );
   }
@@ -65,6 +59,16 @@ function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
   function choose(changes: Partial<StoryOptions>) {
     updateDraft({ options: { ...draft.options, ...changes } });
   }
+
+  /** The cards for a choice of one word from the gateway's list. */
+  const listed = <K extends ListedChoice>(name: K, choices: Choice<StoryOptions[K]>[]) => ({
+    legend: TITLES[name],
+    name,
+    choices,
+    value: chosen[name],
+    recommended: options.recommended[name],
+    onChange: (value: StoryOptions[K]) => choose({ [name]: value }),
+  });
 
   async function writeStory() {
     const analysis = draft.analysis ?? run.drawing_analysis;
@@ -101,36 +105,12 @@ function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
       </p>
       {choice === "style" && (
         <ChoiceCards
-          legend={TITLES.style}
-          name="style"
-          choices={options.styles}
-          value={chosen.style}
-          recommended={options.recommended.style}
-          onChange={(style) => choose({ style })}
+          {...listed("style", options.styles)}
           picture={(style) => <img className="choice__picture" src={`/styles/${style.value}.jpg`} alt="" width="320" height="180" />}
         />
       )}
-      {choice === "theme" && (
-        <ChoiceCards
-          legend={TITLES.theme}
-          name="theme"
-          choices={options.themes}
-          value={chosen.theme}
-          recommended={options.recommended.theme}
-          onChange={(theme) => choose({ theme })}
-        />
-      )}
-      {choice === "voice" && (
-        <ChoiceCards
-          legend={TITLES.voice}
-          name="voice"
-          choices={options.voices}
-          value={chosen.voice}
-          recommended={options.recommended.voice}
-          onChange={(voice) => choose({ voice })}
-          aside={(voice) => <VoiceSample voice={voice} />}
-        />
-      )}
+      {choice === "theme" && <ChoiceCards {...listed("theme", options.themes)} />}
+      {choice === "voice" && <ChoiceCards {...listed("voice", options.voices)} aside={(voice) => <VoiceSample voice={voice} />} />}
       {choice === "age" && (
         <ChoiceCards
           legend={TITLES.age}
@@ -142,23 +122,15 @@ function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
         />
       )}
       {choice === "context" && (
-        <div className="field">
-          <label htmlFor="personal-context">Something from your child's life (optional)</label>
-          <textarea
-            id="personal-context"
-            rows={3}
-            maxLength={options.personal_context_max_length}
-            value={chosen.personal_context}
-            aria-describedby="personal-context-hint personal-context-count"
-            onChange={(event) => choose({ personal_context: event.target.value })}
-          />
-          <p className="hint" id="personal-context-hint">
-            Like “a new baby sister” or “first day at school”. Leave it empty if nothing comes to mind.
-          </p>
-          <p className="hint hint--count" id="personal-context-count">
-            {chosen.personal_context.length}/{options.personal_context_max_length}
-          </p>
-        </div>
+        <TextField
+          id="personal-context"
+          label="Something from your child's life (optional)"
+          rows={3}
+          max={options.personal_context_max_length}
+          value={chosen.personal_context}
+          hint="Like “a new baby sister” or “first day at school”. Leave it empty if nothing comes to mind."
+          onChange={(personal_context) => choose({ personal_context })}
+        />
       )}
       {sendError && <ErrorNotice message={sendError} />}
       <div className="actions actions--split">

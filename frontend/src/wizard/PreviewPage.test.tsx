@@ -1,28 +1,20 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes } from "react-router";
+import { Route } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 
-import { ApiContext } from "../api/ApiContext";
-import type { ApiClient } from "../api/client";
 import type { RunView, StageEvent } from "../api/types";
+import { renderWithApi } from "../test/renderWithApi";
+import { runView } from "../test/runs";
 import { PreviewPage } from "./PreviewPage";
 
-const base: RunView = {
-  run_id: "r1",
-  mode: "interactive",
+const base = runView({
   status: "running",
   current_stage: "images",
-  stages: { vision: { status: "done" }, story: { status: "done" }, images: { status: "running" }, voice: { status: "running" }, video: { status: "pending" } },
-  drawing_key: "u/drawings/r1.jpg",
-  options: { theme: "bravery", age: 5, voice: "wise", style: "anime", personal_context: "" },
+  stages: { ...runView().stages, images: { status: "running" }, voice: { status: "running" } },
   drawing_analysis: { subject: "a dragon", setting: "", details: [], mood: "happy", colors: [] },
   story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once." }] },
-  video_result: null,
-  error: null,
-  created_at: "",
-  updated_at: "",
-};
+});
 const complete: RunView = {
   ...base,
   status: "complete",
@@ -53,15 +45,7 @@ function fakeApi() {
 }
 
 function renderPreview(api: ReturnType<typeof fakeApi>) {
-  render(
-    <ApiContext.Provider value={api as unknown as ApiClient}>
-      <MemoryRouter initialEntries={["/runs/r1/preview"]}>
-        <Routes>
-          <Route path="/runs/:runId/preview" element={<PreviewPage />} />
-        </Routes>
-      </MemoryRouter>
-    </ApiContext.Provider>,
-  );
+  renderWithApi(api, "/runs/r1/preview", <Route path="/runs/:runId/preview" element={<PreviewPage />} />);
 }
 
 describe("the preview step", () => {

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 
 import { useApi } from "../api/ApiContext";
 import { friendlyMessage } from "../api/errors";
@@ -14,16 +14,10 @@ import { RunGate } from "./RunGate";
 import { StepCount } from "./StepCount";
 import { STAGE_LABELS } from "./steps";
 import { useOptions } from "./useOptions";
-import { useRun, type RunState } from "./useRun";
+import type { RunState } from "./useRun";
 
 export function PreviewPage() {
-  const { runId = "" } = useParams();
-  const state = useRun(runId);
-  return (
-    <RunGate state={state} step="preview">
-      {(run) => <Preview run={run} state={state} />}
-    </RunGate>
-  );
+  return <RunGate step="preview">{(run, state) => <Preview run={run} state={state} />}</RunGate>;
 }
 
 type Panel = "none" | "new-look" | "discard";

@@ -1,25 +1,20 @@
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 
 import { useFileUrl } from "../api/useFileUrl";
 import { LIMITS, type DrawingAnalysis, type RunView } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageTitle } from "../components/PageTitle";
 import { ProgressMeter } from "../components/ProgressMeter";
+import { TextField } from "../components/TextField";
 import { useDraft } from "./drafts";
 import { RunGate } from "./RunGate";
 import { StepCount } from "./StepCount";
 import { STAGE_LABELS, analysisProblem, formatList, parseList, stepPath } from "./steps";
-import { useRun, type RunState } from "./useRun";
+import type { RunState } from "./useRun";
 
 export function RecognisePage() {
-  const { runId = "" } = useParams();
-  const state = useRun(runId);
-  return (
-    <RunGate state={state} step="recognise">
-      {(run) => <Recognise run={run} state={state} />}
-    </RunGate>
-  );
+  return <RunGate step="recognise">{(run, state) => <Recognise run={run} state={state} />}</RunGate>;
 }
 
 function Recognise({ run, state }: { run: RunView; state: RunState }) {
@@ -51,8 +46,6 @@ function AnalysisForm({ run, analysis: recognised }: { run: RunView; analysis: D
   const navigate = useNavigate();
   const [draft, updateDraft] = useDraft(run.run_id);
   const analysis = draft.analysis ?? recognised;
-  const [details, setDetails] = useState(() => formatList(analysis.details));
-  const [colours, setColours] = useState(() => formatList(analysis.colors));
   const problem = analysisProblem(analysis);
 
   function change(changes: Partial<DrawingAnalysis>) {
@@ -70,37 +63,15 @@ function AnalysisForm({ run, analysis: recognised }: { run: RunView; analysis: D
       <p className="lead">This is what we think the drawing shows. Change anything we got wrong: the story is built from it.</p>
       <TextField label="What it is" id="subject" value={analysis.subject} max={LIMITS.subject} onChange={(subject) => change({ subject })} />
       <TextField label="Where it is" id="setting" value={analysis.setting} max={LIMITS.setting} onChange={(setting) => change({ setting })} />
-      <div className="field">
-        <label htmlFor="details">Details</label>
-        <input
-          id="details"
-          value={details}
-          aria-describedby="details-hint"
-          onChange={(event) => {
-            setDetails(event.target.value);
-            change({ details: parseList(event.target.value) });
-          }}
-        />
-        <p className="hint" id="details-hint">
-          Separate them with commas, e.g. “a red hat, a big smile”.
-        </p>
-      </div>
+      <ListField
+        label="Details"
+        id="details"
+        list={analysis.details}
+        hint="Separate them with commas, e.g. “a red hat, a big smile”."
+        onChange={(details) => change({ details })}
+      />
       <TextField label="Mood" id="mood" value={analysis.mood} max={LIMITS.mood} onChange={(mood) => change({ mood })} />
-      <div className="field">
-        <label htmlFor="colours">Colours</label>
-        <input
-          id="colours"
-          value={colours}
-          aria-describedby="colours-hint"
-          onChange={(event) => {
-            setColours(event.target.value);
-            change({ colors: parseList(event.target.value) });
-          }}
-        />
-        <p className="hint" id="colours-hint">
-          Separate them with commas.
-        </p>
-      </div>
+      <ListField label="Colours" id="colours" list={analysis.colors} hint="Separate them with commas." onChange={(colors) => change({ colors })} />
       {problem && run.drawing_analysis && (
         <p className="hint hint--warning" id="analysis-problem">
           {problem}
@@ -113,22 +84,27 @@ function AnalysisForm({ run, analysis: recognised }: { run: RunView; analysis: D
   );
 }
 
-interface TextFieldProps {
+interface ListFieldProps {
   label: string;
   id: string;
-  value: string;
-  max: number;
-  onChange: (value: string) => void;
+  list: string[];
+  hint: string;
+  onChange: (list: string[]) => void;
 }
 
-function TextField({ label, id, value, max, onChange }: TextFieldProps) {
+/** A list typed with commas between its items: the parent's typing stays as typed while the list follows it. */
+function ListField({ label, id, list, hint, onChange }: ListFieldProps) {
+  const [text, setText] = useState(() => formatList(list));
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} value={value} maxLength={max} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-count`} />
-      <p className="hint hint--count" id={`${id}-count`}>
-        {value.length}/{max}
-      </p>
-    </div>
+    <TextField
+      label={label}
+      id={id}
+      value={text}
+      hint={hint}
+      onChange={(value) => {
+        setText(value);
+        onChange(parseList(value));
+      }}
+    />
   );
 }

@@ -1,34 +1,33 @@
 import type { ReactNode } from "react";
-import { Link, Navigate } from "react-router";
+import { Link, Navigate, useParams } from "react-router";
 
 import type { RunView } from "../api/types";
-import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
+import { RetryNotice } from "../components/RetryNotice";
 import { canOpen, furthestStep, stepPath, type Step } from "./steps";
-import type { RunState } from "./useRun";
+import { useRun, type RunState } from "./useRun";
 
 interface Props {
-  state: RunState;
   step: Step;
-  children: (run: RunView) => ReactNode;
+  children: (run: RunView, state: RunState) => ReactNode;
 }
 
-/** A step of the wizard: the run loaded, or why not with a way on; a step the run hasn't reached sends the parent to the one it has. */
-export function RunGate({ state, step, children }: Props) {
+/**
+ * A step of the wizard for the run in the URL: the run loaded, or why not with a way on;
+ * a step the run hasn't reached sends the parent to the one it has.
+ */
+export function RunGate({ step, children }: Props) {
+  const { runId = "" } = useParams();
+  const state = useRun(runId);
   const { run, error, notFound, refresh } = state;
   if (error && (notFound || !run)) {
     return (
       <div className="page">
-        <ErrorNotice message={error}>
-          {!notFound && (
-            <button type="button" className="button button--primary" onClick={refresh}>
-              Try again
-            </button>
-          )}
+        <RetryNotice message={error} onRetry={notFound ? undefined : refresh}>
           <Link className="button" to="/new">
             Start a new storybook
           </Link>
-        </ErrorNotice>
+        </RetryNotice>
       </div>
     );
   }
@@ -38,14 +37,10 @@ export function RunGate({ state, step, children }: Props) {
     <>
       {error && (
         <div className="page page--flush">
-          <ErrorNotice message={error}>
-            <button type="button" className="button" onClick={refresh}>
-              Try again
-            </button>
-          </ErrorNotice>
+          <RetryNotice message={error} onRetry={refresh} primary={false} />
         </div>
       )}
-      {children(run)}
+      {children(run, state)}
     </>
   );
 }

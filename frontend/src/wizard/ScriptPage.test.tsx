@@ -1,30 +1,18 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes } from "react-router";
+import { Route } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 
-import { ApiContext } from "../api/ApiContext";
-import type { ApiClient } from "../api/client";
-import type { RunView } from "../api/types";
+import { renderWithApi } from "../test/renderWithApi";
+import { runView } from "../test/runs";
 import { ScriptPage } from "./ScriptPage";
 
 const analysis = { subject: "a dragon", setting: "a castle", details: [], mood: "happy", colors: ["green"] };
 
-const waitingWithScript: RunView = {
-  run_id: "r1",
-  mode: "interactive",
-  status: "waiting",
-  current_stage: "story",
-  stages: { vision: { status: "done" }, story: { status: "done" }, images: { status: "pending" }, voice: { status: "pending" }, video: { status: "pending" } },
-  drawing_key: "u/drawings/r1.jpg",
-  options: { theme: "bravery", age: 5, voice: "wise", style: "anime", personal_context: "" },
+const waitingWithScript = runView({
   drawing_analysis: analysis,
   story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once there was a dragon." }, { number: 2, text: "The end." }] },
-  video_result: null,
-  error: null,
-  created_at: "",
-  updated_at: "",
-};
+});
 
 function fakeApi() {
   return {
@@ -36,15 +24,13 @@ function fakeApi() {
 }
 
 function renderScript(api: ReturnType<typeof fakeApi>) {
-  return render(
-    <ApiContext.Provider value={api as unknown as ApiClient}>
-      <MemoryRouter initialEntries={["/runs/r1/script"]}>
-        <Routes>
-          <Route path="/runs/:runId/script" element={<ScriptPage />} />
-          <Route path="/runs/:runId/preview" element={<p>Preview of the run</p>} />
-        </Routes>
-      </MemoryRouter>
-    </ApiContext.Provider>,
+  return renderWithApi(
+    api,
+    "/runs/r1/script",
+    <>
+      <Route path="/runs/:runId/script" element={<ScriptPage />} />
+      <Route path="/runs/:runId/preview" element={<p>Preview of the run</p>} />
+    </>,
   );
 }
 

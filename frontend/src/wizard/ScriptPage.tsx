@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 
 import { useApi } from "../api/ApiContext";
 import { friendlyMessage } from "../api/errors";
@@ -7,20 +7,15 @@ import { LIMITS, type RunView, type StoryScript } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageTitle } from "../components/PageTitle";
 import { ProgressMeter } from "../components/ProgressMeter";
+import { TextField } from "../components/TextField";
 import { useDraft } from "./drafts";
 import { RunGate } from "./RunGate";
 import { StepCount } from "./StepCount";
 import { STAGE_LABELS, scriptProblem, stepPath } from "./steps";
-import { useRun, type RunState } from "./useRun";
+import type { RunState } from "./useRun";
 
 export function ScriptPage() {
-  const { runId = "" } = useParams();
-  const state = useRun(runId);
-  return (
-    <RunGate state={state} step="script">
-      {(run) => <Script run={run} state={state} />}
-    </RunGate>
-  );
+  return <RunGate step="script">{(run, state) => <Script run={run} state={state} />}</RunGate>;
 }
 
 function Script({ run, state }: { run: RunView; state: RunState }) {
@@ -102,31 +97,17 @@ function Script({ run, state }: { run: RunView; state: RunState }) {
       <StepCount step={4} />
       <PageTitle>The story</PageTitle>
       <p className="lead">Read it through and change any words you like. Each scene becomes one page of the video.</p>
-      <div className="field">
-        <label htmlFor="title">Title</label>
-        <input id="title" value={script.title} maxLength={LIMITS.title} aria-describedby="title-count" onChange={(event) => edit({ title: event.target.value })} />
-        <p className="hint hint--count" id="title-count">
-          {script.title.length}/{LIMITS.title}
-        </p>
-      </div>
+      <TextField id="title" label="Title" value={script.title} max={LIMITS.title} onChange={(title) => edit({ title })} />
       {script.scenes.map((scene, index) => (
-        <div className="field" key={scene.number}>
-          <label htmlFor={`scene-${scene.number}`}>Scene {scene.number}</label>
-          <textarea
-            id={`scene-${scene.number}`}
-            rows={4}
-            value={scene.text}
-            maxLength={LIMITS.sceneText}
-            aria-describedby={`scene-${scene.number}-count`}
-            onChange={(event) => {
-              const scenes = script.scenes.map((other, at) => (at === index ? { ...other, text: event.target.value } : other));
-              edit({ scenes });
-            }}
-          />
-          <p className="hint hint--count" id={`scene-${scene.number}-count`}>
-            {scene.text.length}/{LIMITS.sceneText}
-          </p>
-        </div>
+        <TextField
+          key={scene.number}
+          id={`scene-${scene.number}`}
+          label={`Scene ${scene.number}`}
+          rows={4}
+          value={scene.text}
+          max={LIMITS.sceneText}
+          onChange={(text) => edit({ scenes: script.scenes.map((other, at) => (at === index ? { ...other, text } : other)) })}
+        />
       ))}
       {problem && (
         <p className="hint hint--warning" id="script-problem">

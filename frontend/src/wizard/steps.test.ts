@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { RunView, StageName, StageStatus } from "../api/types";
+import { runView } from "../test/runs";
 import { activeStage, analysisProblem, canOpen, furthestStep, parseList, percentOf, scriptProblem, stepPath } from "./steps";
 
 function run(changes: Partial<RunView> & { stageStates?: Partial<Record<StageName, StageStatus>> } = {}): RunView {
@@ -8,22 +9,7 @@ function run(changes: Partial<RunView> & { stageStates?: Partial<Record<StageNam
   const stages = Object.fromEntries(
     (["vision", "story", "images", "voice", "video"] as StageName[]).map((stage) => [stage, { status: stageStates[stage] ?? "pending" }]),
   ) as RunView["stages"];
-  return {
-    run_id: "r1",
-    mode: "interactive",
-    status: "running",
-    current_stage: "vision",
-    stages,
-    drawing_key: "u/drawings/r1.jpg",
-    options: null,
-    drawing_analysis: null,
-    story_script: null,
-    video_result: null,
-    error: null,
-    created_at: "",
-    updated_at: "",
-    ...rest,
-  };
+  return runView({ status: "running", current_stage: "vision", stages, options: null, ...rest });
 }
 
 const analysis = { subject: "a cat", setting: "a garden", details: ["a hat"], mood: "happy", colors: ["red"] };
