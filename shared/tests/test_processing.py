@@ -1,7 +1,7 @@
 import pytest
 
 from shared.bus import Disposition
-from shared.checkpoints import Checkpoint, CheckpointStore, RunStatus, StageStatus
+from shared.checkpoints import Checkpoint, CheckpointStore, Claim, RunStatus, StageStatus
 from shared.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, StoryCompleted
 from shared.failures import StageFailure
 from shared.models import Scene, StoryScript
@@ -117,3 +117,28 @@ async def test_an_event_for_an_unknown_run_goes_to_the_dead_letter_queue(checkpo
     handler = CountingHandler()
     assert await processor(checkpoints, publisher, handler)(event, 1) is Disposition.DEAD_LETTER
     assert handler.calls == 0
+
+
+class JoiningHandler:
+    """Like the media fan-in: every completion that finds the work done asks for the one follow-up, under a claim."""
+
+    async def __call__(self, event: Envelope, checkpoint: Checkpoint) -> Outcome:
+        return Outcome(
+            changes={"current_stage": Stage.VIDEO.value},
+            events=[event.follow(StoryCompleted(story_script=SCRIPT), type=EventType.STORY_COMPLETED)],
+            claim=Claim(field="video_claim", value="pipeline-1"),
+        )
+
+
+async def test_of_two_events_claiming_one_follow_up_only_the_first_emits_it(
+    checkpoints: CheckpointStore, publisher, new_run: Checkpoint
+) -> None:
+    process = processor(checkpoints, publisher, JoiningHandler())
+    first, second = submitted(new_run), submitted(new_run)
+
+    assert await process(first, 1) is Disposition.DONE
+    assert await process(second, 1) is Disposition.DONE
+
+    assert [published.causation_id for published in publisher.published] == [first.id]
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and {first.id, second.id} <= stored.processed_events and stored.outbox == {}

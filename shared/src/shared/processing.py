@@ -122,13 +122,15 @@ class EventProcessor:
             outbox=outcome.events,
             claim=outcome.claim,
         )
+        events = outcome.events
         if result is RecordResult.CLAIM_LOST:
-            # Another delivery emits the follow-up; keep this event's own changes.
+            # Another event emits the follow-up: keep this event's own changes, and emit nothing.
             log.info("follow-up already claimed", extra={"claim": outcome.claim.field if outcome.claim else None})
             changes = {key: value for key, value in outcome.changes.items() if not outcome.claim or key != outcome.claim.field}
             result = await self._checkpoints.record(envelope.user_id, envelope.run_id, event_id=envelope.id, changes=changes, outbox=[])
+            events = []
         if result is RecordResult.APPLIED:
-            await self._publish(envelope.user_id, envelope.run_id, envelope.id, outcome.events)
+            await self._publish(envelope.user_id, envelope.run_id, envelope.id, events)
         else:
             log.info("outcome not recorded", extra={"result": result.value})
 
