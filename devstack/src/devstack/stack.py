@@ -150,6 +150,7 @@ class Stack:
             "NOCOMELON_COGNITO_USER_POOL_ID": self.outputs.user_pool_id,
             "NOCOMELON_COGNITO_CLIENT_ID": self.outputs.client_id,
             "NOCOMELON_COGNITO_PUBLIC_ENDPOINT": self.aws_endpoint,
+            "NOCOMELON_COGNITO_SIGN_IN_FLOW": "USER_PASSWORD_AUTH",  # moto checks passwords only in this flow
             "NOCOMELON_GATEWAY_PORT": str(self.gateway_port),
             "PYTHONUNBUFFERED": "1",
             **webapp,

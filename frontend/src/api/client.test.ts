@@ -64,7 +64,7 @@ describe("ApiClient", () => {
   });
 
   it("asks for the public sign-in config without a token", async () => {
-    const { calls, fetcher } = fakeGateway(() => json(200, { region: "us-east-1", user_pool_id: "p", client_id: "c", cognito_endpoint: null }));
+    const { calls, fetcher } = fakeGateway(() => json(200, { region: "us-east-1", user_pool_id: "p", client_id: "c", cognito_endpoint: null, sign_in_flow: "USER_SRP_AUTH" }));
     await client(fetcher).authConfig();
     expect(calls[0].url).toBe("https://api.example/auth/config");
     expect(headersOf(calls[0]).Authorization).toBeUndefined();

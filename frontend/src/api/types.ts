@@ -102,6 +102,8 @@ export interface AuthConfig {
   user_pool_id: string;
   client_id: string;
   cognito_endpoint: string | null;
+  /** SRP on AWS; password auth against the local Cognito, which checks passwords only there. */
+  sign_in_flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
 }
 
 export interface StageEvent {

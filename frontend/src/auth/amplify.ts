@@ -6,7 +6,11 @@ import { confirmSignIn, fetchAuthSession, getCurrentUser, signIn, signOut, type 
 import type { AuthConfig } from "../api/types";
 import type { AuthService, SignInStep } from "./service";
 
+// The gateway says how this pool signs in; SRP, Amplify's default, until it has.
+let signInFlow: AuthConfig["sign_in_flow"] = "USER_SRP_AUTH";
+
 export function configureAmplify(config: AuthConfig): void {
+  signInFlow = config.sign_in_flow;
   Amplify.configure({
     Auth: {
       Cognito: {
@@ -40,8 +44,7 @@ export const amplifyAuth: AuthService = {
     }
   },
   async signIn(email, password) {
-    // The app client allows USER_PASSWORD_AUTH (as the CLI uses); the password travels over TLS to Cognito only.
-    return stepOf(await signIn({ username: email.trim(), password, options: { authFlowType: "USER_PASSWORD_AUTH" } }));
+    return stepOf(await signIn({ username: email.trim(), password, options: { authFlowType: signInFlow } }));
   },
   async confirmNewPassword(password) {
     return stepOf(await confirmSignIn({ challengeResponse: password }));

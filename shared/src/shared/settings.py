@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     cognito_client_id: str = ""
     # Where a browser or the CLI reaches Cognito; None means the public AWS endpoint.
     cognito_public_endpoint: str | None = None
+    # How the web app signs in: SRP on AWS (the app client allows nothing else). The local Cognito (moto) does not
+    # check the password in SRP, so the local stack uses password auth, which its client allows.
+    cognito_sign_in_flow: Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] = "USER_SRP_AUTH"
 
     # Worker tuning. A receive extends the message's visibility by this much,
     # and the heartbeat keeps extending it while the handler runs.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 
@@ -16,6 +18,7 @@ class AuthConfig(BaseModel):
     client_id: str
     # Where to reach Cognito; None means AWS's public endpoint for the region.
     cognito_endpoint: str | None
+    sign_in_flow: Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
 
 
 @router.get("/config", response_model=AuthConfig)
@@ -25,4 +28,5 @@ async def auth_config(settings: SettingsDep) -> AuthConfig:
         user_pool_id=settings.cognito_user_pool_id,
         client_id=settings.cognito_client_id,
         cognito_endpoint=settings.cognito_public_endpoint,
+        sign_in_flow=settings.cognito_sign_in_flow,
     )
