@@ -6,43 +6,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from devstack.provision import StackOutputs
 from devstack.stack import LOCAL_CREDENTIALS, LocalAws, Stack, free_port
-from shared.settings import Settings
-from shared.storage import ObjectNotFound, Retention
+from gateway.settings import GatewaySettings
+from tests.fakes import InMemoryAssetStore
 from tests.paths import ARTEFACTS
-
-
-class InMemoryAssetStore:
-    """The AssetStore port, in a dict: for handler tests."""
-
-    def __init__(self) -> None:
-        self.objects: dict[str, tuple[bytes, str]] = {}
-        self.retention: dict[str, Retention] = {}
-
-    async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
-        self.objects[key] = (body, content_type)
-        self.retention[key] = retention
-
-    async def get(self, key: str) -> bytes:
-        try:
-            return self.objects[key][0]
-        except KeyError:
-            raise ObjectNotFound(key) from None
-
-    async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
-        self.objects[key] = (path.read_bytes(), content_type)
-        self.retention[key] = retention
-
-    async def download_file(self, key: str, path: Path) -> None:
-        path.write_bytes(await self.get(key))
-
-    async def exists(self, key: str) -> bool:
-        return key in self.objects
 
 
 @pytest.fixture
@@ -86,9 +57,9 @@ def stack_outputs(stack_definition: Stack) -> StackOutputs:
 
 
 @pytest.fixture(scope="session")
-def settings(stack_definition: Stack, stack_outputs: StackOutputs) -> Settings:
-    """Settings of a process talking to the session's local AWS."""
-    return Settings(
+def settings(stack_definition: Stack, stack_outputs: StackOutputs) -> GatewaySettings:
+    """Settings of a process talking to the session's local AWS (the gateway's, which has every common one)."""
+    return GatewaySettings(
         AWS_ENDPOINT_URL=stack_definition.aws_endpoint,
         events_topic_arn=stack_outputs.topic_arn,
         cognito_user_pool_id=stack_outputs.user_pool_id,

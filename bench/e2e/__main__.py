@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from devstack.stack import DEMO_USER, LocalAws, Stack, free_port
+from devstack.stack import LocalAws, Stack, free_port
+from nocomelon_cli.signin import DEMO_ACCOUNT
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "image-002.jpg"
 STAGES = ("images", "voice", "video")
@@ -69,7 +70,7 @@ def main() -> None:
         try:
             stack.provision()
             stack.start()
-            headers = {"Authorization": f"Bearer {stack.access_token(DEMO_USER)}"}
+            headers = {"Authorization": f"Bearer {stack.access_token(DEMO_ACCOUNT)}"}
             with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as client:
                 totals = []
                 for attempt in range(1, arguments.runs + 1):

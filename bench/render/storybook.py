@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from media.compose import StoryPage
 from media.illustrate.local import LocalIllustrator
 from media.narrate.local import PiperNarrator
-from shared.models import DrawingAnalysis, Scene, Style, VoiceType
+from shared.domain.models import DrawingAnalysis, Scene, Style, VoiceType
 
 TITLE = "Pip and the Paper Kite"
 SCENES = (  # about 30 s of video with the title and end cards

@@ -7,8 +7,9 @@ import json
 import boto3
 import pytest
 
-from devstack.provision import DemoUser, Provisioner
+from devstack.provision import Provisioner
 from devstack.stack import Stack
+from nocomelon_cli.signin import Credentials
 from shared.topology import topology
 
 
@@ -16,7 +17,7 @@ from shared.topology import topology
 def rehearsal(stack_definition: Stack) -> tuple[Provisioner, object, object]:
     """A second environment on the session's moto, provisioned twice."""
     provisioner = Provisioner(topology("rehearsal"), region=stack_definition.region, endpoint_url=stack_definition.aws_endpoint)
-    user = DemoUser(email="operator@nocomelon.local", password="Rehearse4Real")
+    user = Credentials(email="operator@nocomelon.local", password="Rehearse4Real")
     return provisioner, provisioner.provision((user,)), provisioner.provision((user,))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from media.narrate.local import PiperNarrator
-from shared.models import VoiceType
+from shared.domain.models import VoiceType
 
 SAMPLE_LINE = "Once upon a time, a little drawing came to life. Shall we find out what happens next?"
 SAMPLE_AGE = 5

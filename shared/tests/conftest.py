@@ -4,35 +4,27 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.aws import AwsClients
-from shared.checkpoints import Checkpoint, CheckpointStore
-from shared.events import Envelope, RunMode
-from shared.settings import Settings
-
-
-class RecordingPublisher:
-    """The EventPublisher port, remembering what was published (and able to fail once)."""
-
-    def __init__(self) -> None:
-        self.published: list[Envelope] = []
-        self.fail_next = False
-
-    async def publish(self, envelope: Envelope) -> None:
-        if self.fail_next:
-            self.fail_next = False
-            raise ConnectionError("the topic is unreachable")
-        self.published.append(envelope)
+from gateway.settings import GatewaySettings
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore
+from shared.domain.events import RunMode
+from shared.domain.ports import CheckpointStore
+from shared.domain.run import Checkpoint
+from tests.fakes import InMemoryCheckpointStore, RecordingPublisher
 
 
 @pytest.fixture
-async def aws(settings: Settings) -> AsyncIterator[AwsClients]:
-    async with AwsClients(settings) as clients:
+async def aws(settings: GatewaySettings) -> AsyncIterator[AwsClients]:
+    async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url) as clients:
         yield clients
 
 
-@pytest.fixture
-def checkpoints(aws: AwsClients, settings: Settings) -> CheckpointStore:
-    return CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
+@pytest.fixture(params=["dynamodb", "in_memory"])
+def checkpoints(request: pytest.FixtureRequest, aws: AwsClients, settings: GatewaySettings) -> CheckpointStore:
+    """Every checkpoint test runs against the DynamoDB adapter and the fake the unit tests use: they keep the same contract."""
+    if request.param == "in_memory":
+        return InMemoryCheckpointStore()
+    return DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
 
 
 @pytest.fixture

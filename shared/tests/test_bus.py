@@ -7,10 +7,11 @@ import uuid
 
 import pytest
 
-from shared.aws import AwsClients
-from shared.bus import Disposition, EventPublisher, QueueConsumer
-from shared.events import DrawingSubmitted, Envelope, EventType, RunMode
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
+from shared.adapters.aws import AwsClients
+from shared.adapters.sns_sqs import QueueConsumer, SnsEventPublisher
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, parse_envelope
+from shared.domain.ports import Disposition
 
 
 @pytest.fixture
@@ -55,9 +56,9 @@ async def run_until(consumer: QueueConsumer, condition, timeout: float = 20) -> 
     return stop
 
 
-async def test_the_topic_delivers_each_type_only_to_its_queue(aws: AwsClients, settings: Settings, stack_outputs) -> None:
+async def test_the_topic_delivers_each_type_only_to_its_queue(aws: AwsClients, settings: GatewaySettings, stack_outputs) -> None:
     published = event()
-    await EventPublisher(aws.sns, settings.topic_arn).publish(published)
+    await SnsEventPublisher(aws.sns, settings.topic_arn).publish(published)
     vision_url = stack_outputs.queue_urls["vision"]
     async with asyncio.timeout(10):
         while True:
@@ -66,7 +67,7 @@ async def test_the_topic_delivers_each_type_only_to_its_queue(aws: AwsClients, s
             if mine:
                 break
     # Raw delivery: the body is the envelope itself, not an SNS notification around it.
-    assert Envelope.model_validate_json(mine[0]["Body"]) == published
+    assert parse_envelope(mine[0]["Body"]) == published
     for message in messages:
         await aws.sqs.delete_message(QueueUrl=vision_url, ReceiptHandle=message["ReceiptHandle"])
     for other in ("story", "media"):

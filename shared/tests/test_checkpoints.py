@@ -1,8 +1,9 @@
 import pytest
 
-from shared.checkpoints import Checkpoint, CheckpointStore, Claim, RecordResult, RunAlreadyExists, StageStatus
-from shared.events import Envelope, EventType, RunFailed, RunMode, Stage
-from shared.models import DrawingAnalysis
+from shared.domain.events import Envelope, EventType, RunFailed, RunMode, Stage, parse_envelope
+from shared.domain.models import DrawingAnalysis
+from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
+from shared.domain.run import Checkpoint, Claim, RunPatch, StagePatch, StageStatus
 
 
 async def test_a_run_is_created_once(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
@@ -20,8 +21,9 @@ async def test_runs_are_keyed_by_their_owner(checkpoints: CheckpointStore, new_r
 
 async def test_an_update_touches_only_its_fields(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
     analysis = DrawingAnalysis(subject="a smiling figure", colors=["sky blue"])
-    assert await checkpoints.update("user-a", new_run.run_id, {"drawing_analysis": analysis})
-    assert await checkpoints.update("user-a", new_run.run_id, {"stages.vision.status": StageStatus.DONE, "current_stage": "story"})
+    assert await checkpoints.update("user-a", new_run.run_id, RunPatch(drawing_analysis=analysis))
+    vision_done = RunPatch(stages={Stage.VISION: StagePatch(status=StageStatus.DONE)}, current_stage=Stage.STORY)
+    assert await checkpoints.update("user-a", new_run.run_id, vision_done)
     stored = await checkpoints.get("user-a", new_run.run_id)
     assert stored is not None
     assert stored.drawing_analysis == analysis
@@ -32,13 +34,13 @@ async def test_an_update_touches_only_its_fields(checkpoints: CheckpointStore, n
 
 
 async def test_an_update_of_a_missing_run_creates_nothing(checkpoints: CheckpointStore, run_id: str) -> None:
-    assert not await checkpoints.update("user-a", run_id, {"current_stage": "story"})
+    assert not await checkpoints.update("user-a", run_id, RunPatch(current_stage=Stage.STORY))
     assert await checkpoints.get("user-a", run_id) is None
 
 
 async def test_an_optimistic_update_loses_to_a_newer_version(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
-    assert await checkpoints.update("user-a", new_run.run_id, {"current_stage": "story"}, expected_version=0)
-    assert not await checkpoints.update("user-a", new_run.run_id, {"current_stage": "images"}, expected_version=0)
+    assert await checkpoints.update("user-a", new_run.run_id, RunPatch(current_stage=Stage.STORY), expected_version=0)
+    assert not await checkpoints.update("user-a", new_run.run_id, RunPatch(current_stage=Stage.IMAGES), expected_version=0)
 
 
 async def test_an_event_is_recorded_once_with_its_outbox(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
@@ -49,14 +51,18 @@ async def test_an_event_is_recorded_once_with_its_outbox(checkpoints: Checkpoint
         user_id="user-a",
         mode=RunMode.ONE_SHOT,
     )
-    first = await checkpoints.record("user-a", new_run.run_id, event_id="event-1", changes={"current_stage": "story"}, outbox=[follow])
-    again = await checkpoints.record("user-a", new_run.run_id, event_id="event-1", changes={"current_stage": "images"}, outbox=[follow])
+    first = await checkpoints.record(
+        "user-a", new_run.run_id, event_id="event-1", changes=RunPatch(current_stage=Stage.STORY), outbox=[follow]
+    )
+    again = await checkpoints.record(
+        "user-a", new_run.run_id, event_id="event-1", changes=RunPatch(current_stage=Stage.IMAGES), outbox=[follow]
+    )
     assert (first, again) == (RecordResult.APPLIED, RecordResult.DUPLICATE)
     stored = await checkpoints.get("user-a", new_run.run_id)
     assert stored is not None
     assert stored.current_stage == "story"
     assert stored.processed_events == {"event-1"}
-    assert [Envelope.model_validate_json(body) for body in stored.outbox["event-1"]] == [follow]
+    assert [parse_envelope(body) for body in stored.outbox["event-1"]] == [follow]
     await checkpoints.clear_outbox("user-a", new_run.run_id, "event-1")
     cleared = await checkpoints.get("user-a", new_run.run_id)
     assert cleared is not None and cleared.outbox == {}
@@ -64,14 +70,19 @@ async def test_an_event_is_recorded_once_with_its_outbox(checkpoints: Checkpoint
 
 async def test_a_claim_is_won_once(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
     claim = Claim(field="video_claim", value="pipeline-1")
-    first = await checkpoints.record("user-a", new_run.run_id, event_id="images-done", changes={}, outbox=[], claim=claim)
-    second = await checkpoints.record("user-a", new_run.run_id, event_id="voice-done", changes={}, outbox=[], claim=claim)
+    first = await checkpoints.record("user-a", new_run.run_id, event_id="images-done", changes=RunPatch(), outbox=[], claim=claim)
+    second = await checkpoints.record("user-a", new_run.run_id, event_id="voice-done", changes=RunPatch(), outbox=[], claim=claim)
     assert (first, second) == (RecordResult.APPLIED, RecordResult.CLAIM_LOST)
     next_pipeline = await checkpoints.record(
-        "user-a", new_run.run_id, event_id="images-done-2", changes={}, outbox=[], claim=Claim(field="video_claim", value="pipeline-2")
+        "user-a",
+        new_run.run_id,
+        event_id="images-done-2",
+        changes=RunPatch(),
+        outbox=[],
+        claim=Claim(field="video_claim", value="pipeline-2"),
     )
     assert next_pipeline == RecordResult.APPLIED
 
 
 async def test_recording_for_a_missing_run_says_so(checkpoints: CheckpointStore, run_id: str) -> None:
-    assert await checkpoints.record("user-a", run_id, event_id="e", changes={}, outbox=[]) == RecordResult.MISSING
+    assert await checkpoints.record("user-a", run_id, event_id="e", changes=RunPatch(), outbox=[]) == RecordResult.MISSING

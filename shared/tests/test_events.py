@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from shared.events import (
+from shared.domain.events import (
     DrawingSubmitted,
     Envelope,
     EventType,
@@ -11,10 +11,10 @@ from shared.events import (
     UnsupportedEnvelope,
     parse_envelope,
 )
-from shared.models import Scene, StoryScript
+from shared.domain.models import Scene, StoryScript
 
 
-def submitted() -> Envelope:
+def submitted() -> Envelope[DrawingSubmitted]:
     return Envelope.new(
         DrawingSubmitted(drawing_key="u/drawings/r.png", media_type="image/png"),
         type=EventType.DRAWING_SUBMITTED,
@@ -27,7 +27,7 @@ def submitted() -> Envelope:
 def test_an_envelope_survives_the_wire() -> None:
     envelope = submitted()
     assert parse_envelope(envelope.model_dump_json()) == envelope
-    assert isinstance(envelope.payload(), DrawingSubmitted)
+    assert isinstance(parse_envelope(envelope.model_dump_json()).payload, DrawingSubmitted)
 
 
 def test_a_follow_up_belongs_to_the_same_run_and_names_its_cause() -> None:

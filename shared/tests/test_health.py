@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.health import beat, gateway_answers, heartbeat_path, is_fresh, main
+from shared.runtime.health import beat, gateway_answers, heartbeat_path, is_fresh, main
 
 
 async def test_the_heartbeat_touches_its_file_until_stopped(tmp_path: Path) -> None:

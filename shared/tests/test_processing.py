@@ -1,16 +1,16 @@
 import pytest
 
-from shared.bus import Disposition
-from shared.checkpoints import Checkpoint, CheckpointStore, Claim, RunStatus, StageStatus
-from shared.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, StoryCompleted
-from shared.failures import StageFailure
-from shared.models import Scene, StoryScript
-from shared.processing import EventProcessor, Outcome, Route
+from shared.domain.errors import StageFailure
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, StoryCompleted
+from shared.domain.models import Scene, StoryScript
+from shared.domain.ports import CheckpointStore, Disposition
+from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, StageStatus
+from shared.runtime.processing import EventProcessor, Outcome, Route
 
 SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite flew.")])
 
 
-def submitted(run: Checkpoint) -> Envelope:
+def submitted(run: Checkpoint) -> Envelope[DrawingSubmitted]:
     return Envelope.new(
         DrawingSubmitted(drawing_key=run.drawing_key, media_type="image/png"),
         type=EventType.DRAWING_SUBMITTED,
@@ -25,12 +25,12 @@ class CountingHandler:
         self.calls = 0
         self.failure = failure
 
-    async def __call__(self, event: Envelope, checkpoint: Checkpoint) -> Outcome:
+    async def __call__(self, event: Envelope[DrawingSubmitted], checkpoint: Checkpoint) -> Outcome:
         self.calls += 1
         if self.failure:
             raise self.failure
         return Outcome(
-            changes={"story_script": SCRIPT},
+            changes=RunPatch(story_script=SCRIPT),
             events=[event.follow(StoryCompleted(story_script=SCRIPT), type=EventType.STORY_COMPLETED)],
         )
 
@@ -39,7 +39,7 @@ def processor(checkpoints, publisher, handler) -> EventProcessor:
     return EventProcessor(
         checkpoints=checkpoints,
         publisher=publisher,
-        routes={EventType.DRAWING_SUBMITTED: Route(Stage.VISION, handler)},
+        routes={EventType.DRAWING_SUBMITTED: Route(DrawingSubmitted, Stage.VISION, handler)},
         max_receive_count=3,
     )
 
@@ -100,7 +100,7 @@ async def test_an_unexpected_error_is_retried_until_the_last_attempt(checkpoints
 
 
 async def test_events_of_a_failed_run_are_not_processed(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
-    await checkpoints.update(new_run.user_id, new_run.run_id, {"status": RunStatus.FAILED})
+    await checkpoints.update(new_run.user_id, new_run.run_id, RunPatch(status=RunStatus.FAILED))
     handler = CountingHandler()
     assert await processor(checkpoints, publisher, handler)(submitted(new_run), 1) is Disposition.DONE
     assert handler.calls == 0
@@ -122,9 +122,9 @@ async def test_an_event_for_an_unknown_run_goes_to_the_dead_letter_queue(checkpo
 class JoiningHandler:
     """Like the media fan-in: every completion that finds the work done asks for the one follow-up, under a claim."""
 
-    async def __call__(self, event: Envelope, checkpoint: Checkpoint) -> Outcome:
+    async def __call__(self, event: Envelope[DrawingSubmitted], checkpoint: Checkpoint) -> Outcome:
         return Outcome(
-            changes={"current_stage": Stage.VIDEO.value},
+            changes=RunPatch(current_stage=Stage.VIDEO),
             events=[event.follow(StoryCompleted(story_script=SCRIPT), type=EventType.STORY_COMPLETED)],
             claim=Claim(field="video_claim", value="pipeline-1"),
         )
@@ -142,3 +142,13 @@ async def test_of_two_events_claiming_one_follow_up_only_the_first_emits_it(
     assert [published.causation_id for published in publisher.published] == [first.id]
     stored = await checkpoints.get(new_run.user_id, new_run.run_id)
     assert stored is not None and {first.id, second.id} <= stored.processed_events and stored.outbox == {}
+
+
+def test_a_route_must_take_the_payload_the_catalogue_names(checkpoints: CheckpointStore, publisher) -> None:
+    with pytest.raises(TypeError, match="the catalogue says DrawingSubmitted"):
+        EventProcessor(
+            checkpoints=checkpoints,
+            publisher=publisher,
+            routes={EventType.DRAWING_SUBMITTED: Route(StoryCompleted, Stage.VISION, CountingHandler())},  # pyright: ignore[reportArgumentType]
+            max_receive_count=3,
+        )

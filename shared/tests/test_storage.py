@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from shared.aws import AwsClients
-from shared.settings import Settings
-from shared.storage import RETENTION_TAG, AssetStore, Retention
+from gateway.settings import GatewaySettings
+from shared.adapters.aws import AwsClients
+from shared.adapters.s3 import S3AssetStore
+from shared.domain.assets import Retention
 from shared.topology import raw_topology
 
 
-async def _retention(aws: AwsClients, settings: Settings, key: str) -> str:
+async def _retention(aws: AwsClients, settings: GatewaySettings, key: str) -> str:
     tags = (await aws.s3.get_object_tagging(Bucket=settings.bucket, Key=key))["TagSet"]
-    return {tag["Key"]: tag["Value"] for tag in tags}[RETENTION_TAG]
+    return {tag["Key"]: tag["Value"] for tag in tags}[settings.topology.retention_tag]
 
 
-async def test_each_way_of_writing_tags_the_object_with_its_retention(aws: AwsClients, settings: Settings, tmp_path) -> None:
-    store, prefix = AssetStore(aws.s3, settings.bucket), f"user-{uuid.uuid4()}"
+async def test_each_way_of_writing_tags_the_object_with_its_retention(aws: AwsClients, settings: GatewaySettings, tmp_path) -> None:
+    store, prefix = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag), f"user-{uuid.uuid4()}"
     video = tmp_path / "video.mp4"
     video.write_bytes(b"not really a video")
 

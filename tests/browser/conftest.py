@@ -15,8 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from devstack.provision import DemoUser
 from devstack.stack import WEBAPP_DIR, Stack
+from nocomelon_cli.signin import Credentials
 from tests.browser.pages import Viewport, WebApp
 from tests.paths import ARTEFACTS
 
@@ -62,9 +62,9 @@ def browser(web_stack: Stack) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def browser_parent(web_stack: Stack) -> DemoUser:
+def browser_parent(web_stack: Stack) -> Credentials:
     """A parent of the browser tests' own, so their library and runs are theirs alone."""
-    user = DemoUser(email="browser.parent@nocomelon.local", password="Crayons4Everyone")
+    user = Credentials(email="browser.parent@nocomelon.local", password="Crayons4Everyone")
     assert web_stack.outputs is not None
     web_stack.provisioner().ensure_user(web_stack.outputs.user_pool_id, user)
     return user

@@ -8,13 +8,13 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from devstack.provision import DemoUser
+from nocomelon_cli.signin import Credentials
 from tests.browser.pages import WebApp
 
 pytestmark = pytest.mark.stack
 
 
-def test_wrong_password_and_unknown_email_say_what_is_wrong(phone: WebApp, browser_parent: DemoUser) -> None:
+def test_wrong_password_and_unknown_email_say_what_is_wrong(phone: WebApp, browser_parent: Credentials) -> None:
     page = phone.page
     phone.go("/library")
     phone.expect_path(r"/sign-in$")
@@ -29,7 +29,7 @@ def test_wrong_password_and_unknown_email_say_what_is_wrong(phone: WebApp, brows
     phone.assert_no_console_errors(expected=("status of 400",))
 
 
-def test_a_file_that_is_not_a_picture_and_a_missing_run_are_explained(phone: WebApp, browser_parent: DemoUser) -> None:
+def test_a_file_that_is_not_a_picture_and_a_missing_run_are_explained(phone: WebApp, browser_parent: Credentials) -> None:
     page = phone.page
     phone.go("/sign-in")
     phone.sign_in(browser_parent.email, browser_parent.password)

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from devstack.provision import DemoUser
 from devstack.stack import Stack
+from nocomelon_cli.signin import Credentials
 from tests.browser.pages import WebApp
 from tests.paths import sample
 
@@ -21,7 +21,7 @@ CORRECTED_SUBJECT = "a purple dragon named Max"
 EDITED_SCENE = "Max the purple dragon found a tiny red door at the bottom of the garden."
 
 
-def run_of(stack: Stack, user: DemoUser, run_id: str) -> dict:
+def run_of(stack: Stack, user: Credentials, run_id: str) -> dict:
     token = stack.access_token(user)
     response = httpx.get(f"{stack.gateway_url}/api/v1/runs/{run_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     return response.raise_for_status().json()
@@ -41,7 +41,7 @@ def pick_other_than_recommended(app: WebApp, group: str) -> str:
     return picked
 
 
-def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: DemoUser) -> None:
+def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Credentials) -> None:
     page = app.page
     started = time.monotonic()
 

@@ -9,19 +9,20 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from devstack.provision import DemoUser, StackOutputs
-from devstack.stack import DEMO_USER, Stack
+from devstack.provision import StackOutputs
+from devstack.stack import Stack
+from nocomelon_cli.signin import DEMO_ACCOUNT, Credentials
 from tests.e2e.system import Parent, SpyQueue, sign_in
 
 
 @pytest.fixture(scope="session")
 def parent(stack: Stack) -> Parent:
-    return sign_in(stack, DEMO_USER)
+    return sign_in(stack, DEMO_ACCOUNT)
 
 
 @pytest.fixture(scope="session")
 def other_parent(stack: Stack) -> Parent:
-    return sign_in(stack, DemoUser(email="other.parent@nocomelon.local", password="Another4Family"))
+    return sign_in(stack, Credentials(email="other.parent@nocomelon.local", password="Another4Family"))
 
 
 @pytest.fixture(scope="package")

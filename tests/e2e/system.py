@@ -6,12 +6,13 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
-from devstack.provision import DemoUser
 from devstack.stack import Stack
-from shared.events import Envelope
+from nocomelon_cli.signin import Credentials
+from shared.domain.events import Envelope, parse_envelope
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Parent:
     token: str
 
 
-def sign_in(stack: Stack, user: DemoUser) -> Parent:
+def sign_in(stack: Stack, user: Credentials) -> Parent:
     assert stack.outputs is not None
     user_id = stack.provisioner().ensure_user(stack.outputs.user_pool_id, user)
     return Parent(email=user.email, user_id=user_id, token=stack.access_token(user))
@@ -38,20 +39,20 @@ class SpyQueue:
     def __init__(self, sqs, url: str) -> None:
         self._sqs = sqs
         self._url = url
-        self._events: dict[str, list[Envelope]] = defaultdict(list)
+        self._events: dict[str, list[Envelope[Any]]] = defaultdict(list)
 
     def collect(self) -> None:
         while messages := self._sqs.receive_message(QueueUrl=self._url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
             for message in messages:
-                envelope = Envelope.model_validate_json(message["Body"])
+                envelope = parse_envelope(message["Body"])
                 self._events[envelope.run_id].append(envelope)
                 self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
 
-    def of(self, run_id: str) -> list[Envelope]:
+    def of(self, run_id: str) -> list[Envelope[Any]]:
         self.collect()
         return list(self._events[run_id])
 
-    def everything(self) -> list[Envelope]:
+    def everything(self) -> list[Envelope[Any]]:
         """Every event collected so far, of every run and user."""
         self.collect()
         return [event for events in self._events.values() for event in events]

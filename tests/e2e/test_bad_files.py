@@ -19,8 +19,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from devstack.stack import Stack
-from shared.events import EventType
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
+from shared.domain.events import EventType
 from tests.e2e.system import Parent, SpyQueue, assert_error_shape, gateway
 
 MB = 1024 * 1024
@@ -101,7 +101,7 @@ def s3_keys(stack: Stack, user_id: str) -> set[str]:
     return keys
 
 
-def checkpoints(stack: Stack, settings: Settings, user_id: str) -> dict[str, str]:
+def checkpoints(stack: Stack, settings: GatewaySettings, user_id: str) -> dict[str, str]:
     """run_id -> status of every checkpoint of the user."""
     dynamodb = boto3.client("dynamodb", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     runs: dict[str, str] = {}
@@ -124,7 +124,7 @@ class Snapshot:
     runs: dict[str, str]
 
 
-def snapshot(stack: Stack, settings: Settings, user_id: str) -> Snapshot:
+def snapshot(stack: Stack, settings: GatewaySettings, user_id: str) -> Snapshot:
     return Snapshot(keys=s3_keys(stack, user_id), runs=checkpoints(stack, settings, user_id))
 
 
@@ -145,7 +145,7 @@ class Kept:
     submitted: list[str]
 
 
-def kept_since(before: Snapshot, stack: Stack, settings: Settings, parent: Parent, spy: SpyQueue, spy_seen: set[str]) -> Kept:
+def kept_since(before: Snapshot, stack: Stack, settings: GatewaySettings, parent: Parent, spy: SpyQueue, spy_seen: set[str]) -> Kept:
     """What the parent gained since `before`: checkpoints, S3 objects, drawing.submitted events."""
     after = snapshot(stack, settings, parent.user_id)
     # Runs other suites left going may still write their pictures; anything else is new.
@@ -166,7 +166,7 @@ def kept_since(before: Snapshot, stack: Stack, settings: Settings, parent: Paren
 
 
 @pytest.fixture
-def nothing_kept(stack: Stack, settings: Settings, parent: Parent, spy: SpyQueue, spy_seen: set[str]):
+def nothing_kept(stack: Stack, settings: GatewaySettings, parent: Parent, spy: SpyQueue, spy_seen: set[str]):
     """Checks, after the test, that the parent has no new object, no new checkpoint, and no drawing.submitted went out."""
     before = snapshot(stack, settings, parent.user_id)
     yield
@@ -233,7 +233,7 @@ def test_the_json_form_refuses_bad_pictures_too(stack: Stack, parent: Parent, no
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_an_iphone_heic_photo_is_accepted_and_stored_as_jpeg(
-    stack: Stack, parent: Parent, settings: Settings, spy: SpyQueue, spy_seen: set[str], route: str
+    stack: Stack, parent: Parent, settings: GatewaySettings, spy: SpyQueue, spy_seen: set[str], route: str
 ) -> None:
     output = io.BytesIO()
     pillow_heif.from_pillow(Image.open(io.BytesIO(_drawing("PNG")))).save(output, quality=90)
@@ -252,7 +252,7 @@ def test_an_iphone_heic_photo_is_accepted_and_stored_as_jpeg(
 
 
 def test_the_control_a_good_drawing_is_kept_and_seen(
-    stack: Stack, settings: Settings, parent: Parent, spy: SpyQueue, spy_seen: set[str]
+    stack: Stack, settings: GatewaySettings, parent: Parent, spy: SpyQueue, spy_seen: set[str]
 ) -> None:
     """The checks above would notice a stored upload: a real drawing shows up in all three places."""
     before = snapshot(stack, settings, parent.user_id)

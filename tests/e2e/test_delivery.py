@@ -12,11 +12,12 @@ import boto3
 import httpx
 
 from devstack.stack import Stack
-from shared.aws import AwsClients
-from shared.bus import EventPublisher
-from shared.checkpoints import Checkpoint, CheckpointStore
-from shared.events import DrawingSubmitted, Envelope, EventType, RunMode
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore
+from shared.adapters.sns_sqs import SnsEventPublisher
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode
+from shared.domain.run import Checkpoint
 from tests.e2e.system import Parent, SpyQueue, gateway, wait_for_run
 from tests.paths import sample
 
@@ -41,10 +42,10 @@ def start_run(client: httpx.Client, drawing: str = "image-003.jpg", **options: s
     return response.json()["run_id"]
 
 
-def republish(settings: Settings, envelope: Envelope) -> None:
+def republish(settings: GatewaySettings, envelope: Envelope) -> None:
     async def publish() -> None:
-        async with AwsClients(settings, ("sns",)) as aws:
-            await EventPublisher(aws.sns, settings.topic_arn).publish(envelope)
+        async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=("sns",)) as aws:
+            await SnsEventPublisher(aws.sns, settings.topic_arn).publish(envelope)
 
     asyncio.run(publish())
 
@@ -64,7 +65,9 @@ def video_objects(stack: Stack, user_id: str, run_id: str) -> list[str]:
     return [item["Key"] for item in listed.get("Contents", [])]
 
 
-def test_a_repeated_event_gives_one_result_and_one_next_event(stack: Stack, parent: Parent, spy: SpyQueue, settings: Settings) -> None:
+def test_a_repeated_event_gives_one_result_and_one_next_event(
+    stack: Stack, parent: Parent, spy: SpyQueue, settings: GatewaySettings
+) -> None:
     with gateway(stack, parent) as client:
         run_id = start_run(client)
         submitted = wait_for_event(spy, run_id, EventType.DRAWING_SUBMITTED)
@@ -130,7 +133,9 @@ def test_a_malformed_message_is_dead_lettered_and_the_worker_keeps_serving(stack
             time.sleep(0.3)
 
 
-def test_a_drawing_that_can_never_be_read_fails_the_run_with_a_readable_message(stack: Stack, parent: Parent, settings: Settings) -> None:
+def test_a_drawing_that_can_never_be_read_fails_the_run_with_a_readable_message(
+    stack: Stack, parent: Parent, settings: GatewaySettings
+) -> None:
     """A corrupt object behind a valid event: vision fails for good, the run says so, the message is kept."""
     run_id = str(uuid.uuid4())
     key = f"{parent.user_id}/drawings/{run_id}.png"
@@ -146,12 +151,12 @@ def test_a_drawing_that_can_never_be_read_fails_the_run_with_a_readable_message(
     )
 
     async def create_and_publish() -> None:
-        async with AwsClients(settings) as aws:
-            store = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
+        async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url) as aws:
+            store = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
             await store.create(
                 Checkpoint(user_id=parent.user_id, run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key=key, media_type="image/png")
             )
-            await EventPublisher(aws.sns, settings.topic_arn).publish(submitted)
+            await SnsEventPublisher(aws.sns, settings.topic_arn).publish(submitted)
 
     asyncio.run(create_and_publish())
     with gateway(stack, parent) as client:

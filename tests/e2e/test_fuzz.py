@@ -14,11 +14,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
-from devstack.provision import DemoUser
 from devstack.stack import Stack
+from nocomelon_cli.signin import Credentials
 from tests.e2e.system import Parent, sign_in
 
-FUZZER = DemoUser(email="fuzzer@nocomelon.local", password="Fuzzing4Stories")
+FUZZER = Credentials(email="fuzzer@nocomelon.local", password="Fuzzing4Stories")
 MIN_REQUESTS = 500
 # Per operation and generation phase; 14 operations, some with few distinct inputs, stay well above MIN_REQUESTS in total.
 EXAMPLES_PER_OPERATION = 50

@@ -5,22 +5,23 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from devstack.provision import DemoUser
 from devstack.stack import Stack
-from shared.aws import AwsClients
-from shared.checkpoints import Checkpoint, CheckpointStore, RunStatus
-from shared.events import RunMode
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
+from nocomelon_cli.signin import Credentials
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore
+from shared.domain.events import RunMode
+from shared.domain.run import Checkpoint, RunStatus
 from tests.e2e.system import gateway, sign_in
 from tests.test_drawings import tiny_drawing
 
 
-def busy_runs(settings: Settings, user_id: str, count: int) -> list[str]:
+def busy_runs(settings: GatewaySettings, user_id: str, count: int) -> list[str]:
     """Runs that are being worked on, as the workers would leave them mid-stage."""
 
     async def create() -> list[str]:
-        async with AwsClients(settings, ("dynamodb",)) as aws:
-            store = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
+        async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=("dynamodb",)) as aws:
+            store = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
             run_ids = [str(uuid.uuid4()) for _ in range(count)]
             for run_id in run_ids:
                 await store.create(
@@ -38,8 +39,8 @@ def busy_runs(settings: Settings, user_id: str, count: int) -> list[str]:
     return asyncio.run(create())
 
 
-def test_a_parent_with_too_many_runs_in_progress_is_asked_to_wait(stack: Stack, settings: Settings) -> None:
-    busy_parent = sign_in(stack, DemoUser(email="busy.parent@nocomelon.local", password="ManyDrawings4"))
+def test_a_parent_with_too_many_runs_in_progress_is_asked_to_wait(stack: Stack, settings: GatewaySettings) -> None:
+    busy_parent = sign_in(stack, Credentials(email="busy.parent@nocomelon.local", password="ManyDrawings4"))
     busy_runs(settings, busy_parent.user_id, settings.max_running_runs)
     with gateway(stack, busy_parent) as client:
         for route in ("/api/v1/runs", "/api/v1/vision/analyze"):
@@ -47,5 +48,5 @@ def test_a_parent_with_too_many_runs_in_progress_is_asked_to_wait(stack: Stack, 
             assert refused.status_code == 429, refused.text
             assert int(refused.headers["Retry-After"]) > 0
             assert refused.json()["error"]["code"] == "too_many_runs"
-    with gateway(stack, sign_in(stack, DemoUser(email="calm.parent@nocomelon.local", password="OneDrawing4Now"))) as client:
+    with gateway(stack, sign_in(stack, Credentials(email="calm.parent@nocomelon.local", password="OneDrawing4Now"))) as client:
         assert client.post("/api/v1/vision/analyze", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}).status_code == 202

@@ -13,19 +13,24 @@ import pytest
 
 from devstack.stack import Stack
 from media.compose.local import StreamingComposer
+from shared.domain.models import Choice, Style, Theme, VoiceType
 from tests.e2e.system import Parent, gateway
 from tests.media_probe import probe
 from tests.paths import ARTEFACTS, sample
 
 
-def make_with_cli(stack: Stack, drawing: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def cli(stack: Stack, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nocomelon_cli", "make", str(drawing), "-o", str(output), *options],
+        [sys.executable, "-m", "nocomelon_cli", *arguments],
         env={**os.environ, "NOCOMELON_API_URL": stack.gateway_url},
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def make_with_cli(stack: Stack, drawing: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return cli(stack, "make", str(drawing), "-o", str(output), *options)
 
 
 @pytest.mark.parametrize(("drawing", "options"), [("image-002.jpg", ()), ("image-004.jpg", ("--style", "watercolor", "--age", "8"))])
@@ -92,3 +97,26 @@ def test_the_cli_says_when_the_service_is_not_running(tmp_path: Path) -> None:
     )
     assert made.returncode != 0
     assert "Can't reach NoComelon" in made.stderr
+
+
+def test_the_cli_offers_exactly_the_choices_of_the_domain(stack: Stack) -> None:
+    listed = cli(stack, "options")
+    assert listed.returncode == 0, listed.stderr
+    offered: dict[str, list[str]] = {}
+    for line in listed.stdout.splitlines():
+        if line.startswith("--"):
+            option = offered.setdefault(line, [])
+        else:
+            option.append(line.split()[0])
+    for name, choices in (("--theme", Theme), ("--style", Style), ("--voice", VoiceType)):
+        assert offered[name] == [choice.value for choice in choices]
+
+
+@pytest.mark.parametrize(("option", "choices"), [("--theme", Theme), ("--style", Style), ("--voice", VoiceType)])
+def test_a_choice_the_gateway_does_not_offer_is_refused_with_the_ones_it_does(
+    stack: Stack, tmp_path: Path, option: str, choices: type[Choice]
+) -> None:
+    made = make_with_cli(stack, sample("image-002.jpg"), tmp_path / "out.mp4", option, "pirates")
+    assert made.returncode == 1
+    assert f"choose one of {', '.join(choice.value for choice in choices)}." in made.stderr
+    assert "started" not in made.stderr

@@ -24,9 +24,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from devstack.provision import StackOutputs
-from devstack.stack import DEMO_USER, Stack
-from shared.dynamodb import to_item
-from shared.settings import Settings
+from devstack.stack import Stack
+from gateway.settings import GatewaySettings
+from nocomelon_cli.signin import DEMO_ACCOUNT
+from shared.adapters.dynamodb import to_item
 from tests.e2e.system import Parent, SpyQueue, assert_error_shape, gateway, moto_signing_key
 from tests.test_drawings import tiny_drawing
 
@@ -119,7 +120,7 @@ def a_run(stack: Stack, parent: Parent, spy: SpyQueue) -> Run:
 
 
 @pytest.fixture(scope="module")
-def a_entry(stack: Stack, parent: Parent, settings: Settings, a_run: Run) -> Iterator[dict]:
+def a_entry(stack: Stack, parent: Parent, settings: GatewaySettings, a_run: Run) -> Iterator[dict]:
     """A library entry of A's, written straight to the table (making a whole video is not needed to test deleting it)."""
     entry_id = str(uuid.uuid4())
     entry = {
@@ -200,7 +201,7 @@ def forged(stack: Stack, stack_outputs: StackOutputs, parent: Parent, other_pare
         "hs256-with-public-key": hs256({"alg": "HS256", "typ": "JWT", "kid": kid}, fresh, jwks_public_pem(stack, stack_outputs, kid)),
         "wrong-issuer": moto_signed(iss="https://cognito-idp.us-east-1.amazonaws.com/us-east-1_NotThisPool"),
         "wrong-client-id": moto_signed(client_id="another-app-client"),
-        "id-token": id_token_of(stack, DEMO_USER.email, DEMO_USER.password),
+        "id-token": id_token_of(stack, DEMO_ACCOUNT.email, DEMO_ACCOUNT.password),
         "expired": moto_signed(iat=now - 7200, exp=now - 3600),
         "tampered-payload": f"{parent.token.split('.')[0]}.{b64url(json.dumps(tampered_claims).encode())}.{signature}",
         "foreign-signature": jwt.encode(fresh, stranger, algorithm="RS256", headers={"kid": kid}),
@@ -379,7 +380,7 @@ def test_another_parent_cannot_touch_the_run(
     other_parent: Parent,
     spy: SpyQueue,
     spy_seen: set[str],
-    settings: Settings,
+    settings: GatewaySettings,
     a_run: Run,
     a_entry: dict,
     attempt: str,

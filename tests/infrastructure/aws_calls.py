@@ -1,8 +1,8 @@
 """Which AWS actions each service's code can call, found by reading the code.
 
-The AWS clients live in a few adapter classes (AssetStore, CheckpointStore,
-LibraryStore, EventPublisher, QueueConsumer); a service reaches them through
-variables named after them (`assets.put(...)`, `self._checkpoints.get(...)`).
+The AWS clients live in a few adapter classes (S3AssetStore, DynamoCheckpointStore,
+DynamoLibraryStore, SnsEventPublisher, QueueConsumer); a service reaches them through
+variables named after their ports (`assets.put(...)`, `self._checkpoints.get(...)`).
 So for a service this reads its own package plus every `shared` module it
 imports, collects the adapter methods it calls (following an adapter's calls
 to its own methods) and the client calls made outside the adapters
@@ -19,17 +19,17 @@ from pathlib import Path
 
 import botocore.session
 
-from shared.storage import AssetKeys
+from shared.domain.assets import AssetKeys
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO / "shared" / "src" / "shared"
 
 # An adapter is reached through a variable of one of these names (with or without a leading underscore).
 ADAPTERS = {
-    "assets": "AssetStore",
-    "checkpoints": "CheckpointStore",
-    "library": "LibraryStore",
-    "publisher": "EventPublisher",
+    "assets": "S3AssetStore",
+    "checkpoints": "DynamoCheckpointStore",
+    "library": "DynamoLibraryStore",
+    "publisher": "SnsEventPublisher",
     "consumer": "QueueConsumer",
 }
 CLIENTS = {"s3": "s3", "sqs": "sqs", "sns": "sns", "dynamodb": "dynamodb", "cognito": "cognito-idp"}
@@ -101,16 +101,20 @@ def _client_calls(node: ast.AST) -> Iterator[tuple[str, str, bool]]:
 @cache
 def _adapter_classes() -> dict[str, ast.ClassDef]:
     classes = {}
-    for path in [*SHARED.glob("*.py"), *(REPO / "services").glob("*/src/*/**/*.py")]:
+    for path in [*SHARED.rglob("*.py"), *(REPO / "services").glob("*/src/*/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ClassDef) and node.name in ADAPTERS.values():
                 classes[node.name] = node
     return classes
 
 
+def _methods(adapter: str) -> dict[str, ast.AsyncFunctionDef | ast.FunctionDef]:
+    return {node.name: node for node in _adapter_classes()[adapter].body if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)}
+
+
 def adapter_method_actions(adapter: str, method: str) -> set[str]:
     """The IAM actions a call of `adapter.method` can make, through the adapter's own methods too."""
-    methods = {node.name: node for node in _adapter_classes()[adapter].body if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)}
+    methods = _methods(adapter)
     actions, pending, seen = set(), [method], set()
     while pending:
         current = pending.pop()
@@ -126,6 +130,12 @@ def adapter_method_actions(adapter: str, method: str) -> set[str]:
     return actions
 
 
+def _module_file(module: str) -> Path:
+    """shared.domain.run -> shared/src/shared/domain/run.py (a package's own module is its __init__.py)."""
+    path = SHARED.joinpath(*module.split(".")[1:])
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
 def service_files(service: str) -> list[Path]:
     """The service's own package and the `shared` modules it imports, transitively."""
     own = sorted((REPO / "services" / service / "src").rglob("*.py"))
@@ -135,7 +145,7 @@ def service_files(service: str) -> list[Path]:
             modules = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
             modules += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             for module in modules:
-                if module.startswith("shared.") and (path := SHARED / f"{module.split('.', 1)[1]}.py") not in shared:
+                if module.startswith("shared.") and (path := _module_file(module)) not in shared:
                     shared.add(path)
                     pending.append(path)
     return own + sorted(shared)
@@ -158,6 +168,9 @@ def actions_of(service: str) -> dict[str, set[str]]:
                     found.setdefault(action, set()).add(f"{where}: {operation}")
             for call in ast.walk(node):
                 if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and (adapter := _adapter_name(call.func.value)):
+                    if call.func.attr not in _methods(adapter):
+                        # A service named like its port (the gateway's `library`): its own body is read like any other code.
+                        continue
                     for action in adapter_method_actions(adapter, call.func.attr):
                         found.setdefault(action, set()).add(f"{where}: {adapter}.{call.func.attr}")
     return found

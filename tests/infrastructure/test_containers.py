@@ -11,10 +11,14 @@ from typing import Any
 import botocore.session
 import pytest
 
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
+from media.settings import MediaSettings
+from shared.runtime.settings import ServiceSettings
 from shared.topology import raw_topology
+from story.settings import StorySettings
 from tests.infrastructure.terraform import INFRASTRUCTURE, root
 from tests.infrastructure.test_task_roles import SERVICES, compute
+from vision.settings import VisionSettings
 
 REPO = INFRASTRUCTURE.parent
 WORKERS = sorted(raw_topology()["queues"])
@@ -94,12 +98,25 @@ def test_compose_sets_what_the_topology_and_the_task_definitions_set() -> None:
         assert task_environment[worker]["NOCOMELON_VISIBILITY_TIMEOUT_SECONDS"] == timeout
 
 
-def test_every_nocomelon_variable_is_a_setting() -> None:
-    settings = {f"NOCOMELON_{name.upper()}" for name in Settings.model_fields}
-    only_the_provisioner_reads = {"NOCOMELON_DEMO_USER"}
-    compose_names = {name for service in model()["services"].values() for name in service.get("environment") or {}}
-    task_names = {name for environment in compute().local("service_environment").values() for name in environment}
-    unknown = {name for name in compose_names | task_names if name.startswith("NOCOMELON_")} - settings - only_the_provisioner_reads
+# Each process's settings; the provisioner (compose's init) reads the common ones and whether to make the demo account.
+SETTINGS_OF = {
+    "gateway": GatewaySettings,
+    "vision": VisionSettings,
+    "story": StorySettings,
+    "media": MediaSettings,
+    "init": ServiceSettings,
+}
+ONLY_THE_PROVISIONER_READS = {"NOCOMELON_DEMO_USER"}
+
+
+def test_every_nocomelon_variable_is_a_setting_of_the_process_it_is_given_to() -> None:
+    compose_names = {name: set(service.get("environment") or {}) for name, service in model()["services"].items() if name in SETTINGS_OF}
+    task_names = {name: set(environment) for name, environment in compute().local("service_environment").items()}
+    unknown = set()
+    for service, names in [*compose_names.items(), *task_names.items()]:
+        settings = {f"NOCOMELON_{field.upper()}" for field in SETTINGS_OF[service].model_fields}
+        unknown |= {f"{service}: {name}" for name in names if name.startswith("NOCOMELON_")} - {f"{service}: {name}" for name in settings}
+    unknown -= {f"init: {name}" for name in ONLY_THE_PROVISIONER_READS}
     assert not unknown
 
 
@@ -148,7 +165,7 @@ def test_the_image_runs_unprivileged_with_the_health_check_ecs_runs(service: str
     user = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
     assert user and user[-1] not in ("root", "0")
     healthcheck = re.search(r"^HEALTHCHECK .* CMD (\[.*\])$", dockerfile, re.MULTILINE)
-    assert healthcheck and json.loads(healthcheck.group(1)) == ["python", "-m", "shared.health", service]
+    assert healthcheck and json.loads(healthcheck.group(1)) == ["python", "-m", "shared.runtime.health", service]
     container = json.loads(compute().resource("aws_ecs_task_definition", "service").instances[service]["container_definitions"])[0]
     assert container["healthCheck"]["command"] == ["CMD", *json.loads(healthcheck.group(1))]
     assert re.search(rf'^CMD \["python", "-m", "{service}"\]$', dockerfile, re.MULTILINE)

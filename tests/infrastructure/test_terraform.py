@@ -18,9 +18,8 @@ import boto3
 import hcl2
 import pytest
 
-from devstack.provision import PASSWORD_POLICY
 from devstack.stack import Stack
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
 from tests.infrastructure.terraform import INFRASTRUCTURE, module, root
 
 
@@ -157,11 +156,11 @@ def test_terraform_creates_the_messaging_and_tables_the_provisioner_creates(stac
 
 
 def test_the_default_environment_is_the_services_default() -> None:
-    assert root().variables["environment"] == Settings().environment == Stack.environment
+    assert root().variables["environment"] == GatewaySettings().environment == Stack.environment
 
 
 def test_terraform_names_the_bucket_and_pools_from_the_topology() -> None:
-    topology = Settings().topology
+    topology = GatewaySettings().topology
     auth = module("auth").inputs
     assert module("storage").inputs["bucket_name"] == topology.bucket
     assert (auth["user_pool_name"], auth["client_name"], auth["identity_pool_name"]) == (
@@ -169,7 +168,7 @@ def test_terraform_names_the_bucket_and_pools_from_the_topology() -> None:
         topology.user_pool_client,
         topology.identity_pool,
     )
-    assert auth["password_policy"] == PASSWORD_POLICY
+    assert auth["password_policy"] == topology.password_policy
 
 
 def test_the_app_client_signs_in_with_srp_and_refresh_and_keeps_no_secret() -> None:

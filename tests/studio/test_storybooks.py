@@ -25,7 +25,7 @@ from media.compose.local import StreamingComposer
 from media.compose.timeline import Timeline
 from media.illustrate.local import LocalIllustrator
 from media.narrate.local import PiperNarrator
-from shared.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
+from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
 from story.write.local import LocalStoryWriter
 from tests.paths import ARTEFACTS, SAMPLES
 from vision.analyse.local import LocalDrawingAnalyser

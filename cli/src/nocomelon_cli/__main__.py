@@ -7,11 +7,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from nocomelon_cli.api import ClientError, Credentials, NoComelonApi
+from nocomelon_cli.api import NoComelonApi
+from nocomelon_cli.signin import ClientError, Credentials
 
 STAGES = {
     "vision": "Looking at the drawing",
@@ -20,9 +22,9 @@ STAGES = {
     "voice": "Recording the narration",
     "video": "Making the video",
 }
-THEMES = ["adventure", "kindness", "bravery", "bedtime", "friendship", "counting", "nature"]
-VOICES = ["gentle", "cheerful", "silly", "wise"]
-STYLES = ["storybook", "watercolor", "cartoon_3d", "anime"]
+# The --theme, --voice and --style values are checked against what the gateway offers (GET /api/v1/options), so a choice
+# added on the server is usable here without a new CLI.
+CHOICES = {"theme": "themes", "voice": "voices", "style": "styles"}
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -40,14 +42,45 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     make = commands.add_parser("make", help="make a storybook video from a drawing")
     make.add_argument("drawing", type=Path, help="a photo of the drawing (JPEG, PNG, WebP or HEIC)")
     make.add_argument("-o", "--output", type=Path, default=Path("storybook.mp4"), help="where to save the MP4")
-    make.add_argument("--theme", choices=THEMES)
+    for option, listed in CHOICES.items():
+        make.add_argument(f"--{option}", help=f"one of the {listed} `nocomelon options` lists (default: recommended for the drawing)")
     make.add_argument("--age", type=_age, help="the child's age, 2 to 9")
-    make.add_argument("--voice", choices=VOICES)
-    make.add_argument("--style", choices=STYLES)
     make.add_argument("--context", default="", help="something about the child's life the story may use")
     make.add_argument("--timeout", type=float, default=900, help="seconds to wait for the video")
-    make.add_argument("--api-url", default=os.environ.get("NOCOMELON_API_URL", "http://127.0.0.1:8000"))
+    listing = commands.add_parser("options", help="list the styles, themes and voices to choose from")
+    for command in (make, listing):
+        command.add_argument("--api-url", default=os.environ.get("NOCOMELON_API_URL", "http://127.0.0.1:8000"))
     return parser.parse_args(argv)
+
+
+def _chosen(arguments: argparse.Namespace, offered: dict[str, Any]) -> dict[str, str]:
+    """The choices given on the command line, each checked against what the gateway offers."""
+    chosen = {}
+    for option, listed in CHOICES.items():
+        value = getattr(arguments, option)
+        if value is None:
+            continue
+        values = [choice["value"] for choice in offered[listed]]
+        if value not in values:
+            raise ClientError(f"{value!r} is not one of the {listed}: choose one of {', '.join(values)}.")
+        chosen[option] = value
+    return chosen
+
+
+def list_options(arguments: argparse.Namespace) -> int:
+    api = NoComelonApi(arguments.api_url)
+    try:
+        api.sign_in(Credentials.from_environment())
+        offered = api.options()
+    finally:
+        api.close()
+    for option, listed in CHOICES.items():
+        print(f"--{option}")
+        for choice in offered[listed]:
+            print(f"  {choice['value']:<12} {choice['label']}: {choice['description']}")
+    age = offered["age"]
+    print(f"--age\n  {age['min']} to {age['max']} (default {age['default']})")
+    return 0
 
 
 def make_storybook(arguments: argparse.Namespace) -> int:
@@ -57,17 +90,11 @@ def make_storybook(arguments: argparse.Namespace) -> int:
     try:
         credentials = Credentials.from_environment()
         api.sign_in(credentials)
-        options = {
-            name: str(value)
-            for name, value in {
-                "theme": arguments.theme,
-                "age": arguments.age,
-                "voice": arguments.voice,
-                "style": arguments.style,
-                "personal_context": arguments.context,
-            }.items()
-            if value
-        }
+        options = _chosen(arguments, api.options())
+        if arguments.age:
+            options["age"] = str(arguments.age)
+        if arguments.context:
+            options["personal_context"] = arguments.context
         run_id = api.start_run(arguments.drawing, options)
         console.print(f"Signed in as {credentials.email}; run {run_id} started.", highlight=False)
         run = _follow(api, run_id, arguments.timeout)
@@ -105,7 +132,7 @@ def _follow(api: NoComelonApi, run_id: str, timeout: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     try:
-        return make_storybook(arguments)
+        return make_storybook(arguments) if arguments.command == "make" else list_options(arguments)
     except ClientError as error:
         console.print(f"[red]nocomelon:[/red] {error}")
         return 1

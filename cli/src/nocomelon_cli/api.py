@@ -1,31 +1,15 @@
-"""A small synchronous client of the gateway's REST API and of Cognito sign-in."""
+"""A small synchronous client of the gateway's REST API."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-DEMO_EMAIL = "demo@nocomelon.local"
-DEMO_PASSWORD = "Drawings4Stories"
+from nocomelon_cli.signin import ClientError, Credentials, password_sign_in
+
 _MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".heic": "image/heic"}
-
-
-class ClientError(Exception):
-    """Something the person at the terminal can read and act on."""
-
-
-@dataclass(frozen=True)
-class Credentials:
-    email: str
-    password: str
-
-    @classmethod
-    def from_environment(cls) -> Credentials:
-        return cls(os.environ.get("NOCOMELON_EMAIL", DEMO_EMAIL), os.environ.get("NOCOMELON_PASSWORD", DEMO_PASSWORD))
 
 
 def _error_message(response: httpx.Response) -> str:
@@ -62,28 +46,11 @@ class NoComelonApi:
     def sign_in(self, credentials: Credentials) -> None:
         config = self._request("GET", "/auth/config").json()
         endpoint = config.get("cognito_endpoint") or f"https://cognito-idp.{config['region']}.amazonaws.com/"
-        try:
-            response = httpx.post(
-                endpoint,
-                headers={
-                    "Content-Type": "application/x-amz-json-1.1",
-                    "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
-                },
-                json={
-                    "AuthFlow": "USER_PASSWORD_AUTH",
-                    "ClientId": config["client_id"],
-                    "AuthParameters": {"USERNAME": credentials.email, "PASSWORD": credentials.password},
-                },
-                timeout=30,
-            )
-        except httpx.HTTPError:
-            raise ClientError(f"Can't reach the sign-in service at {endpoint}.") from None
-        body = response.json() if response.content else {}
-        if response.status_code != 200:
-            raise ClientError(f"Signing in as {credentials.email} failed: {body.get('message', response.status_code)}")
-        if "AuthenticationResult" not in body:
-            raise ClientError(f"The account {credentials.email} must finish setting its password in the app first.")
-        self._token = body["AuthenticationResult"]["AccessToken"]
+        self._token = password_sign_in(endpoint, config["client_id"], credentials)
+
+    def options(self) -> dict[str, Any]:
+        """The choices the gateway offers (styles, themes, voices, ages), with their labels."""
+        return self._request("GET", "/api/v1/options").json()
 
     def start_run(self, drawing: Path, options: dict[str, str]) -> str:
         media_type = _MEDIA_TYPES.get(drawing.suffix.lower(), "application/octet-stream")

@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 from devstack.provision import Provisioner
-from devstack.stack import DEMO_USER, WEBAPP_DIR, LocalAws, Stack, answers
-from shared.settings import Settings
+from devstack.stack import WEBAPP_DIR, LocalAws, Stack, answers
+from nocomelon_cli.signin import DEMO_ACCOUNT
+from shared.runtime.settings import GatewayAddress, ServiceSettings
 from shared.topology import topology
 
 LOCAL_DIR = Path(".local")
@@ -51,7 +52,7 @@ def run(aws_port: int, gateway_port: int) -> int:
             f"""
 NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs)
   {web_app}
-  Sign in as  {DEMO_USER.email}  with password  {DEMO_USER.password}
+  Sign in as  {DEMO_ACCOUNT.email}  with password  {DEMO_ACCOUNT.password}
   Make a storybook from a drawing, in another shell:
     uv run nocomelon make ../shared/samples/image-002.jpg -o storybook.mp4
   Logs: {LOCAL_DIR / "logs"}/   Press Ctrl-C to stop everything.
@@ -72,9 +73,9 @@ NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs
 
 
 def provision() -> int:
-    settings = Settings()
+    settings = ServiceSettings()
     outputs = Provisioner(topology(settings.environment), region=settings.aws_region, endpoint_url=settings.aws_endpoint_url).provision(
-        (DEMO_USER,) if os.environ.get("NOCOMELON_DEMO_USER", "1") == "1" else ()
+        (DEMO_ACCOUNT,) if os.environ.get("NOCOMELON_DEMO_USER", "1") == "1" else ()
     )
     for name, value in vars(outputs).items():
         print(f"{name}={value}")
@@ -82,12 +83,11 @@ def provision() -> int:
 
 
 def main() -> int:
-    settings = Settings()
     parser = argparse.ArgumentParser(prog="devstack")
     commands = parser.add_subparsers(dest="command", required=True)
     run_command = commands.add_parser("run", help="local AWS, provisioning and the four services")
     run_command.add_argument("--aws-port", type=int, default=int(os.environ.get("NOCOMELON_AWS_PORT", "4566")))
-    run_command.add_argument("--gateway-port", type=int, default=settings.gateway_port)
+    run_command.add_argument("--gateway-port", type=int, default=GatewayAddress().gateway_port)
     commands.add_parser("provision", help="provision the AWS that AWS_ENDPOINT_URL points at")
     arguments = parser.parse_args()
     if arguments.command == "run":

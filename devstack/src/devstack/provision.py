@@ -15,19 +15,13 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from shared.topology import QueueSpec, TableSpec, Topology, raw_topology
+from nocomelon_cli.signin import Credentials
+from shared.adapters.cognito import find_client_id, find_user_pool_id
+from shared.topology import QueueSpec, TableSpec, Topology
 
 log = logging.getLogger(__name__)
 
-# The seed's password policy, which Terraform reads from the topology too; accounts are created by an operator only.
-PASSWORD_POLICY = raw_topology()["password_policy"]
 CLIENT_AUTH_FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    email: str
-    password: str
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ class Provisioner:
         self.sns, self.sqs, self.dynamodb = client("sns"), client("sqs"), client("dynamodb")
         self.s3, self.cognito, self.identity = client("s3"), client("cognito-idp"), client("cognito-identity")
 
-    def provision(self, demo_users: tuple[DemoUser, ...] = ()) -> StackOutputs:
+    def provision(self, demo_users: tuple[Credentials, ...] = ()) -> StackOutputs:
         topic_arn = self.sns.create_topic(Name=self.topology.topic)["TopicArn"]
         queue_urls, dead_letter_urls = {}, {}
         for service, spec in self.topology.queues.items():
@@ -161,31 +155,18 @@ class Provisioner:
         )
 
     def _user_pool(self) -> tuple[str, str]:
-        pool_id = next(
-            (
-                pool["Id"]
-                for pool in self._all(self.cognito, "list_user_pools", "UserPools", MaxResults=60)
-                if pool["Name"] == self.topology.user_pool
-            ),
-            None,
-        )
+        pool_id = find_user_pool_id(self.cognito, self.topology.user_pool)
         if pool_id is None:
             pool_id = self.cognito.create_user_pool(
                 PoolName=self.topology.user_pool,
                 UsernameAttributes=["email"],
                 AutoVerifiedAttributes=["email"],
-                Policies={"PasswordPolicy": PASSWORD_POLICY},
+                # The seed's password policy, which Terraform reads from the topology too; accounts are created by an operator only.
+                Policies={"PasswordPolicy": self.topology.password_policy},
                 AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
                 AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
             )["UserPool"]["Id"]
-        client_id = next(
-            (
-                client["ClientId"]
-                for client in self._all(self.cognito, "list_user_pool_clients", "UserPoolClients", UserPoolId=pool_id, MaxResults=60)
-                if client["ClientName"] == self.topology.user_pool_client
-            ),
-            None,
-        )
+        client_id = find_client_id(self.cognito, pool_id, self.topology.user_pool_client)
         if client_id is None:
             client_id = self.cognito.create_user_pool_client(
                 UserPoolId=pool_id,
@@ -211,7 +192,7 @@ class Provisioner:
             ],
         )["IdentityPoolId"]
 
-    def ensure_user(self, user_pool_id: str, user: DemoUser) -> str:
+    def ensure_user(self, user_pool_id: str, user: Credentials) -> str:
         """Creates the account (as an operator would) with a permanent password; returns its sub."""
         try:
             existing = self.cognito.admin_get_user(UserPoolId=user_pool_id, Username=user.email)

@@ -18,15 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
-
-from devstack.provision import DemoUser, Provisioner, StackOutputs
+from devstack.provision import Provisioner, StackOutputs
+from nocomelon_cli.signin import DEMO_ACCOUNT, Credentials, password_sign_in
 from shared.topology import topology
 
 SERVICES = ("vision", "story", "media", "gateway")
-DEMO_USER = DemoUser(email="demo@nocomelon.local", password="Drawings4Stories")
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 # The parent's web app as `make run` builds it; the gateway serves it at / when it is there.
 WEBAPP_DIR = Path(__file__).resolve().parents[3] / "frontend" / "dist"
@@ -120,22 +116,14 @@ class Stack:
             os.environ.setdefault(name, value)
         return Provisioner(topology(self.environment), region=self.region, endpoint_url=self.aws_endpoint)
 
-    def provision(self, demo_users: tuple[DemoUser, ...] = (DEMO_USER,)) -> StackOutputs:
+    def provision(self, demo_users: tuple[Credentials, ...] = (DEMO_ACCOUNT,)) -> StackOutputs:
         self.outputs = self.provisioner().provision(demo_users)
         return self.outputs
 
-    def access_token(self, user: DemoUser) -> str:
-        """Signs the user in as the CLI does (USER_PASSWORD_AUTH, no credentials needed)."""
+    def access_token(self, user: Credentials) -> str:
+        """Signs the user in as the CLI does."""
         assert self.outputs is not None, "provision first"
-        cognito = boto3.client(
-            "cognito-idp", endpoint_url=self.aws_endpoint, region_name=self.region, config=Config(signature_version=UNSIGNED)
-        )
-        result = cognito.initiate_auth(
-            ClientId=self.outputs.client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": user.email, "PASSWORD": user.password},
-        )
-        return result["AuthenticationResult"]["AccessToken"]
+        return password_sign_in(self.aws_endpoint, self.outputs.client_id, user)
 
     def service_environment(self) -> dict[str, str]:
         assert self.outputs is not None, "provision first"

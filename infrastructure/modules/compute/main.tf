@@ -184,7 +184,7 @@ resource "aws_ecs_task_definition" "service" {
     portMappings           = try([{ containerPort = each.value.port, protocol = "tcp" }], [])
     mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     healthCheck = {
-      command     = ["CMD", "python", "-m", "shared.health", each.key]
+      command     = ["CMD", "python", "-m", "shared.runtime.health", each.key]
       interval    = 30
       timeout     = 10
       retries     = 3

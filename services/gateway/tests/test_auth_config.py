@@ -4,12 +4,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
 
 
 @pytest.mark.parametrize("flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
 def test_the_sign_in_config_names_the_pool_and_how_to_sign_in(flow: str) -> None:
-    settings = Settings(
+    settings = GatewaySettings(
         cognito_user_pool_id="eu-west-1_pool",
         cognito_client_id="client",
         aws_region="eu-west-1",
@@ -31,4 +31,4 @@ def test_the_sign_in_config_names_the_pool_and_how_to_sign_in(flow: str) -> None
 def test_on_aws_the_web_app_signs_in_with_srp(monkeypatch) -> None:
     monkeypatch.delenv("NOCOMELON_COGNITO_SIGN_IN_FLOW", raising=False)
 
-    assert Settings().cognito_sign_in_flow == "USER_SRP_AUTH"
+    assert GatewaySettings().cognito_sign_in_flow == "USER_SRP_AUTH"

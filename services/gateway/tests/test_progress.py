@@ -3,8 +3,8 @@
 import json
 
 from gateway.runs.progress import percent, stage_events, wait_for_next_stage
-from shared.checkpoints import Checkpoint, RunStatus, StageState, StageStatus
-from shared.events import RunMode, Stage
+from shared.domain.events import RunMode, Stage
+from shared.domain.run import Checkpoint, RunStatus, StageState, StageStatus
 
 
 def run(**stages: str) -> Checkpoint:

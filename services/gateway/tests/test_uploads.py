@@ -5,8 +5,9 @@ import io
 import pytest
 from PIL import Image
 
-from gateway.errors import ApiError
+from gateway.errors import status_of
 from gateway.runs.uploads import MAX_PIXELS, prepare_drawing, sniff_format
+from shared.domain.errors import DomainError
 
 LIMIT = 10 * 1024 * 1024
 
@@ -41,9 +42,9 @@ def test_an_iphone_heic_photo_is_stored_as_jpeg() -> None:
 
 
 def test_a_tiny_image_has_no_drawing_to_read() -> None:
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         prepare_drawing(encoded(Image.new("RGB", (1, 1)), "PNG"), max_bytes=LIMIT)
-    assert refused.value.status == 422
+    assert status_of(refused.value) == 422
 
 
 def test_gps_and_camera_metadata_are_removed_and_the_photo_turned_upright() -> None:
@@ -69,9 +70,9 @@ def test_gps_and_camera_metadata_are_removed_and_the_photo_turned_upright() -> N
     ],
 )
 def test_bad_files_get_a_clear_error(body: bytes, status: int) -> None:
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         prepare_drawing(body, max_bytes=LIMIT)
-    assert refused.value.status == status
+    assert status_of(refused.value) == status
     assert refused.value.message
 
 
@@ -79,9 +80,9 @@ def test_a_decompression_bomb_is_refused_before_decoding() -> None:
     side = int(MAX_PIXELS**0.5) + 100
     bomb = encoded(Image.new("1", (side, side)), "PNG")
     assert len(bomb) < 1024 * 1024
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         prepare_drawing(bomb, max_bytes=LIMIT)
-    assert refused.value.status == 422
+    assert status_of(refused.value) == 422
 
 
 def test_sniffing_ignores_names_and_reads_bytes() -> None:

@@ -6,13 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
 
 INDEX = "<!doctype html><title>NoComelon</title><div id=root></div>"
 
 
-def settings(webapp_dir: Path | None) -> Settings:
-    return Settings(cognito_user_pool_id="us-east-1_test", cognito_client_id="client", webapp_dir=webapp_dir)
+def settings(webapp_dir: Path | None) -> GatewaySettings:
+    return GatewaySettings(cognito_user_pool_id="us-east-1_test", cognito_client_id="client", webapp_dir=webapp_dir)
 
 
 @pytest.fixture

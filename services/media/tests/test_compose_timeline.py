@@ -9,7 +9,7 @@ import pytest
 
 from media.compose import StoryPage
 from media.compose.timeline import plan_timeline
-from shared.models import SpokenSentence
+from shared.domain.models import SpokenSentence
 
 FPS, TITLE_SEC, END_SEC, PADDING_SEC, MAX_PADDING_SEC = 24, 2.5, 2.0, 0.1, 0.45
 FRAME = 1 / FPS

@@ -20,7 +20,7 @@ from media.compose.cards import caption_layer
 from media.compose.local import StreamingComposer
 from media.compose.timeline import Timeline
 from media.illustrate.local import LocalIllustrator
-from shared.models import DrawingAnalysis, Scene, SpokenSentence, Style, VoiceType
+from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, Style, VoiceType
 
 TITLE = "Pip and the Paper Kite"
 TEXTS = ("Pip found a kite in the park. It was red.", "The wind lifted it up to the clouds.", "At night Pip dreamed of flying.")

@@ -5,10 +5,23 @@ from pathlib import Path
 from media.compose import ComposedVideo, StoryPage
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
 from media.narrate import Narration
-from shared.checkpoints import Checkpoint, RunStatus, StageState, StageStatus
-from shared.events import Envelope, EventType, ImagesCompleted, MediaJob, PipelineRequested, RunMode, Stage, VideoRequested
-from shared.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
-from shared.storage import Retention
+from shared.domain.assets import Retention
+from shared.domain.events import Envelope, EventType, ImagesCompleted, MediaJob, PipelineRequested, RunMode, Stage, VideoRequested
+from shared.domain.models import (
+    AudioResult,
+    DrawingAnalysis,
+    GeneratedAudio,
+    GeneratedImage,
+    ImageResult,
+    Scene,
+    StoryOptions,
+    StoryScript,
+    Style,
+    Theme,
+    VideoResult,
+    VoiceType,
+)
+from shared.domain.run import Checkpoint, RunPatch, RunStatus, StageState, StageStatus
 
 SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite."), Scene(number=2, text="It flew.")])
 OPTIONS = StoryOptions(theme=Theme.NATURE, age=4, voice=VoiceType.WISE, style=Style.ANIME)
@@ -48,7 +61,7 @@ def checkpoint(**fields) -> Checkpoint:
     return Checkpoint(user_id="u", run_id="r", mode=RunMode.ONE_SHOT, drawing_key="u/drawings/r.png", media_type="image/png", **fields)
 
 
-def pipeline_event() -> Envelope:
+def pipeline_event() -> Envelope[PipelineRequested]:
     return Envelope.new(REQUEST, type=EventType.PIPELINE_REQUESTED, run_id="r", user_id="u", mode=RunMode.ONE_SHOT)
 
 
@@ -56,9 +69,9 @@ async def test_a_pipeline_fans_out_to_images_and_voice() -> None:
     event = pipeline_event()
     outcome = await start_pipeline(event, checkpoint())
     assert [follow.type for follow in outcome.events] == [EventType.IMAGES_REQUESTED, EventType.VOICE_REQUESTED]
-    assert all(follow.payload() == MediaJob(pipeline_id=event.id, request=REQUEST) for follow in outcome.events)
-    assert outcome.changes["pipeline_id"] == event.id
-    assert outcome.changes["story_script"] == SCRIPT
+    assert all(follow.payload == MediaJob(pipeline_id=event.id, request=REQUEST) for follow in outcome.events)
+    assert outcome.changes.pipeline_id == event.id
+    assert outcome.changes.story_script == SCRIPT
 
 
 async def test_images_are_painted_per_scene_and_stored(assets) -> None:
@@ -68,17 +81,20 @@ async def test_images_are_painted_per_scene_and_stored(assets) -> None:
     outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=FakeIllustrator())
     assert assets.objects["u/images/r_scene_2.png"] == (b"anime:2/2:drawing+mask", "image/png")
     assert assets.retention["u/images/r_scene_2.png"] == Retention.INTERMEDIATE
-    result = outcome.changes["image_result"]
+    result = outcome.changes.image_result
+    assert isinstance(result, ImageResult)
     assert [image.key for image in result.images] == ["u/images/r_scene_1.png", "u/images/r_scene_2.png"]
-    assert outcome.changes["stages.images.status"] == StageStatus.DONE
-    assert outcome.changes["stages.images.attempt"] == "p1"
+    assert outcome.changes.stages[Stage.IMAGES].status == StageStatus.DONE
+    assert outcome.changes.stages[Stage.IMAGES].attempt == "p1"
     assert [follow.type for follow in outcome.events] == [EventType.IMAGES_COMPLETED]
 
 
 async def test_every_scene_is_narrated_with_its_duration(assets) -> None:
     job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.VOICE_REQUESTED)
     outcome = await narrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, narrator=FakeNarrator())
-    clips = outcome.changes["audio_result"].clips
+    audio = outcome.changes.audio_result
+    assert isinstance(audio, AudioResult)
+    clips = audio.clips
     assert [(clip.key, clip.duration_sec) for clip in clips] == [("u/audio/r_scene_1.mp3", 3.5), ("u/audio/r_scene_2.mp3", 4.0)]
     assert assets.objects["u/audio/r_scene_1.mp3"] == (b"wise:A kite.", "audio/mpeg")
     assert assets.retention["u/audio/r_scene_1.mp3"] == Retention.INTERMEDIATE
@@ -87,13 +103,11 @@ async def test_every_scene_is_narrated_with_its_duration(assets) -> None:
 async def test_events_of_a_replaced_pipeline_change_nothing(assets) -> None:
     job = pipeline_event().follow(MediaJob(pipeline_id="old", request=REQUEST), type=EventType.VOICE_REQUESTED)
     outcome = await narrate_scenes(job, checkpoint(pipeline_id="new"), assets=assets, narrator=FakeNarrator())
-    assert (outcome.changes, outcome.events) == ({}, [])
+    assert (outcome.changes, outcome.events) == (RunPatch(), [])
     assert assets.objects == {}
 
 
 def _halves_done(images: bool, voice: bool) -> Checkpoint:
-    from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult
-
     done, pending = StageState(status=StageStatus.DONE, attempt="p1"), StageState(status=StageStatus.RUNNING, attempt="p1")
     stages = {stage: StageState() for stage in Stage} | {Stage.IMAGES: done if images else pending, Stage.VOICE: done if voice else pending}
     return checkpoint(
@@ -139,7 +153,9 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")
     assert assets.objects["u/videos/r_thumb.jpg"] == (b"jpeg", "image/jpeg")
     assert assets.retention["u/videos/r_final.mp4"] == assets.retention["u/videos/r_thumb.jpg"] == Retention.RUN
-    assert outcome.changes["status"] == RunStatus.COMPLETE
-    assert outcome.changes["current_stage"] == "complete"
-    assert outcome.changes["video_result"].duration_sec == 12.35
+    assert outcome.changes.status == RunStatus.COMPLETE
+    assert outcome.changes.current_stage == "complete"
+    video = outcome.changes.video_result
+    assert isinstance(video, VideoResult)
+    assert video.duration_sec == 12.35
     assert [event.type for event in outcome.events] == [EventType.VIDEO_COMPLETED]

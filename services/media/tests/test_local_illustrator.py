@@ -14,7 +14,7 @@ from PIL import Image
 from media.illustrate import FRAME_SIZE
 from media.illustrate.backdrops import Setting, choose_setting
 from media.illustrate.local import LocalIllustrator
-from shared.models import DrawingAnalysis, Scene, Style
+from shared.domain.models import DrawingAnalysis, Scene, Style
 
 INK = np.array((200, 30, 170))  # the stick figure's colour (see conftest)
 SAMPLE = Path("/work/shared/samples/image-002.jpg")

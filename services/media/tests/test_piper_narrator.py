@@ -15,7 +15,7 @@ import pytest
 
 from media.narrate import Narration
 from media.narrate.local import split_sentences
-from shared.models import VoiceType
+from shared.domain.models import VoiceType
 
 SENTENCES = ["The little fox found a shiny red ball.", "He rolled it all the way home!", '"Look," he said, "it shines like the sun."']
 TEXT = " ".join(SENTENCES)

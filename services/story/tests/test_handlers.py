@@ -1,8 +1,8 @@
 """Story's handlers with a fake writer."""
 
-from shared.checkpoints import Checkpoint, RunStatus
-from shared.events import Envelope, EventType, PipelineRequested, RunMode, StoryRequested, VisionCompleted
-from shared.models import DrawingAnalysis, OptionChoices, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
+from shared.domain.events import Envelope, EventType, PipelineRequested, RunMode, StoryRequested, VisionCompleted
+from shared.domain.models import DrawingAnalysis, OptionChoices, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
+from shared.domain.run import Checkpoint, RunStatus
 from story.handlers import write_requested_story, write_story_for_drawing
 
 ANALYSIS = DrawingAnalysis(subject="three figures", colors=["sky blue"], figure_count=3)
@@ -40,18 +40,18 @@ async def test_one_shot_runs_choose_options_and_ask_for_the_media() -> None:
     assert (options.style, options.age, options.theme) == (Style.WATERCOLOR, 7, Theme.FRIENDSHIP)
     [follow] = outcome.events
     assert follow.type == EventType.PIPELINE_REQUESTED
-    request = follow.payload()
+    request = follow.payload
     assert isinstance(request, PipelineRequested)
     assert request.figure_mask_key == "u/drawings/r_mask.png"
     assert request.drawing_key == "u/drawings/r.png"
-    assert request.story_script == outcome.changes["story_script"]
+    assert request.story_script == outcome.changes.story_script
 
 
 async def test_each_request_gets_its_own_reproducible_seed() -> None:
     writer = FakeWriter()
     options = StoryOptions(theme=Theme.BEDTIME, age=3, voice=VoiceType.GENTLE, style=Style.STORYBOOK)
 
-    def requested() -> Envelope:
+    def requested() -> Envelope[StoryRequested]:
         return Envelope.new(
             StoryRequested(drawing_analysis=ANALYSIS, options=options),
             type=EventType.STORY_REQUESTED,
@@ -66,5 +66,5 @@ async def test_each_request_gets_its_own_reproducible_seed() -> None:
     outcome = await write_requested_story(second, checkpoint(RunMode.INTERACTIVE), writer=writer)
     seeds = [seed for _, seed in writer.calls]
     assert seeds[0] == seeds[1] != seeds[2]
-    assert outcome.changes["status"] == RunStatus.WAITING
+    assert outcome.changes.status == RunStatus.WAITING
     assert [event.type for event in outcome.events] == [EventType.STORY_COMPLETED]

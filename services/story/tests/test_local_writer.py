@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from shared.models import (
+from shared.domain.models import (
     MAX_AGE,
     MIN_AGE,
     DrawingAnalysis,
@@ -179,7 +179,7 @@ def test_different_seeds_give_different_stories() -> None:
 def test_stories_do_not_depend_on_the_process() -> None:
     # String hashing differs per process; a story must not.
     program = (
-        "from shared.models import *; from story.write.local import LocalStoryWriter;"
+        "from shared.domain.models import *; from story.write.local import LocalStoryWriter;"
         "a = DrawingAnalysis(subject='a smiling figure', details=['a tree', 'a cat'], colors=['red', 'blue']);"
         "o = StoryOptions(theme='friendship', age=8, voice='gentle', style='anime', personal_context='a new puppy');"
         "print(LocalStoryWriter().write(analysis=a, options=o, seed=7).model_dump_json())"

@@ -1,9 +1,9 @@
 """Vision's handler with a fake analyser and in-memory storage."""
 
-from shared.checkpoints import Checkpoint, RunStatus, StageStatus
-from shared.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, VisionCompleted
-from shared.models import DrawingAnalysis
-from shared.storage import Retention
+from shared.domain.assets import Retention
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, VisionCompleted
+from shared.domain.models import DrawingAnalysis
+from shared.domain.run import Checkpoint, RunStatus, StageStatus
 from vision.analyse import DrawingReading
 from vision.handlers import analyse_drawing
 
@@ -19,7 +19,7 @@ class FakeAnalyser:
         return DrawingReading(analysis=ANALYSIS, figure_mask=b"mask-png")
 
 
-def submitted(mode: RunMode) -> tuple[Envelope, Checkpoint]:
+def submitted(mode: RunMode) -> tuple[Envelope[DrawingSubmitted], Checkpoint]:
     event = Envelope.new(
         DrawingSubmitted(drawing_key="u/drawings/r.jpg", media_type="image/jpeg"),
         type=EventType.DRAWING_SUBMITTED,
@@ -37,11 +37,11 @@ async def test_one_shot_analysis_goes_on_to_the_story(assets) -> None:
     outcome = await analyse_drawing(event, checkpoint, assets=assets, analyser=analyser)
     assert analyser.seen == [b"drawing-bytes"]
     assert assets.objects["u/drawings/r_mask.png"] == (b"mask-png", "image/png")
-    assert outcome.changes["drawing_analysis"] == ANALYSIS
-    assert outcome.changes["stages.vision.status"] == StageStatus.DONE
+    assert outcome.changes.drawing_analysis == ANALYSIS
+    assert outcome.changes.stages[Stage.VISION].status == StageStatus.DONE
     [follow] = outcome.events
     assert follow.type == EventType.VISION_COMPLETED
-    assert follow.payload() == VisionCompleted(drawing_analysis=ANALYSIS, figure_mask_key="u/drawings/r_mask.png")
+    assert follow.payload == VisionCompleted(drawing_analysis=ANALYSIS, figure_mask_key="u/drawings/r_mask.png")
 
 
 async def test_interactive_analysis_waits_for_the_parent(assets) -> None:
@@ -49,5 +49,5 @@ async def test_interactive_analysis_waits_for_the_parent(assets) -> None:
     event, checkpoint = submitted(RunMode.INTERACTIVE)
     outcome = await analyse_drawing(event, checkpoint, assets=assets, analyser=FakeAnalyser())
     assert outcome.events == []
-    assert outcome.changes["status"] == RunStatus.WAITING
-    assert outcome.changes["current_stage"] == Stage.STORY.value
+    assert outcome.changes.status == RunStatus.WAITING
+    assert outcome.changes.current_stage == Stage.STORY.value

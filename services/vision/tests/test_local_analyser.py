@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from shared.failures import StageFailure
+from shared.domain.errors import StageFailure
 from vision.analyse import DrawingAnalyser, DrawingReading
 from vision.analyse.local import LocalDrawingAnalyser
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 TOPOLOGY_FILE = "topology.json"
 
@@ -50,14 +51,19 @@ class Topology:
     identity_pool: str
     message_retention_seconds: int
     dead_letter_retention_seconds: int
+    # Cognito's password policy as its API spells it (the provisioner and Terraform both apply it).
+    password_policy: dict[str, Any]
+    # The object tag S3's lifecycle rules expire assets by, and after how many days each retention class goes.
+    retention_tag: str
+    retention_expiry_days: dict[str, int]
 
 
 @cache
-def raw_topology() -> dict:
+def raw_topology() -> dict[str, Any]:
     return json.loads(resources.files("shared").joinpath(TOPOLOGY_FILE).read_text())
 
 
-def _table(prefix: str, name: str, spec: dict) -> TableSpec:
+def _table(prefix: str, name: str, spec: dict[str, Any]) -> TableSpec:
     return TableSpec(
         name=f"{prefix}-{name}",
         hash_key=spec["hash_key"],
@@ -94,4 +100,7 @@ def topology(prefix: str = "nocomelon") -> Topology:
         identity_pool=f"{prefix}-{raw['identity_pool']}",
         message_retention_seconds=raw["message_retention_seconds"],
         dead_letter_retention_seconds=raw["dead_letter_retention_seconds"],
+        password_policy=raw["password_policy"],
+        retention_tag=raw["asset_retention"]["tag"],
+        retention_expiry_days=raw["asset_retention"]["expire_after_days"],
     )

@@ -14,21 +14,21 @@ from gateway.auth.routes import router as auth_router
 from gateway.auth.verifier import TokenVerifier
 from gateway.dependencies import refuse_user_id_in_query
 from gateway.errors import install_error_handlers
-from gateway.journey.routes import router as journey_router
 from gateway.library.routes import router as library_router
-from gateway.library.store import LibraryStore
+from gateway.library.service import LibraryService
 from gateway.options.routes import router as options_router
 from gateway.runs.routes import router as runs_router
+from gateway.runs.service import RunService
+from gateway.settings import GatewaySettings
 from gateway.storage.routes import router as storage_router
 from gateway.webapp import install_webapp
-from shared.aws import AwsClients
-from shared.bus import EventPublisher
-from shared.checkpoints import CheckpointStore
-from shared.settings import Settings
-from shared.storage import AssetStore
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore
+from shared.adapters.s3 import S3AssetStore
+from shared.adapters.sns_sqs import SnsEventPublisher
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: GatewaySettings) -> FastAPI:
     if not (settings.cognito_user_pool_id and settings.cognito_client_id):
         raise SystemExit(
             "NOCOMELON_COGNITO_USER_POOL_ID and NOCOMELON_COGNITO_CLIENT_ID must be set: the gateway verifies every token against them"
@@ -36,18 +36,25 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AwsClients(settings, ("s3", "sns", "dynamodb")) as aws, httpx.AsyncClient(timeout=10) as http:
+        aws_clients = AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=("s3", "sns", "dynamodb"))
+        async with aws_clients as aws, httpx.AsyncClient(timeout=10) as http:
 
             async def fetch_jwks() -> dict[str, Any]:
                 response = await http.get(settings.cognito_jwks_url)
                 response.raise_for_status()
                 return response.json()
 
+            checkpoints = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
+            assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
+            publisher = SnsEventPublisher(aws.sns, settings.topic_arn)
             app.state.settings = settings
-            app.state.checkpoints = CheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
-            app.state.assets = AssetStore(aws.s3, settings.bucket)
-            app.state.publisher = EventPublisher(aws.sns, settings.topic_arn)
-            app.state.library = LibraryStore(aws.dynamodb, settings.topology.library.name)
+            app.state.assets = assets
+            app.state.runs = RunService(
+                checkpoints=checkpoints, assets=assets, publisher=publisher, max_running_runs=settings.max_running_runs
+            )
+            app.state.library = LibraryService(
+                checkpoints=checkpoints, library=DynamoLibraryStore(aws.dynamodb, settings.topology.library.name), assets=assets
+            )
             app.state.verifier = TokenVerifier(fetch_jwks=fetch_jwks, issuer=settings.cognito_issuer, client_id=settings.cognito_client_id)
             yield
 
@@ -60,7 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(auth_router)
-    for router in (runs_router, journey_router, library_router, options_router, storage_router):
+    for router in (runs_router, library_router, options_router, storage_router):
         app.include_router(router, dependencies=[Depends(refuse_user_id_in_query)])
 
     if settings.webapp_dir is None:

@@ -1,4 +1,4 @@
-"""Annotated dependencies: the settings, the caller and the adapters a route needs."""
+"""Annotated dependencies: the settings, the caller and the services a route needs (all built once, in the lifespan)."""
 
 from __future__ import annotations
 
@@ -11,33 +11,28 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway.auth.verifier import Caller, InvalidToken, TokenVerifier
 from gateway.errors import ApiError
-from gateway.library.store import LibraryStore
-from shared.bus import EventPublisher
-from shared.checkpoints import CheckpointStore
-from shared.settings import Settings
-from shared.storage import AssetStore
+from gateway.library.service import LibraryService
+from gateway.runs.service import RunService
+from gateway.settings import GatewaySettings
+from shared.domain.ports import AssetStore
 
 log = logging.getLogger(__name__)
 
 
-def get_settings(request: Request) -> Settings:
+def get_settings(request: Request) -> GatewaySettings:
     return request.app.state.settings
 
 
-def get_checkpoints(request: Request) -> CheckpointStore:
-    return request.app.state.checkpoints
+def get_runs(request: Request) -> RunService:
+    return request.app.state.runs
+
+
+def get_library(request: Request) -> LibraryService:
+    return request.app.state.library
 
 
 def get_assets(request: Request) -> AssetStore:
     return request.app.state.assets
-
-
-def get_publisher(request: Request) -> EventPublisher:
-    return request.app.state.publisher
-
-
-def get_library(request: Request) -> LibraryStore:
-    return request.app.state.library
 
 
 _bearer = HTTPBearer(auto_error=False, description="A Cognito access token of the app client.")
@@ -64,9 +59,8 @@ def refuse_user_id_in_query(request: Request) -> None:
         raise ApiError(400, "user_id_not_allowed", "There is no need to send user_id: you are identified by your sign-in.")
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 CurrentUser = Annotated[Caller, Depends(get_current_user)]
-CheckpointsDep = Annotated[CheckpointStore, Depends(get_checkpoints)]
+RunsDep = Annotated[RunService, Depends(get_runs)]
+LibraryDep = Annotated[LibraryService, Depends(get_library)]
 AssetsDep = Annotated[AssetStore, Depends(get_assets)]
-PublisherDep = Annotated[EventPublisher, Depends(get_publisher)]
-LibraryDep = Annotated[LibraryStore, Depends(get_library)]

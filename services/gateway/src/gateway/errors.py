@@ -1,5 +1,7 @@
 """One error shape for every 4xx and 5xx: {"error": {code, message, request_id}}.
 
+The services raise domain errors (shared.domain.errors); this module is the
+one place that says which HTTP status each kind of error answers with.
 Messages are written for a parent; no stack trace or upstream exception text
 ever leaves the gateway.
 """
@@ -15,6 +17,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    LimitReached,
+    NotFound,
+    TooLarge,
+    UnsupportedType,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +47,25 @@ def error_responses(*statuses: int) -> dict[int | str, dict]:
     return {status: {"model": ErrorResponse} for status in (400, *statuses, 500)}
 
 
+# The most specific kind wins: TooLarge is an InvalidInput, but answers 413.
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    LimitReached: 429,
+    TooLarge: 413,
+    UnsupportedType: 415,
+    InvalidInput: 422,
+}
+
+
+def status_of(error: DomainError) -> int:
+    return next(STATUS_OF[kind] for kind in type(error).__mro__ if kind in STATUS_OF)
+
+
 class ApiError(Exception):
+    """An answer of the HTTP edge itself (sign-in, request framing), where there is no domain to speak of."""
+
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
@@ -99,6 +130,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
         return error_response(request, error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, LimitReached) else None
+        return error_response(request, status_of(error), error.code, error.message, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:

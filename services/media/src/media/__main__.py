@@ -1,5 +1,6 @@
 from media.bootstrap import build_routes
-from shared.worker import run_worker
+from media.settings import MediaSettings
+from shared.runtime.worker import run_worker
 
 if __name__ == "__main__":
-    run_worker("media", build_routes)
+    run_worker("media", MediaSettings, build_routes)

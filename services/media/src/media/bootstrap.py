@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from media.compose import VideoComposer
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
 from media.illustrate import Illustrator
 from media.narrate import Narrator
-from shared.events import EventType, Stage
-from shared.processing import Route
-from shared.settings import Settings
-from shared.storage import AssetStore
+from media.settings import MediaSettings
+from shared.domain.events import (
+    EventType,
+    ImagesCompleted,
+    MediaJob,
+    PipelineRequested,
+    Stage,
+    VideoRequested,
+    VoiceCompleted,
+)
+from shared.domain.ports import AssetStore
+from shared.runtime.processing import Route
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,7 @@ class MediaProviders:
     composer: VideoComposer
 
 
-def providers_for(settings: Settings) -> MediaProviders:
+def providers_for(settings: MediaSettings) -> MediaProviders:
     if settings.media_provider == "local":
         from media.compose.local import StreamingComposer
         from media.illustrate.local import LocalIllustrator
@@ -34,14 +43,20 @@ def providers_for(settings: Settings) -> MediaProviders:
     raise SystemExit(f"media provider {settings.media_provider!r} is not available; use 'local'")
 
 
-def build_routes(settings: Settings, assets: AssetStore, providers: MediaProviders | None = None) -> dict[EventType, Route]:
+def _pipeline_of(payload: MediaJob | VideoRequested) -> str:
+    return payload.pipeline_id
+
+
+def build_routes(settings: MediaSettings, assets: AssetStore, providers: MediaProviders | None = None) -> dict[EventType, Route[Any]]:
     providers = providers or providers_for(settings)
-    join = Route(Stage.VIDEO, join_images_and_voice, starts_stage=False)
+    illustrate = partial(illustrate_scenes, assets=assets, illustrator=providers.illustrator)
+    narrate = partial(narrate_scenes, assets=assets, narrator=providers.narrator)
+    render = partial(render_video, assets=assets, composer=providers.composer)
     return {
-        EventType.PIPELINE_REQUESTED: Route(Stage.IMAGES, start_pipeline, starts_stage=False),
-        EventType.IMAGES_REQUESTED: Route(Stage.IMAGES, partial(illustrate_scenes, assets=assets, illustrator=providers.illustrator)),
-        EventType.VOICE_REQUESTED: Route(Stage.VOICE, partial(narrate_scenes, assets=assets, narrator=providers.narrator)),
-        EventType.IMAGES_COMPLETED: join,
-        EventType.VOICE_COMPLETED: join,
-        EventType.VIDEO_REQUESTED: Route(Stage.VIDEO, partial(render_video, assets=assets, composer=providers.composer)),
+        EventType.PIPELINE_REQUESTED: Route(PipelineRequested, Stage.IMAGES, start_pipeline, starts_stage=False),
+        EventType.IMAGES_REQUESTED: Route(MediaJob, Stage.IMAGES, illustrate, attempt=_pipeline_of),
+        EventType.VOICE_REQUESTED: Route(MediaJob, Stage.VOICE, narrate, attempt=_pipeline_of),
+        EventType.IMAGES_COMPLETED: Route(ImagesCompleted, Stage.VIDEO, join_images_and_voice, starts_stage=False),
+        EventType.VOICE_COMPLETED: Route(VoiceCompleted, Stage.VIDEO, join_images_and_voice, starts_stage=False),
+        EventType.VIDEO_REQUESTED: Route(VideoRequested, Stage.VIDEO, render, attempt=_pipeline_of),
     }

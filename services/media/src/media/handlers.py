@@ -17,8 +17,8 @@ from pathlib import Path
 from media.compose import StoryPage, VideoComposer
 from media.illustrate import Illustrator
 from media.narrate import Narrator
-from shared.checkpoints import COMPLETE, Checkpoint, Claim, RunStatus, StageState, StageStatus
-from shared.events import (
+from shared.domain.assets import AssetKeys, Retention
+from shared.domain.events import (
     Envelope,
     EventType,
     ImagesCompleted,
@@ -29,13 +29,20 @@ from shared.events import (
     VideoRequested,
     VoiceCompleted,
 )
-from shared.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Scene, VideoResult
-from shared.processing import Outcome, stage_finished
-from shared.storage import AssetKeys, AssetStore, Retention
+from shared.domain.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Scene, VideoResult
+from shared.domain.ports import AssetStore
+from shared.domain.run import (
+    Checkpoint,
+    Claim,
+    images_painted,
+    pipeline_started,
+    video_claimed,
+    video_made,
+    voice_recorded,
+)
+from shared.runtime.processing import Outcome
 
 log = logging.getLogger(__name__)
-
-MEDIA_STAGES = (Stage.IMAGES, Stage.VOICE, Stage.VIDEO)
 
 
 def _is_current(checkpoint: Checkpoint, pipeline_id: str) -> bool:
@@ -45,21 +52,11 @@ def _is_current(checkpoint: Checkpoint, pipeline_id: str) -> bool:
     return True
 
 
-async def start_pipeline(event: Envelope, checkpoint: Checkpoint) -> Outcome:
-    request = event.payload()
-    assert isinstance(request, PipelineRequested)
+async def start_pipeline(event: Envelope[PipelineRequested], checkpoint: Checkpoint) -> Outcome:
+    request = event.payload
     job = MediaJob(pipeline_id=event.id, request=request)
-    fresh = {f"stages.{stage.value}": StageState(status=StageStatus.PENDING, attempt=event.id) for stage in MEDIA_STAGES}
     return Outcome(
-        changes={
-            "pipeline_id": event.id,
-            "story_script": request.story_script,
-            "drawing_analysis": request.drawing_analysis,
-            "options": request.options,
-            "status": RunStatus.RUNNING,
-            "current_stage": Stage.IMAGES.value,
-            **fresh,
-        },
+        changes=pipeline_started(event.id, request.story_script, request.drawing_analysis, request.options),
         events=[
             event.follow(job, type=EventType.IMAGES_REQUESTED),
             event.follow(job, type=EventType.VOICE_REQUESTED),
@@ -67,9 +64,8 @@ async def start_pipeline(event: Envelope, checkpoint: Checkpoint) -> Outcome:
     )
 
 
-async def illustrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator) -> Outcome:
-    job = event.payload()
-    assert isinstance(job, MediaJob)
+async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator) -> Outcome:
+    job = event.payload
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
     request = job.request
@@ -91,14 +87,13 @@ async def illustrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: 
         images.append(GeneratedImage(scene_number=scene.number, key=key))
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
-        changes={"image_result": result, **stage_finished(Stage.IMAGES, job.pipeline_id)},
+        changes=images_painted(result, job.pipeline_id),
         events=[event.follow(ImagesCompleted(pipeline_id=job.pipeline_id, image_result=result), type=EventType.IMAGES_COMPLETED)],
     )
 
 
-async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, narrator: Narrator) -> Outcome:
-    job = event.payload()
-    assert isinstance(job, MediaJob)
+async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, assets: AssetStore, narrator: Narrator) -> Outcome:
+    job = event.payload
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
     options = job.request.options
@@ -115,38 +110,33 @@ async def narrate_scenes(event: Envelope, checkpoint: Checkpoint, *, assets: Ass
     clips = await asyncio.gather(*(narrate(scene) for scene in job.request.story_script.scenes))
     result = AudioResult(voice=options.voice, clips=list(clips))
     return Outcome(
-        changes={"audio_result": result, **stage_finished(Stage.VOICE, job.pipeline_id)},
+        changes=voice_recorded(result, job.pipeline_id),
         events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
     )
 
 
-async def join_images_and_voice(event: Envelope, checkpoint: Checkpoint) -> Outcome:
+async def join_images_and_voice(event: Envelope[ImagesCompleted] | Envelope[VoiceCompleted], checkpoint: Checkpoint) -> Outcome:
     """Fan-in: whichever completion finds both halves done asks for the video, once."""
-    completed = event.payload()
-    assert isinstance(completed, (ImagesCompleted, VoiceCompleted))
-    pipeline_id = completed.pipeline_id
+    pipeline_id = event.payload.pipeline_id
     if not _is_current(checkpoint, pipeline_id):
         return Outcome()
     if not (checkpoint.stage_done(Stage.IMAGES, pipeline_id) and checkpoint.stage_done(Stage.VOICE, pipeline_id)):
         return Outcome()
-    assert checkpoint.story_script and checkpoint.image_result and checkpoint.audio_result
+    script, images, audio = checkpoint.story_script, checkpoint.image_result, checkpoint.audio_result
+    if script is None or images is None or audio is None:
+        raise RuntimeError("both halves are done but the checkpoint lacks the script or a result")
     requested = VideoRequested(
-        pipeline_id=pipeline_id,
-        story_script=checkpoint.story_script,
-        drawing_key=checkpoint.drawing_key,
-        image_result=checkpoint.image_result,
-        audio_result=checkpoint.audio_result,
+        pipeline_id=pipeline_id, story_script=script, drawing_key=checkpoint.drawing_key, image_result=images, audio_result=audio
     )
     return Outcome(
-        changes={"current_stage": Stage.VIDEO.value},
+        changes=video_claimed(),
         events=[event.follow(requested, type=EventType.VIDEO_REQUESTED)],
-        claim=Claim(field="video_claim", value=pipeline_id),
+        claim=Claim.video(pipeline_id),
     )
 
 
-async def render_video(event: Envelope, checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer) -> Outcome:
-    requested = event.payload()
-    assert isinstance(requested, VideoRequested)
+async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer) -> Outcome:
+    requested = event.payload
     if not _is_current(checkpoint, requested.pipeline_id):
         return Outcome()
     with tempfile.TemporaryDirectory(prefix="nocomelon-video-") as workdir_name:
@@ -168,12 +158,7 @@ async def render_video(event: Envelope, checkpoint: Checkpoint, *, assets: Asset
         await assets.upload_file(composed.video, result.video_key, "video/mp4", retention=Retention.RUN)
         await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg", retention=Retention.RUN)
     return Outcome(
-        changes={
-            "video_result": result,
-            "status": RunStatus.COMPLETE,
-            "current_stage": COMPLETE,
-            **stage_finished(Stage.VIDEO, requested.pipeline_id),
-        },
+        changes=video_made(result, requested.pipeline_id),
         events=[event.follow(VideoCompleted(pipeline_id=requested.pipeline_id, video_result=result), type=EventType.VIDEO_COMPLETED)],
     )
 

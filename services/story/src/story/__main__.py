@@ -1,5 +1,6 @@
-from shared.worker import run_worker
+from shared.runtime.worker import run_worker
 from story.bootstrap import build_routes
+from story.settings import StorySettings
 
 if __name__ == "__main__":
-    run_worker("story", build_routes)
+    run_worker("story", StorySettings, build_routes)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
-from shared.events import EventType, Stage
-from shared.processing import Route
-from shared.settings import Settings
-from shared.storage import AssetStore
+from shared.domain.events import EventType, Stage, StoryRequested, VisionCompleted
+from shared.domain.ports import AssetStore
+from shared.runtime.processing import Route
 from story.handlers import write_requested_story, write_story_for_drawing
+from story.settings import StorySettings
 from story.write import StoryWriter
 
 
-def writer_for(settings: Settings) -> StoryWriter:
+def writer_for(settings: StorySettings) -> StoryWriter:
     if settings.story_provider == "local":
         from story.write.local import LocalStoryWriter
 
@@ -20,9 +21,9 @@ def writer_for(settings: Settings) -> StoryWriter:
     raise SystemExit(f"story provider {settings.story_provider!r} is not available; use 'local'")
 
 
-def build_routes(settings: Settings, assets: AssetStore, writer: StoryWriter | None = None) -> dict[EventType, Route]:
+def build_routes(settings: StorySettings, assets: AssetStore, writer: StoryWriter | None = None) -> dict[EventType, Route[Any]]:
     writer = writer or writer_for(settings)
     return {
-        EventType.VISION_COMPLETED: Route(Stage.STORY, partial(write_story_for_drawing, writer=writer)),
-        EventType.STORY_REQUESTED: Route(Stage.STORY, partial(write_requested_story, writer=writer)),
+        EventType.VISION_COMPLETED: Route(VisionCompleted, Stage.STORY, partial(write_story_for_drawing, writer=writer)),
+        EventType.STORY_REQUESTED: Route(StoryRequested, Stage.STORY, partial(write_requested_story, writer=writer)),
     }

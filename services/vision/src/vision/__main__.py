@@ -1,5 +1,6 @@
-from shared.worker import run_worker
+from shared.runtime.worker import run_worker
 from vision.bootstrap import build_routes
+from vision.settings import VisionSettings
 
 if __name__ == "__main__":
-    run_worker("vision", build_routes)
+    run_worker("vision", VisionSettings, build_routes)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
-from shared.events import EventType, Stage
-from shared.processing import Route
-from shared.settings import Settings
-from shared.storage import AssetStore
+from shared.domain.events import DrawingSubmitted, EventType, Stage
+from shared.domain.ports import AssetStore
+from shared.runtime.processing import Route
 from vision.analyse import DrawingAnalyser
 from vision.handlers import analyse_drawing
+from vision.settings import VisionSettings
 
 
-def analyser_for(settings: Settings) -> DrawingAnalyser:
+def analyser_for(settings: VisionSettings) -> DrawingAnalyser:
     if settings.vision_provider == "local":
         from vision.analyse.local import LocalDrawingAnalyser
 
@@ -20,8 +21,8 @@ def analyser_for(settings: Settings) -> DrawingAnalyser:
     raise SystemExit(f"vision provider {settings.vision_provider!r} is not available; use 'local'")
 
 
-def build_routes(settings: Settings, assets: AssetStore, analyser: DrawingAnalyser | None = None) -> dict[EventType, Route]:
+def build_routes(settings: VisionSettings, assets: AssetStore, analyser: DrawingAnalyser | None = None) -> dict[EventType, Route[Any]]:
     analyser = analyser or analyser_for(settings)
     return {
-        EventType.DRAWING_SUBMITTED: Route(Stage.VISION, partial(analyse_drawing, assets=assets, analyser=analyser)),
+        EventType.DRAWING_SUBMITTED: Route(DrawingSubmitted, Stage.VISION, partial(analyse_drawing, assets=assets, analyser=analyser)),
     }

@@ -1,4 +1,4 @@
-"""Saving a finished storybook to the library, listing and deleting it.
+"""The library: saving a finished storybook, listing and deleting the saved ones.
 
 Saving copies the video and thumbnail to keys of the entry's own, so a new
 look made later on the same run never changes what was saved.
@@ -8,47 +8,60 @@ from __future__ import annotations
 
 import uuid
 
-from gateway.errors import ApiError
-from gateway.library.store import LibraryStore
-from shared.checkpoints import CheckpointStore, RunStatus, now_iso
-from shared.models import LibraryEntry
-from shared.storage import AssetKeys, AssetStore, Retention
+from shared.domain.assets import AssetKeys, Retention
+from shared.domain.errors import NotFound, RunNotFound, VideoNotReady
+from shared.domain.models import LibraryEntry
+from shared.domain.ports import AssetStore, CheckpointStore, LibraryStore
+from shared.domain.run import RunStatus, now_iso
 
 _ENTRY_NAMESPACE = uuid.UUID("6f1c2a52-8f3e-4a53-9c0e-1d6a3c4b5e70")
 
 
-async def save_run(
-    *, user_id: str, run_id: str, checkpoints: CheckpointStore, library: LibraryStore, assets: AssetStore
-) -> tuple[LibraryEntry, bool]:
-    """The entry for the run's current video, and whether it was created now."""
-    run = await checkpoints.get(user_id, run_id)
-    if run is None:
-        raise ApiError(404, "run_not_found", "We couldn't find that story. It may have expired; please make it again.")
-    if run.status != RunStatus.COMPLETE or run.video_result is None or run.story_script is None or run.options is None:
-        raise ApiError(409, "video_not_ready", "The video isn't ready yet. Save it once it has finished.")
-    # The same video saved twice is one entry; a new look of the run is a new one.
-    entry_id = str(uuid.uuid5(_ENTRY_NAMESPACE, f"{run_id}:{run.pipeline_id}"))
-    existing = await library.get(user_id, entry_id)
-    if existing is not None:
-        return existing, False
-    entry = LibraryEntry(
-        id=entry_id,
-        title=run.story_script.title,
-        video_key=AssetKeys.video(user_id, entry_id),
-        thumbnail_key=AssetKeys.thumbnail(user_id, entry_id),
-        duration_sec=run.video_result.duration_sec,
-        style=run.options.style,
-        created_at=now_iso(),
-    )
-    await assets.copy(run.video_result.video_key, entry.video_key, retention=Retention.LIBRARY)
-    await assets.copy(run.video_result.thumbnail_key, entry.thumbnail_key, retention=Retention.LIBRARY)
-    created = await library.add(user_id, entry, run_id=run_id)
-    return (entry, True) if created else (await library.get(user_id, entry_id) or entry, False)
+class EntryNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("entry_not_found", "That storybook isn't in your library.")
 
 
-async def delete_entry(*, user_id: str, entry_id: str, library: LibraryStore, assets: AssetStore) -> None:
-    entry = await library.get(user_id, entry_id)
-    if entry is None:
-        raise ApiError(404, "entry_not_found", "That storybook isn't in your library.")
-    await assets.delete([entry.video_key, entry.thumbnail_key])
-    await library.remove(user_id, entry_id)
+class LibraryService:
+    def __init__(self, *, checkpoints: CheckpointStore, library: LibraryStore, assets: AssetStore) -> None:
+        self._checkpoints = checkpoints
+        self._library = library
+        self._assets = assets
+
+    async def page(self, user_id: str, *, limit: int, cursor: str | None) -> tuple[list[LibraryEntry], str | None]:
+        """Newest first."""
+        return await self._library.page(user_id, limit=limit, cursor=cursor)
+
+    async def save_run(self, user_id: str, run_id: str) -> tuple[LibraryEntry, bool]:
+        """The entry for the run's current video, and whether it was created now."""
+        run = await self._checkpoints.get(user_id, run_id)
+        if run is None:
+            raise RunNotFound("We couldn't find that story. It may have expired; please make it again.")
+        if run.status != RunStatus.COMPLETE or run.video_result is None or run.story_script is None or run.options is None:
+            raise VideoNotReady()
+        # The same video saved twice is one entry; a new look of the run is a new one.
+        entry_id = str(uuid.uuid5(_ENTRY_NAMESPACE, f"{run_id}:{run.pipeline_id}"))
+        existing = await self._library.get(user_id, entry_id)
+        if existing is not None:
+            return existing, False
+        entry = LibraryEntry(
+            id=entry_id,
+            title=run.story_script.title,
+            video_key=AssetKeys.video(user_id, entry_id),
+            thumbnail_key=AssetKeys.thumbnail(user_id, entry_id),
+            duration_sec=run.video_result.duration_sec,
+            style=run.options.style,
+            created_at=now_iso(),
+        )
+        await self._assets.copy(run.video_result.video_key, entry.video_key, retention=Retention.LIBRARY)
+        await self._assets.copy(run.video_result.thumbnail_key, entry.thumbnail_key, retention=Retention.LIBRARY)
+        created = await self._library.add(user_id, entry, run_id=run_id)
+        return (entry, True) if created else (await self._library.get(user_id, entry_id) or entry, False)
+
+    async def delete_entry(self, user_id: str, entry_id: str) -> None:
+        """Removes the entry and its video and thumbnail."""
+        entry = await self._library.get(user_id, entry_id)
+        if entry is None:
+            raise EntryNotFound()
+        await self._assets.delete([entry.video_key, entry.thumbnail_key])
+        await self._library.remove(user_id, entry_id)

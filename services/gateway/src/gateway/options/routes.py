@@ -1,25 +1,26 @@
-"""The choices a parent makes, with their labels and the recommended defaults: one source of truth for the app."""
+"""The choices a parent makes, with their labels and the recommended defaults: one source of truth for the app and the CLI."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from gateway.dependencies import CheckpointsDep, CurrentUser
+from gateway.dependencies import CurrentUser, RunsDep
 from gateway.errors import error_responses
-from gateway.runs.service import find_run
-from shared.models import MAX_AGE, MIN_AGE, DrawingAnalysis, OptionChoices, StoryOptions
-from shared.options import DEFAULT_AGE, STYLE_LABELS, THEME_LABELS, VOICE_LABELS, recommend_options
+from shared.domain.models import MAX_AGE, MIN_AGE, Choice, DrawingAnalysis, OptionChoices, StoryOptions, Style, Theme, VoiceType
+from shared.domain.options import DEFAULT_AGE, recommend_options
 
 router = APIRouter(prefix="/api/v1", tags=["options"])
 
 PERSONAL_CONTEXT_MAX_LENGTH = StoryOptions.model_fields["personal_context"].metadata[0].max_length
 
+C = TypeVar("C", bound=Choice)
 
-class Choice(BaseModel):
-    value: str
+
+class Labelled(BaseModel, Generic[C]):
+    value: C
     label: str
     description: str
 
@@ -31,32 +32,32 @@ class AgeRange(BaseModel):
 
 
 class Options(BaseModel):
-    styles: list[Choice]
-    themes: list[Choice]
-    voices: list[Choice]
+    styles: list[Labelled[Style]]
+    themes: list[Labelled[Theme]]
+    voices: list[Labelled[VoiceType]]
     age: AgeRange
     personal_context_max_length: int
     recommended: StoryOptions
 
 
-def _choices(labels: dict) -> list[Choice]:
-    return [Choice(value=value.value, label=label, description=description) for value, (label, description) in labels.items()]
+def _labelled(choices: type[C]) -> list[Labelled[C]]:
+    return [Labelled[C](value=choice, label=choice.label, description=choice.description) for choice in choices]
 
 
 @router.get("/options", response_model=Options, responses=error_responses(401, 404, 422))
 async def options(
     caller: CurrentUser,
-    checkpoints: CheckpointsDep,
+    runs: RunsDep,
     run_id: Annotated[str | None, Query(max_length=64, description="Recommend for this run's drawing.")] = None,
 ) -> Options:
     analysis = DrawingAnalysis(subject="a drawing")
     if run_id is not None:
-        run = await find_run(user_id=caller.user_id, run_id=run_id, checkpoints=checkpoints)
+        run = await runs.find(caller.user_id, run_id)
         analysis = run.drawing_analysis or analysis
     return Options(
-        styles=_choices(STYLE_LABELS),
-        themes=_choices(THEME_LABELS),
-        voices=_choices(VOICE_LABELS),
+        styles=_labelled(Style),
+        themes=_labelled(Theme),
+        voices=_labelled(VoiceType),
         age=AgeRange(min=MIN_AGE, max=MAX_AGE, default=DEFAULT_AGE),
         personal_context_max_length=PERSONAL_CONTEXT_MAX_LENGTH,
         recommended=recommend_options(analysis, OptionChoices()),

@@ -13,8 +13,8 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from shared.checkpoints import Checkpoint, RunStatus, StageStatus
-from shared.events import Stage
+from shared.domain.events import Stage
+from shared.domain.run import Checkpoint, RunStatus, StageStatus
 
 # Rough share of a whole journey's time each stage takes.
 STAGE_WEIGHTS: dict[Stage, int] = {Stage.VISION: 10, Stage.STORY: 10, Stage.IMAGES: 30, Stage.VOICE: 20, Stage.VIDEO: 30}

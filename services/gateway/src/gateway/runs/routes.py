@@ -1,124 +1,118 @@
-"""Runs: start a one-shot run from a drawing; read, wait on and stream a run."""
+"""Runs: start one from a drawing (one-shot, or interactive through the parent's gates), read it, wait on it, stream it."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict
 
-from gateway.dependencies import AssetsDep, CheckpointsDep, CurrentUser, PublisherDep, SettingsDep
+from gateway.dependencies import CurrentUser, RunsDep, SettingsDep
 from gateway.errors import error_responses
 from gateway.runs.progress import stage_events, wait_for_next_stage
-from gateway.runs.service import find_run, start_run
-from gateway.runs.uploads import read_upload
-from shared.checkpoints import Checkpoint, RunError, RunStatus, StageState
-from shared.events import RunMode, Stage
-from shared.models import (
-    MAX_AGE,
-    MIN_AGE,
-    AudioResult,
-    DrawingAnalysis,
-    ImageResult,
-    OptionChoices,
-    StoryOptions,
-    StoryScript,
-    Style,
-    Theme,
-    VideoResult,
-    VoiceType,
+from gateway.runs.schemas import AnalyzeJson, OneShotRunForm, PipelineRequest, RunAccepted, RunView, StoryGenerateRequest
+from gateway.runs.uploads import drawing_from_request, read_upload
+from shared.domain.errors import InvalidInput
+from shared.domain.events import RunMode
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.post(
+    "/runs",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses=error_responses(401, 413, 415, 422, 429),
+    tags=["runs"],
 )
-
-router = APIRouter(prefix="/api/v1", tags=["runs"])
-
-
-class RunAccepted(BaseModel):
-    run_id: str
-    status: RunStatus
-    current_stage: str
-
-    @classmethod
-    def of(cls, run: Checkpoint) -> RunAccepted:
-        return cls(run_id=run.run_id, status=run.status, current_stage=run.current_stage)
-
-
-class RunView(BaseModel):
-    """The checkpoint as the seed describes it, with S3 keys (never URLs)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    run_id: str
-    mode: RunMode
-    status: RunStatus
-    current_stage: str
-    stages: dict[Stage, StageState]
-    drawing_key: str
-    figure_mask_key: str | None
-    options: StoryOptions | None
-    drawing_analysis: DrawingAnalysis | None
-    story_script: StoryScript | None
-    image_result: ImageResult | None
-    audio_result: AudioResult | None
-    video_result: VideoResult | None
-    error: RunError | None
-    created_at: str
-    updated_at: str
-
-    @classmethod
-    def of(cls, run: Checkpoint) -> RunView:
-        return cls.model_validate(run.public_view())
-
-
-@router.post("/runs", status_code=status.HTTP_202_ACCEPTED, response_model=RunAccepted, responses=error_responses(401, 413, 415, 422, 429))
 async def create_one_shot_run(
-    caller: CurrentUser,
-    settings: SettingsDep,
-    checkpoints: CheckpointsDep,
-    assets: AssetsDep,
-    publisher: PublisherDep,
-    drawing: Annotated[UploadFile, File(description="A photo of the drawing: JPEG, PNG, WebP or HEIC.")],
-    theme: Annotated[Theme | None, Form()] = None,
-    age: Annotated[int | None, Form(ge=MIN_AGE, le=MAX_AGE)] = None,
-    voice: Annotated[VoiceType | None, Form()] = None,
-    style: Annotated[Style | None, Form()] = None,
-    personal_context: Annotated[str, Form(max_length=300)] = "",
+    caller: CurrentUser, settings: SettingsDep, runs: RunsDep, form: Annotated[OneShotRunForm, Form(media_type="multipart/form-data")]
 ) -> RunAccepted:
     """Drawing to video with no parent gates; open choices are recommended from the analysis."""
-    prepared = await read_upload(drawing, max_bytes=settings.max_upload_bytes)
-    choices = OptionChoices(theme=theme, age=age, voice=voice, style=style, personal_context=personal_context)
-    run = await start_run(
-        user_id=caller.user_id,
-        drawing=prepared,
-        choices=choices,
-        mode=RunMode.ONE_SHOT,
-        checkpoints=checkpoints,
-        assets=assets,
-        publisher=publisher,
-        settings=settings,
+    drawing = await read_upload(form.drawing, max_bytes=settings.max_upload_bytes)
+    return RunAccepted.of(await runs.start(caller.user_id, drawing, mode=RunMode.ONE_SHOT, choices=form.choices()))
+
+
+_ANALYZE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["drawing"], "properties": {"drawing": {"type": "string", "format": "binary"}}}
+            },
+            "application/json": {"schema": AnalyzeJson.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "/vision/analyze",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses=error_responses(401, 413, 415, 422, 429),
+    openapi_extra=_ANALYZE_BODY,
+    tags=["journey"],
+)
+async def analyze_drawing(request: Request, caller: CurrentUser, settings: SettingsDep, runs: RunsDep) -> RunAccepted:
+    """Starts an interactive run: the analysis waits for the parent to confirm or correct it."""
+    drawing = await drawing_from_request(request, max_bytes=settings.max_upload_bytes)
+    return RunAccepted.of(await runs.start(caller.user_id, drawing, mode=RunMode.INTERACTIVE))
+
+
+@router.post(
+    "/story/generate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses=error_responses(401, 404, 409, 422, 429),
+    tags=["journey"],
+)
+async def generate_story(body: StoryGenerateRequest, caller: CurrentUser, runs: RunsDep) -> RunAccepted:
+    """Writes (or rewrites) the script from the corrected analysis; the analysis itself is kept as sent."""
+    run = await runs.request_story(caller.user_id, body.run_id, analysis=body.drawing_analysis, options=body.options())
+    return RunAccepted.of(run)
+
+
+@router.post(
+    "/pipeline/generate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses=error_responses(401, 404, 409, 422, 429),
+    tags=["journey"],
+)
+async def generate_video(body: PipelineRequest, caller: CurrentUser, runs: RunsDep) -> RunAccepted:
+    """Pictures and narration in parallel, then the video. On a finished run this makes a new look."""
+    run = await runs.request_pipeline(
+        caller.user_id, body.run_id, script=body.story, analysis=body.drawing, style=body.style, voice=body.voice_type
     )
     return RunAccepted.of(run)
 
 
-WaitQuery = Annotated[int, Query(ge=0, le=60, description="Block up to this many seconds for the next stage to finish.")]
+WaitQuery = Annotated[
+    int, Query(ge=0, description="Block up to this many seconds (at most the gateway's limit, 60 by default) for the next stage to finish.")
+]
 
 
-async def _read(run_id: str, caller: CurrentUser, checkpoints: CheckpointsDep, wait: int) -> RunView:
-    run = await find_run(user_id=caller.user_id, run_id=run_id, checkpoints=checkpoints)
+async def _read(run_id: str, caller: CurrentUser, runs: RunsDep, settings: SettingsDep, wait: int) -> RunView:
+    if wait > settings.max_wait_seconds:
+        raise InvalidInput(
+            "wait_too_long", f"Please check what was sent. wait: Input should be less than or equal to {settings.max_wait_seconds}"
+        )
+    run = await runs.find(caller.user_id, run_id)
     if wait:
-        run = await wait_for_next_stage(load=lambda: checkpoints.get(caller.user_id, run_id), baseline=run, timeout=wait)
+        run = await wait_for_next_stage(load=lambda: runs.reload(caller.user_id, run_id), baseline=run, timeout=wait)
     return RunView.of(run)
 
 
-@router.get("/runs/{run_id}", response_model=RunView, responses=error_responses(401, 404, 422))
-async def get_run(run_id: str, caller: CurrentUser, checkpoints: CheckpointsDep, wait: WaitQuery = 0) -> RunView:
-    return await _read(run_id, caller, checkpoints, wait)
+@router.get("/runs/{run_id}", response_model=RunView, responses=error_responses(401, 404, 422), tags=["runs"])
+async def get_run(run_id: str, caller: CurrentUser, runs: RunsDep, settings: SettingsDep, wait: WaitQuery = 0) -> RunView:
+    return await _read(run_id, caller, runs, settings, wait)
 
 
-@router.get("/jobs/{run_id}/status", response_model=RunView, responses=error_responses(401, 404, 422), deprecated=True)
-async def get_job_status(run_id: str, caller: CurrentUser, checkpoints: CheckpointsDep, wait: WaitQuery = 0) -> RunView:
+@router.get("/jobs/{run_id}/status", response_model=RunView, responses=error_responses(401, 404, 422), deprecated=True, tags=["runs"])
+async def get_job_status(run_id: str, caller: CurrentUser, runs: RunsDep, settings: SettingsDep, wait: WaitQuery = 0) -> RunView:
     """The seed-era name of GET /api/v1/runs/{run_id}."""
-    return await _read(run_id, caller, checkpoints, wait)
+    return await _read(run_id, caller, runs, settings, wait)
 
 
 @router.get(
@@ -126,9 +120,10 @@ async def get_job_status(run_id: str, caller: CurrentUser, checkpoints: Checkpoi
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "`stage` events, then one `end` event"}}
     | error_responses(401, 404, 422),
+    tags=["runs"],
 )
-async def stream_run(run_id: str, caller: CurrentUser, checkpoints: CheckpointsDep, settings: SettingsDep) -> StreamingResponse:
+async def stream_run(run_id: str, caller: CurrentUser, runs: RunsDep, settings: SettingsDep) -> StreamingResponse:
     """Server-Sent Events: each stage change with a percentage, closing when the run completes, fails or waits for the parent."""
-    run = await find_run(user_id=caller.user_id, run_id=run_id, checkpoints=checkpoints)
-    events = stage_events(load=lambda: checkpoints.get(caller.user_id, run_id), first=run, max_seconds=settings.max_stream_seconds)
+    run = await runs.find(caller.user_id, run_id)
+    events = stage_events(load=lambda: runs.reload(caller.user_id, run_id), first=run, max_seconds=settings.max_stream_seconds)
     return StreamingResponse(events, media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

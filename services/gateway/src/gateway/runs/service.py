@@ -1,75 +1,108 @@
-"""Starting runs, reading them, and letting the parent move them on."""
+"""Runs: starting one from a drawing, reading it, and moving it through the parent's gates.
+
+One RunService serves the one-shot route and the interactive journey; it is
+built once in the app's lifespan with its ports, and raises domain errors
+that the gateway's error mapping turns into answers.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from gateway.errors import ApiError
 from gateway.runs.uploads import PreparedDrawing
-from shared.bus import EventPublisher
-from shared.checkpoints import Checkpoint, CheckpointStore, RunStatus
-from shared.events import DrawingSubmitted, Envelope, EventType, RunMode
-from shared.models import OptionChoices
-from shared.settings import Settings
-from shared.storage import AssetKeys, AssetStore, Retention
-
-RETRY_AFTER_SECONDS = 30
+from shared.domain.assets import AssetKeys, Retention
+from shared.domain.errors import DrawingNotRead, RunBusy, RunChanged, RunNotFound, StoryNotWritten, TooManyRuns
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, PipelineRequested, RunMode, StoryRequested
+from shared.domain.models import DrawingAnalysis, OptionChoices, StoryOptions, StoryScript, Style, VoiceType
+from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher
+from shared.domain.run import Checkpoint, RunPatch, RunStatus, pipeline_requested, story_requested
 
 
-async def ensure_capacity(*, user_id: str, checkpoints: CheckpointStore, settings: Settings) -> None:
-    """One account may have only a few runs being worked on at once."""
-    if await checkpoints.count_running(user_id) >= settings.max_running_runs:
-        raise ApiError(
-            429,
-            "too_many_runs",
-            f"You already have {settings.max_running_runs} storybooks being made. Please wait for one to finish.",
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+class RunService:
+    def __init__(self, *, checkpoints: CheckpointStore, assets: AssetStore, publisher: EventPublisher, max_running_runs: int) -> None:
+        self._checkpoints = checkpoints
+        self._assets = assets
+        self._publisher = publisher
+        self._max_running_runs = max_running_runs
+
+    async def start(self, user_id: str, drawing: PreparedDrawing, *, mode: RunMode, choices: OptionChoices | None = None) -> Checkpoint:
+        """A new run from the drawing: one-shot goes on to the video, interactive waits at each gate."""
+        choices = choices or OptionChoices()
+        await self._ensure_capacity(user_id)
+        run_id = str(uuid.uuid4())
+        drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
+        await self._assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
+        checkpoint = await self._checkpoints.create(
+            Checkpoint(user_id=user_id, run_id=run_id, mode=mode, drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
         )
+        submitted = DrawingSubmitted(drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
+        await self._publisher.publish(Envelope.new(submitted, type=EventType.DRAWING_SUBMITTED, run_id=run_id, user_id=user_id, mode=mode))
+        return checkpoint
 
+    async def find(self, user_id: str, run_id: str) -> Checkpoint:
+        """Runs are keyed by the caller's own id, so another user's run is simply not found."""
+        run = await self.reload(user_id, run_id)
+        if run is None:
+            raise RunNotFound()
+        return run
 
-async def start_run(
-    *,
-    user_id: str,
-    drawing: PreparedDrawing,
-    choices: OptionChoices,
-    mode: RunMode,
-    checkpoints: CheckpointStore,
-    assets: AssetStore,
-    publisher: EventPublisher,
-    settings: Settings,
-) -> Checkpoint:
-    await ensure_capacity(user_id=user_id, checkpoints=checkpoints, settings=settings)
-    run_id = str(uuid.uuid4())
-    drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
-    await assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
-    checkpoint = await checkpoints.create(
-        Checkpoint(
-            user_id=user_id,
+    async def reload(self, user_id: str, run_id: str) -> Checkpoint | None:
+        try:
+            uuid.UUID(run_id)
+        except ValueError:
+            return None
+        return await self._checkpoints.get(user_id, run_id)
+
+    async def request_story(self, user_id: str, run_id: str, *, analysis: DrawingAnalysis, options: StoryOptions) -> Checkpoint:
+        """Writes (or rewrites) the script from the analysis as the parent corrected it."""
+        run = await self.find(user_id, run_id)
+        _ensure_not_busy(run)
+        if run.drawing_analysis is None or run.figure_mask_key is None:
+            raise DrawingNotRead()
+        await self._ensure_capacity(user_id)
+        event = Envelope.new(
+            StoryRequested(drawing_analysis=analysis, options=options),
+            type=EventType.STORY_REQUESTED,
             run_id=run_id,
-            mode=mode,
-            drawing_key=drawing_key,
-            media_type=drawing.media_type,
-            choices=choices,
+            user_id=user_id,
+            mode=run.mode,
         )
-    )
-    submitted = DrawingSubmitted(drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
-    await publisher.publish(Envelope.new(submitted, type=EventType.DRAWING_SUBMITTED, run_id=run_id, user_id=user_id, mode=mode))
-    return checkpoint
+        return await self._move_on(run, story_requested(analysis, options), event)
+
+    async def request_pipeline(
+        self, user_id: str, run_id: str, *, script: StoryScript, analysis: DrawingAnalysis, style: Style, voice: VoiceType
+    ) -> Checkpoint:
+        """Pictures, narration and video for the approved script; also a new look for a finished run."""
+        run = await self.find(user_id, run_id)
+        _ensure_not_busy(run)
+        if run.story_script is None or run.options is None or run.figure_mask_key is None:
+            raise StoryNotWritten()
+        await self._ensure_capacity(user_id)
+        options = run.options.model_copy(update={"style": style, "voice": voice})
+        request = PipelineRequested(
+            story_script=script,
+            drawing_analysis=analysis,
+            options=options,
+            drawing_key=run.drawing_key,
+            figure_mask_key=run.figure_mask_key,
+        )
+        event = Envelope.new(request, type=EventType.PIPELINE_REQUESTED, run_id=run_id, user_id=user_id, mode=run.mode)
+        return await self._move_on(run, pipeline_requested(), event)
+
+    async def _ensure_capacity(self, user_id: str) -> None:
+        """One account may have only a few runs being worked on at once."""
+        if await self._checkpoints.count_running(user_id) >= self._max_running_runs:
+            raise TooManyRuns(self._max_running_runs)
+
+    async def _move_on(self, run: Checkpoint, changes: RunPatch, event: Envelope[Any]) -> Checkpoint:
+        """Records the parent's decision (only if nobody else changed the run meanwhile) and asks for the next step."""
+        if not await self._checkpoints.update(run.user_id, run.run_id, changes, expected_version=run.version):
+            raise RunChanged()
+        await self._publisher.publish(event)
+        return run.apply(changes)
 
 
-async def find_run(*, user_id: str, run_id: str, checkpoints: CheckpointStore) -> Checkpoint:
-    """Runs are keyed by the caller's own id, so another user's run is simply not found."""
-    try:
-        uuid.UUID(run_id)
-    except ValueError:
-        run = None
-    else:
-        run = await checkpoints.get(user_id, run_id)
-    if run is None:
-        raise ApiError(404, "run_not_found", "We couldn't find that story. It may have expired; please start a new one.")
-    return run
-
-
-def ensure_not_busy(run: Checkpoint) -> None:
+def _ensure_not_busy(run: Checkpoint) -> None:
     if run.status == RunStatus.RUNNING:
-        raise ApiError(409, "run_busy", "We're still working on this story. Please wait until this step has finished.")
+        raise RunBusy()

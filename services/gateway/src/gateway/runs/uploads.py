@@ -13,10 +13,12 @@ import io
 from dataclasses import dataclass
 
 import pillow_heif
-from fastapi import UploadFile
+from fastapi import Request, UploadFile
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pydantic import ValidationError
 
-from gateway.errors import ApiError
+from gateway.runs.schemas import AnalyzeJson
+from shared.domain.errors import InvalidInput, TooLarge, UnsupportedType
 
 MAX_PIXELS = 40_000_000  # a 12-megapixel phone photo is far below; a 20000x20000 bomb far above
 MIN_SIDE = 32  # smaller than this there is no drawing to read
@@ -48,27 +50,31 @@ def sniff_format(data: bytes) -> str | None:
     return None
 
 
+def too_large(max_bytes: int) -> TooLarge:
+    return TooLarge("file_too_large", f"The photo is larger than {max_bytes // (1024 * 1024)} MB. Please choose a smaller one.")
+
+
 def prepare_drawing(data: bytes, *, max_bytes: int) -> PreparedDrawing:
     if not data:
-        raise ApiError(422, "empty_file", "The file is empty. Please choose a photo of the drawing.")
+        raise InvalidInput("empty_file", "The file is empty. Please choose a photo of the drawing.")
     if len(data) > max_bytes:
-        raise ApiError(413, "file_too_large", f"The photo is larger than {max_bytes // (1024 * 1024)} MB. Please choose a smaller one.")
+        raise too_large(max_bytes)
     image_format = sniff_format(data)
     if image_format is None:
-        raise ApiError(415, "unsupported_file", "Please upload a photo of the drawing as a JPEG, PNG, WebP or HEIC image.")
+        raise UnsupportedType("unsupported_file", "Please upload a photo of the drawing as a JPEG, PNG, WebP or HEIC image.")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise ApiError(422, "image_too_big", "This picture has too many pixels. Please take a normal photo of the drawing.")
+                raise InvalidInput("image_too_big", "This picture has too many pixels. Please take a normal photo of the drawing.")
             if min(width, height) < MIN_SIDE:
-                raise ApiError(422, "image_too_small", "This picture is too small to see the drawing. Please take a closer photo.")
+                raise InvalidInput("image_too_small", "This picture is too small to see the drawing. Please take a closer photo.")
             probe.load()
             upright = ImageOps.exif_transpose(probe)
-    except ApiError:
+    except InvalidInput:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ApiError(422, "unreadable_image", "We couldn't open this picture; it may be damaged. Please take a new photo.") from error
+        raise InvalidInput("unreadable_image", "We couldn't open this picture; it may be damaged. Please take a new photo.") from error
     return _reencode(upright, image_format)
 
 
@@ -93,9 +99,30 @@ def decode_base64_drawing(encoded: str, *, max_bytes: int) -> PreparedDrawing:
     if encoded.startswith("data:"):
         encoded = encoded.partition(",")[2]
     if len(encoded) > (max_bytes + 2) * 4 // 3 + 4:
-        raise ApiError(413, "file_too_large", f"The photo is larger than {max_bytes // (1024 * 1024)} MB. Please choose a smaller one.")
+        raise too_large(max_bytes)
     try:
         data = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(422, "invalid_base64", "The picture wasn't sent correctly. Please try uploading it again.") from None
+        raise InvalidInput("invalid_base64", "The picture wasn't sent correctly. Please try uploading it again.") from None
     return prepare_drawing(data, max_bytes=max_bytes)
+
+
+async def drawing_from_request(request: Request, *, max_bytes: int) -> PreparedDrawing:
+    """The analyze route's two forms: a multipart upload, or the seed's JSON with image_base64."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("drawing")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("missing_drawing", "Please attach a photo of the drawing as the 'drawing' field.")
+        return await read_upload(upload, max_bytes=max_bytes)
+    if content_type.startswith("application/json"):
+        body = await request.body()
+        if len(body) > max_bytes * 4 // 3 + 1024:
+            raise too_large(max_bytes)
+        try:
+            payload = AnalyzeJson.model_validate_json(body)
+        except ValidationError:
+            raise InvalidInput("invalid_request", 'Send the drawing as {"image_base64": "..."}.') from None
+        return decode_base64_drawing(payload.image_base64, max_bytes=max_bytes)
+    raise UnsupportedType("unsupported_request", "Send the drawing as a multipart upload or as JSON with image_base64.")

@@ -8,8 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from gateway.dependencies import AssetsDep, CurrentUser, SettingsDep
-from gateway.errors import ApiError, error_responses
-from shared.storage import AssetKeys
+from gateway.errors import error_responses
+from shared.domain.assets import AssetKeys
+from shared.domain.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/api/v1/storage", tags=["storage"])
 
@@ -32,8 +33,8 @@ def _owns(user_id: str, key: str) -> bool:
 @router.post("/presigned-url", response_model=PresignedUrl, responses=error_responses(401, 403, 404, 422))
 async def presigned_url(body: PresignRequest, caller: CurrentUser, assets: AssetsDep, settings: SettingsDep) -> PresignedUrl:
     if not _owns(caller.user_id, body.s3_key):
-        raise ApiError(403, "forbidden_key", "That file isn't yours to open.")
+        raise Forbidden("forbidden_key", "That file isn't yours to open.")
     if not await assets.exists(body.s3_key):
-        raise ApiError(404, "file_not_found", "That file isn't there (yet). If a story is still being made, try again when it's ready.")
+        raise NotFound("file_not_found", "That file isn't there (yet). If a story is still being made, try again when it's ready.")
     url = await assets.presigned_get(body.s3_key, settings.presigned_url_expiry_seconds)
     return PresignedUrl(url=url, expires_in=settings.presigned_url_expiry_seconds)

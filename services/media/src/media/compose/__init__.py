@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from shared.models import SpokenSentence
+from shared.domain.models import SpokenSentence
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from typing import Protocol
 
-from shared.models import DrawingAnalysis, Scene, Style
+from shared.domain.models import DrawingAnalysis, Scene, Style
 
 FRAME_SIZE = (1280, 720)
 

@@ -13,7 +13,7 @@ from media.illustrate import FRAME_SIZE
 from media.illustrate.backdrops import BACKDROPS, choose_setting, paint_backdrop, sparkle_points
 from media.illustrate.figures import as_sticker, cut_out, load_drawing
 from media.illustrate.looks import LOOKS, Canvas, Look
-from shared.models import DrawingAnalysis, Scene, Style
+from shared.domain.models import DrawingAnalysis, Scene, Style
 
 PNG_COMPRESS_LEVEL = 3  # level 6 (Pillow's default) triples encode time for a few percent of size
 MAX_FIGURE_WIDTH = 0.7  # of the frame, so a wide group of figures still leaves backdrop to see

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from shared.models import Style
+from shared.domain.models import Style
 
 RGB = tuple[int, int, int]
 Box = tuple[float, float, float, float]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from shared.models import SpokenSentence, VoiceType
+from shared.domain.models import SpokenSentence, VoiceType
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from media.narrate import Narration
-from shared.models import MAX_AGE, MIN_AGE, SpokenSentence, VoiceType
+from shared.domain.models import MAX_AGE, MIN_AGE, SpokenSentence, VoiceType
 
 OUTPUT_RATE = 44_100
 MP3_BITRATE = "96k"  # plenty for one mono voice

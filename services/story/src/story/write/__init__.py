@@ -2,7 +2,7 @@
 
 from typing import Protocol
 
-from shared.models import DrawingAnalysis, StoryOptions, StoryScript
+from shared.domain.models import DrawingAnalysis, StoryOptions, StoryScript
 
 
 class StoryWriter(Protocol):

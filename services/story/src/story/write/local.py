@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from shared.models import MIN_AGE, DrawingAnalysis, LayoutHints, Scene, StoryOptions, StoryScript
+from shared.domain.models import MIN_AGE, DrawingAnalysis, LayoutHints, Scene, StoryOptions, StoryScript
 from story.write.local_arcs import ARCS, CLOSING, DETOUR, OPENING, Arc, Phrasings
 
 # --- Safety -------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.models import Theme
+from shared.domain.models import Theme
 
 
 @dataclass(frozen=True)

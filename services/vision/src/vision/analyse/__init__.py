@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from shared.models import DrawingAnalysis
+from shared.domain.models import DrawingAnalysis
 
 
 @dataclass(frozen=True)
@@ -15,5 +15,5 @@ class DrawingReading:
 
 class DrawingAnalyser(Protocol):
     def analyse(self, drawing: bytes) -> DrawingReading:
-        """Blocking; raises shared.failures.StageFailure for a file that is not a readable drawing."""
+        """Blocking; raises shared.domain.errors.StageFailure for a file that is not a readable drawing."""
         ...

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from shared.models import PaletteColour
+from shared.domain.models import PaletteColour
 
 MAX_PALETTE = 6
 # A colour with less of the ink than this is edge blending or a stray mark.

@@ -6,7 +6,7 @@ from io import BytesIO
 import numpy as np
 from PIL import ExifTags, Image, ImageOps
 
-from shared.failures import StageFailure
+from shared.domain.errors import StageFailure
 
 # Big enough to keep pencil lines, small enough to stay well under a second.
 WORKING_LONG_SIDE = 800

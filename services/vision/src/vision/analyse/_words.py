@@ -6,7 +6,7 @@ because a classical reading cannot know whether it is a girl, a dog or a robot.
 
 from dataclasses import dataclass
 
-from shared.models import DrawingAnalysis, Figure, LayoutHints, PaletteColour
+from shared.domain.models import DrawingAnalysis, Figure, LayoutHints, PaletteColour
 from vision.analyse._colour import ALL_COLOURS
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")

@@ -9,7 +9,7 @@ from io import BytesIO
 import numpy as np
 from PIL import Image
 
-from shared.models import Figure
+from shared.domain.models import Figure
 from vision.analyse import DrawingReading
 from vision.analyse._colour import ALL_COLOURS, NO_COLOUR, in_families, read_colours
 from vision.analyse._ink import find_ink

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from gateway.library.store import InvalidCursor, decode_cursor, encode_cursor
-from shared.dynamodb import to_item
+from shared.adapters.dynamodb import decode_cursor, encode_cursor, to_item
+from shared.domain.errors import InvalidCursor
 
 LAST_KEY = {"user_id": "me", "id": "entry-1", "created_at": "2026-11-27T10:00:00+00:00"}
 

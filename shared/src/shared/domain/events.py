@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError
 
-from shared.models import (
+from shared.domain.models import (
     AudioResult,
     DrawingAnalysis,
     ImageResult,
@@ -134,11 +136,18 @@ CATALOGUE: dict[EventType, type[Model]] = {
 
 ENVELOPE_VERSION = 1
 
+P = TypeVar("P", bound=Model)
+Q = TypeVar("Q", bound=Model)
 
-class Envelope(BaseModel):
-    """What travels on the topic. `data` is validated against the catalogue on arrival."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Envelope(BaseModel, Generic[P]):
+    """What travels on the topic: who and which run it is about, and its typed payload.
+
+    On the wire the payload is the field `data`; an envelope read from the wire
+    has the payload class its `type` names in the catalogue.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     type: EventType
@@ -149,34 +158,41 @@ class Envelope(BaseModel):
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     # The event that caused this one, to follow a run through the logs.
     causation_id: str | None = None
-    data: dict
+    payload: SerializeAsAny[P] = Field(alias="data")
 
     @classmethod
-    def new(cls, payload: Model, *, type: EventType, run_id: str, user_id: str, mode: RunMode, causation_id: str | None = None) -> Envelope:
+    def new(cls, payload: P, *, type: EventType, run_id: str, user_id: str, mode: RunMode, causation_id: str | None = None) -> Envelope[P]:
         if not isinstance(payload, CATALOGUE[type]):
             raise TypeError(f"{type} carries {CATALOGUE[type].__name__}, not {payload.__class__.__name__}")
-        return cls(type=type, run_id=run_id, user_id=user_id, mode=mode, causation_id=causation_id, data=payload.model_dump(mode="json"))
+        return Envelope(type=type, run_id=run_id, user_id=user_id, mode=mode, causation_id=causation_id, payload=payload)
 
-    def follow(self, payload: Model, *, type: EventType) -> Envelope:
+    def follow(self, payload: Q, *, type: EventType) -> Envelope[Q]:
         """The next event of the same run, caused by this one."""
         return Envelope.new(payload, type=type, run_id=self.run_id, user_id=self.user_id, mode=self.mode, causation_id=self.id)
-
-    def payload(self) -> Model:
-        return CATALOGUE[self.type].model_validate(self.data)
 
 
 class UnsupportedEnvelope(ValueError):
     """A message no version of this code can read: it goes to the dead-letter queue."""
 
 
-def parse_envelope(body: str) -> Envelope:
+class _Header(BaseModel):
+    """The envelope's fields that say how to read the rest."""
+
+    type: EventType
+    version: int
+
+
+@cache
+def _envelope_of(payload_type: type[Model]) -> type[Envelope[Any]]:
+    return Envelope[payload_type]  # pyright: ignore[reportInvalidTypeArguments]
+
+
+def parse_envelope(body: str | bytes) -> Envelope[Any]:
+    """The envelope and its payload, read and validated once, or UnsupportedEnvelope."""
     try:
-        envelope = Envelope.model_validate_json(body)
-        if envelope.version != ENVELOPE_VERSION:
-            raise UnsupportedEnvelope(f"envelope version {envelope.version} is not {ENVELOPE_VERSION}")
-        envelope.payload()
-    except UnsupportedEnvelope:
-        raise
-    except ValueError as error:
+        header = _Header.model_validate_json(body)
+        if header.version != ENVELOPE_VERSION:
+            raise UnsupportedEnvelope(f"envelope version {header.version} is not {ENVELOPE_VERSION}")
+        return _envelope_of(CATALOGUE[header.type]).model_validate_json(body)
+    except ValidationError as error:
         raise UnsupportedEnvelope(str(error)) from error
-    return envelope

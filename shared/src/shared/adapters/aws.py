@@ -1,4 +1,4 @@
-"""Async AWS clients (aioboto3), opened once per process.
+"""Async AWS clients (aioboto3), opened once per process and shared by the adapters.
 
 `endpoint_url` is left to botocore when unset, so AWS_ENDPOINT_URL and the
 per-service AWS_ENDPOINT_URL_<SERVICE> variables work as AWS documents them.
@@ -12,25 +12,24 @@ from typing import Any
 import aioboto3
 from botocore.config import Config
 
-from shared.settings import Settings
-
 _CLIENT_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
 
 
 class AwsClients:
     """The clients one process needs, closed together when the process stops."""
 
-    def __init__(self, settings: Settings, services: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb")) -> None:
-        self._settings = settings
+    def __init__(self, *, region: str, endpoint_url: str | None, services: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb")) -> None:
+        self._region = region
+        self._endpoint_url = endpoint_url
         self._services = services
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
 
     async def __aenter__(self) -> AwsClients:
-        session = aioboto3.Session(region_name=self._settings.aws_region)
+        session = aioboto3.Session(region_name=self._region)
         for service in self._services:
             self._clients[service] = await self._stack.enter_async_context(
-                session.client(service, endpoint_url=self._settings.aws_endpoint_url, config=_CLIENT_CONFIG)
+                session.client(service, endpoint_url=self._endpoint_url, config=_CLIENT_CONFIG)
             )
         return self
 

@@ -1,37 +1,15 @@
 """Recommended storybook options for a drawing: the one source of defaults.
 
 Used when a one-shot run leaves a choice open, and by the gateway's
-options endpoint, so the app and the workers recommend the same thing.
+options endpoint, so the app and the workers recommend the same thing. What
+a parent reads for each choice is the choice's own label (domain.models).
 """
 
 from __future__ import annotations
 
-from shared.models import DrawingAnalysis, OptionChoices, StoryOptions, Style, Theme, VoiceType
+from shared.domain.models import DrawingAnalysis, OptionChoices, StoryOptions, Style, Theme, VoiceType
 
 DEFAULT_AGE = 5
-
-# What a parent reads for each choice: the app shows these, so there is one wording.
-STYLE_LABELS: dict[Style, tuple[str, str]] = {
-    Style.STORYBOOK: ("Storybook", "Warm, flat colours like a picture book"),
-    Style.WATERCOLOR: ("Watercolour", "Soft washes of paint on textured paper"),
-    Style.CARTOON_3D: ("3D cartoon", "Bright and glossy, like an animated film"),
-    Style.ANIME: ("Anime", "Crisp outlines and cel-shaded colour"),
-}
-THEME_LABELS: dict[Theme, tuple[str, str]] = {
-    Theme.ADVENTURE: ("Adventure", "A journey somewhere new"),
-    Theme.KINDNESS: ("Kindness", "Helping someone and feeling good about it"),
-    Theme.BRAVERY: ("Bravery", "Trying something a little bit new"),
-    Theme.BEDTIME: ("Bedtime", "A calm story to wind down"),
-    Theme.FRIENDSHIP: ("Friendship", "Making and keeping friends"),
-    Theme.COUNTING: ("Counting", "Numbers woven into the story"),
-    Theme.NATURE: ("Nature", "Plants, animals and the outdoors"),
-}
-VOICE_LABELS: dict[VoiceType, tuple[str, str]] = {
-    VoiceType.GENTLE: ("Gentle", "Soft and slow, good for bedtime"),
-    VoiceType.CHEERFUL: ("Cheerful", "Bright and upbeat"),
-    VoiceType.SILLY: ("Silly", "Playful and bouncy"),
-    VoiceType.WISE: ("Wise", "Calm and thoughtful, like a grandparent"),
-}
 
 # Colour names as the vision service words them.
 _NIGHT_COLOURS = {"navy blue", "purple"}

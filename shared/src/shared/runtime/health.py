@@ -1,4 +1,4 @@
-"""Container health checks: `python -m shared.health <service>`.
+"""Container health checks: `python -m shared.runtime.health <service>`.
 
 A worker's loop touches a heartbeat file while its event loop is free to run;
 the check fails once the file is a few beats old, which is what a hung loop
@@ -16,7 +16,7 @@ import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
-from shared.settings import Settings
+from shared.runtime.settings import GatewayAddress
 
 BEAT_SECONDS = 10.0
 STALE_AFTER_SECONDS = 60.0
@@ -51,11 +51,11 @@ def gateway_answers(url: str, timeout: float = 5.0) -> bool:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m shared.health <gateway|vision|story|media>", file=sys.stderr)
+        print("usage: python -m shared.runtime.health <gateway|vision|story|media>", file=sys.stderr)
         return 2
     service = argv[0]
     if service == "gateway":
-        healthy = gateway_answers(f"http://127.0.0.1:{Settings().gateway_port}/health")
+        healthy = gateway_answers(f"http://127.0.0.1:{GatewayAddress().gateway_port}/health")
     else:
         healthy = is_fresh(heartbeat_path(service))
     print(f"{service}: {'healthy' if healthy else 'unhealthy'}")

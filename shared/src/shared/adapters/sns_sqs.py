@@ -1,4 +1,4 @@
-"""The event bus: publish to the SNS topic, consume a worker's SQS queue.
+"""SNS and SQS: publish to the events topic, consume a worker's queue.
 
 The consumer long-polls, keeps a message invisible while its handler runs (a
 heartbeat on the visibility timeout), deletes it on success, moves it to the
@@ -10,38 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from collections.abc import Awaitable, Callable
-from enum import StrEnum
 from typing import Any
 
-from shared.events import Envelope, UnsupportedEnvelope, parse_envelope
-from shared.logging import log_context
+from shared.domain.events import Envelope, UnsupportedEnvelope, parse_envelope
+from shared.domain.ports import Disposition, MessageHandler
+from shared.runtime.logging import log_context
 
 log = logging.getLogger(__name__)
 
 
-class EventPublisher:
+class SnsEventPublisher:
     def __init__(self, sns: Any, topic_arn: str) -> None:
         self._sns = sns
         self._topic_arn = topic_arn
 
-    async def publish(self, envelope: Envelope) -> None:
+    async def publish(self, envelope: Envelope[Any]) -> None:
         await self._sns.publish(
             TopicArn=self._topic_arn,
             Message=envelope.model_dump_json(),
             MessageAttributes={"type": {"DataType": "String", "StringValue": envelope.type.value}},
         )
         log.info("event published", extra={"type": envelope.type.value, "published_id": envelope.id, "run_id": envelope.run_id})
-
-
-class Disposition(StrEnum):
-    DONE = "done"  # delete the message
-    DEAD_LETTER = "dead_letter"  # it can never succeed: keep it for an operator
-
-
-# Given the envelope and how many times SQS has delivered it; raising means "retry later".
-MessageHandler = Callable[[Envelope, int], Awaitable[Disposition]]
 
 
 class QueueConsumer:
@@ -122,7 +111,7 @@ class QueueConsumer:
         finally:
             heartbeat.cancel()
 
-    async def _dispatch(self, envelope: Envelope, message: dict[str, Any], receive_count: int) -> None:
+    async def _dispatch(self, envelope: Envelope[Any], message: dict[str, Any], receive_count: int) -> None:
         log.info("event received", extra={"receive_count": receive_count})
         try:
             disposition = await self._handle(envelope, receive_count)
@@ -161,10 +150,3 @@ class QueueConsumer:
         )
         await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
         log.warning("message moved to the dead-letter queue", extra={"message_id": message.get("MessageId")})
-
-
-def stop_on_signals(stop: asyncio.Event) -> None:
-    """SIGTERM (ECS, make run) and SIGINT (Ctrl-C) end the loop gracefully."""
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)

@@ -8,33 +8,52 @@ arrives from a browser.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-class Style(StrEnum):
-    STORYBOOK = "storybook"
-    WATERCOLOR = "watercolor"
-    CARTOON_3D = "cartoon_3d"
-    ANIME = "anime"
+class Choice(StrEnum):
+    """A choice a parent makes, with the words the app shows for it.
+
+    The label and description live with the value, so a new member is one
+    line here and reaches the API schema, the web app and the CLI from it.
+    """
+
+    _value_: str
+    label: str
+    description: str
+
+    def __new__(cls, value: str, label: str, description: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.description = description
+        return member
 
 
-class Theme(StrEnum):
-    ADVENTURE = "adventure"
-    KINDNESS = "kindness"
-    BRAVERY = "bravery"
-    BEDTIME = "bedtime"
-    FRIENDSHIP = "friendship"
-    COUNTING = "counting"
-    NATURE = "nature"
+class Style(Choice):
+    STORYBOOK = "storybook", "Storybook", "Warm, flat colours like a picture book"
+    WATERCOLOR = "watercolor", "Watercolour", "Soft washes of paint on textured paper"
+    CARTOON_3D = "cartoon_3d", "3D cartoon", "Bright and glossy, like an animated film"
+    ANIME = "anime", "Anime", "Crisp outlines and cel-shaded colour"
 
 
-class VoiceType(StrEnum):
-    GENTLE = "gentle"
-    CHEERFUL = "cheerful"
-    SILLY = "silly"
-    WISE = "wise"
+class Theme(Choice):
+    ADVENTURE = "adventure", "Adventure", "A journey somewhere new"
+    KINDNESS = "kindness", "Kindness", "Helping someone and feeling good about it"
+    BRAVERY = "bravery", "Bravery", "Trying something a little bit new"
+    BEDTIME = "bedtime", "Bedtime", "A calm story to wind down"
+    FRIENDSHIP = "friendship", "Friendship", "Making and keeping friends"
+    COUNTING = "counting", "Counting", "Numbers woven into the story"
+    NATURE = "nature", "Nature", "Plants, animals and the outdoors"
+
+
+class VoiceType(Choice):
+    GENTLE = "gentle", "Gentle", "Soft and slow, good for bedtime"
+    CHEERFUL = "cheerful", "Cheerful", "Bright and upbeat"
+    SILLY = "silly", "Silly", "Playful and bouncy"
+    WISE = "wise", "Wise", "Calm and thoughtful, like a grandparent"
 
 
 MIN_AGE = 2

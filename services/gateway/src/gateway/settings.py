@@ -1,0 +1,62 @@
+"""The gateway's settings: where it listens, Cognito, and the limits it holds parents to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import boto3
+from pydantic import AliasChoices, Field
+
+from shared.adapters.cognito import AppClientNotFound, find_app_client
+from shared.runtime.settings import GatewayAddress, ServiceSettings
+
+
+class GatewaySettings(ServiceSettings, GatewayAddress):
+    # Cognito may answer elsewhere than the other services (compose: moto beside LocalStack); botocore's own variable names.
+    cognito_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+    )
+    cognito_user_pool_id: str = ""
+    cognito_client_id: str = ""
+    # Where a browser or the CLI reaches Cognito; None means the public AWS endpoint.
+    cognito_public_endpoint: str | None = None
+    # How the web app signs in: SRP on AWS (the app client allows nothing else). The local Cognito (moto) does not
+    # check the password in SRP, so the local stack uses password auth, which its client allows.
+    cognito_sign_in_flow: Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] = "USER_SRP_AUTH"
+
+    max_upload_bytes: int = 10 * 1024 * 1024
+    presigned_url_expiry_seconds: int = 900
+    # Runs of one parent being worked on at once; more get 429 so one account cannot flood the workers.
+    max_running_runs: int = 3
+    # Longest a client may hold GET /runs/{id}?wait= or the event stream open.
+    max_wait_seconds: int = 60
+    max_stream_seconds: int = 1800
+    # The built single-page app the gateway serves at /; None serves the API only.
+    webapp_dir: Path | None = None
+
+    @property
+    def cognito_issuer(self) -> str:
+        # Moto issues tokens with the real-AWS issuer, so this holds locally too.
+        return f"https://cognito-idp.{self.aws_region}.amazonaws.com/{self.cognito_user_pool_id}"
+
+    @property
+    def cognito_jwks_url(self) -> str:
+        base = self.cognito_endpoint_url.rstrip("/") if self.cognito_endpoint_url else self.cognito_issuer.rsplit("/", 1)[0]
+        return f"{base}/{self.cognito_user_pool_id}/.well-known/jwks.json"
+
+
+def with_cognito_ids(settings: GatewaySettings) -> GatewaySettings:
+    """The settings, with the pool and client ids looked up by their topology names when they are not set."""
+    if settings.cognito_user_pool_id and settings.cognito_client_id:
+        return settings
+    cognito = boto3.client("cognito-idp", region_name=settings.aws_region, endpoint_url=settings.cognito_endpoint_url)
+    try:
+        pool_id, client_id = find_app_client(
+            cognito, user_pool_name=settings.topology.user_pool, client_name=settings.topology.user_pool_client
+        )
+    except AppClientNotFound as error:
+        raise SystemExit(
+            f"{error}: provision first (`python -m devstack provision`), or set NOCOMELON_COGNITO_USER_POOL_ID and NOCOMELON_COGNITO_CLIENT_ID"
+        ) from None
+    return settings.model_copy(update={"cognito_user_pool_id": pool_id, "cognito_client_id": client_id})

@@ -1,0 +1,112 @@
+"""What can go wrong in the domain, in words a parent can act on.
+
+A `StageFailure` ends a run in a worker. The `DomainError`s are what a
+parent asked for that cannot be done; each kind (not found, conflict, limit,
+...) is turned into an HTTP answer in one place, the gateway's error mapping.
+"""
+
+from __future__ import annotations
+
+
+class StageFailure(Exception):
+    """A stage cannot succeed for this input, however often it is retried.
+
+    `message` is shown to the parent as it is, so it says what happened and
+    what they can do, in plain words; `code` is for logs and the app.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class DomainError(Exception):
+    """A request that cannot be carried out; `message` is written for the parent, `code` for the app."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class NotFound(DomainError):
+    """What was asked for is not there, or not the caller's (the two look the same)."""
+
+
+class Forbidden(DomainError):
+    """The caller named something that is not theirs to open."""
+
+
+class Conflict(DomainError):
+    """The run is not in a state that allows this now."""
+
+
+class LimitReached(DomainError):
+    """Too much at once; the parent may try again after `retry_after_seconds`."""
+
+    def __init__(self, code: str, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(code, message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class InvalidInput(DomainError):
+    """What was sent cannot be used as it is."""
+
+
+class TooLarge(InvalidInput):
+    """What was sent is bigger than allowed."""
+
+
+class UnsupportedType(InvalidInput):
+    """What was sent is of a kind that is not accepted."""
+
+
+class RunNotFound(NotFound):
+    def __init__(self, message: str = "We couldn't find that story. It may have expired; please start a new one.") -> None:
+        super().__init__("run_not_found", message)
+
+
+class RunBusy(Conflict):
+    def __init__(self) -> None:
+        super().__init__("run_busy", "We're still working on this story. Please wait until this step has finished.")
+
+
+class RunChanged(Conflict):
+    def __init__(self) -> None:
+        super().__init__("run_changed", "This story changed in another window. Please reload and try again.")
+
+
+class DrawingNotRead(Conflict):
+    """The story gate is not open yet: the drawing is still being looked at."""
+
+    def __init__(self) -> None:
+        super().__init__("drawing_not_read", "We haven't finished looking at the drawing yet. Please wait a moment.")
+
+
+class StoryNotWritten(Conflict):
+    """The pipeline gate is not open yet: there is no script to illustrate."""
+
+    def __init__(self) -> None:
+        super().__init__("story_not_written", "There is no story to illustrate yet. Please write the story first.")
+
+
+class VideoNotReady(Conflict):
+    def __init__(self) -> None:
+        super().__init__("video_not_ready", "The video isn't ready yet. Save it once it has finished.")
+
+
+class TooManyRuns(LimitReached):
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "too_many_runs",
+            f"You already have {limit} storybooks being made. Please wait for one to finish.",
+            retry_after_seconds=self.RETRY_AFTER_SECONDS,
+        )
+
+
+class InvalidCursor(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__("invalid_cursor", "That page link is no longer valid. Please reload the library.")

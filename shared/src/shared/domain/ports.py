@@ -1,0 +1,121 @@
+"""The ports: what the domain needs from the outside world, as Protocols.
+
+Adapters (shared.adapters) implement them against AWS; the tests' fakes
+(tests/fakes.py) implement them in memory. Handlers and the gateway's
+services are given these, never a client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from shared.domain.assets import Retention
+from shared.domain.events import Envelope
+from shared.domain.models import LibraryEntry
+from shared.domain.run import Checkpoint, Claim, RunPatch
+
+
+class ObjectNotFound(LookupError):
+    pass
+
+
+class RunAlreadyExists(Exception):
+    pass
+
+
+class RecordResult(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # this event id was already recorded
+    CLAIM_LOST = "claim_lost"  # another delivery claimed the same follow-up first
+    MISSING = "missing"  # the run does not exist
+
+
+class AssetStore(Protocol):
+    """The run's files (drawings, pictures, narration, videos) by key."""
+
+    async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None: ...
+
+    async def get(self, key: str) -> bytes:
+        """Raises ObjectNotFound."""
+        ...
+
+    async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None: ...
+
+    async def download_file(self, key: str, path: Path) -> None: ...
+
+    async def exists(self, key: str) -> bool: ...
+
+    async def copy(self, source_key: str, destination_key: str, *, retention: Retention) -> None: ...
+
+    async def delete(self, keys: list[str]) -> None: ...
+
+    async def presigned_get(self, key: str, expires_in: int) -> str:
+        """A URL that reads the object for `expires_in` seconds without signing in."""
+        ...
+
+
+class CheckpointStore(Protocol):
+    """The runs' checkpoints, written patch by patch, never as a whole once created."""
+
+    async def create(self, checkpoint: Checkpoint) -> Checkpoint:
+        """Raises RunAlreadyExists; the returned checkpoint carries its expiry."""
+        ...
+
+    async def get(self, user_id: str, run_id: str) -> Checkpoint | None: ...
+
+    async def count_running(self, user_id: str) -> int:
+        """How many of the user's runs are being worked on right now (a parent gate is not running)."""
+        ...
+
+    async def update(self, user_id: str, run_id: str, changes: RunPatch, *, expected_version: int | None = None) -> bool:
+        """False if the run is gone or (with `expected_version`) has moved on."""
+        ...
+
+    async def record(
+        self,
+        user_id: str,
+        run_id: str,
+        *,
+        event_id: str,
+        changes: RunPatch,
+        outbox: list[Envelope[Any]],
+        claim: Claim | None = None,
+    ) -> RecordResult:
+        """Apply one event's result once: its changes, its id and its outbox together."""
+        ...
+
+    async def clear_outbox(self, user_id: str, run_id: str, event_id: str) -> None: ...
+
+
+class EventPublisher(Protocol):
+    async def publish(self, envelope: Envelope[Any]) -> None: ...
+
+
+class LibraryStore(Protocol):
+    """A parent's saved storybooks."""
+
+    async def add(self, user_id: str, entry: LibraryEntry, *, run_id: str) -> bool:
+        """False when the entry is already there (saving is idempotent)."""
+        ...
+
+    async def get(self, user_id: str, entry_id: str) -> LibraryEntry | None: ...
+
+    async def page(self, user_id: str, *, limit: int, cursor: str | None) -> tuple[list[LibraryEntry], str | None]:
+        """Newest first, and the cursor of the next page; raises InvalidCursor for a cursor that is not the caller's."""
+        ...
+
+    async def remove(self, user_id: str, entry_id: str) -> None: ...
+
+
+class Disposition(StrEnum):
+    """What becomes of a message once it has been handled."""
+
+    DONE = "done"  # delete the message
+    DEAD_LETTER = "dead_letter"  # it can never succeed: keep it for an operator
+
+
+# Given the envelope and how many times the queue has delivered it; raising means "retry later".
+MessageHandler = Callable[[Envelope[Any], int], Awaitable[Disposition]]

@@ -1,0 +1,280 @@
+"""The run: its checkpoint (what every stage reads) and the transitions that move it on.
+
+A transition is a function that returns a `RunPatch`: the fields it sets,
+typed, so a misspelt field fails where the patch is built rather than being
+dropped when the checkpoint is read back. Only the checkpoint store's adapter
+turns a patch into a write; handlers and the gateway speak in transitions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum, StrEnum
+from typing import Any, Final, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.events import RunMode, Stage
+from shared.domain.models import (
+    AudioResult,
+    DrawingAnalysis,
+    ImageResult,
+    OptionChoices,
+    StoryOptions,
+    StoryScript,
+    VideoResult,
+)
+
+COMPLETE: Final = "complete"
+# Where a run is: at one of its stages, or past the last one.
+CurrentStage = Stage | Literal["complete"]
+MEDIA_STAGES = (Stage.IMAGES, Stage.VOICE, Stage.VIDEO)
+
+
+class StageStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    WAITING = "waiting"  # for the parent, at a gate of an interactive run
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+class StageState(BaseModel):
+    status: StageStatus = StageStatus.PENDING
+    # Which pipeline (the pipeline.requested event id) a media stage's state belongs to.
+    attempt: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+
+
+class RunError(BaseModel):
+    stage: Stage
+    code: str
+    message: str
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class Checkpoint(BaseModel):
+    # Attributes this version does not know are ignored, so a newer writer (mid-deployment) never breaks an older reader;
+    # writes cannot misspell one, as every write is a RunPatch.
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+    run_id: str
+    mode: RunMode
+    status: RunStatus = RunStatus.RUNNING
+    current_stage: CurrentStage = Stage.VISION
+    stages: dict[Stage, StageState] = Field(default_factory=lambda: {stage: StageState() for stage in Stage})
+    drawing_key: str
+    media_type: str
+    figure_mask_key: str | None = None
+    choices: OptionChoices = Field(default_factory=OptionChoices)
+    options: StoryOptions | None = None
+    drawing_analysis: DrawingAnalysis | None = None
+    story_script: StoryScript | None = None
+    pipeline_id: str | None = None
+    video_claim: str | None = None
+    image_result: ImageResult | None = None
+    audio_result: AudioResult | None = None
+    video_result: VideoResult | None = None
+    error: RunError | None = None
+    created_at: str = Field(default_factory=now_iso)
+    updated_at: str = Field(default_factory=now_iso)
+    ttl: int = 0
+    version: int = 0
+    processed_events: set[str] = Field(default_factory=set[str])
+    outbox: dict[str, list[str]] = Field(default_factory=dict[str, list[str]])
+
+    def stage_done(self, stage: Stage, attempt: str | None = None) -> bool:
+        state = self.stages[stage]
+        return state.status == StageStatus.DONE and (attempt is None or state.attempt == attempt)
+
+    def public_view(self) -> dict[str, Any]:
+        """What the API shows: everything but the delivery bookkeeping."""
+        return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim"})
+
+    def apply(self, patch: RunPatch) -> Checkpoint:
+        """This checkpoint with the patch's fields set, as the store would have it after writing the patch."""
+        stages = {
+            stage: state.model_copy(update=patch.stages[stage].values()) if stage in patch.stages else state
+            for stage, state in self.stages.items()
+        }
+        return self.model_copy(update={**patch.values(), "stages": stages})
+
+
+class Unset(Enum):
+    """A patch field left alone, as opposed to one set to None."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
+T = TypeVar("T")
+Settable = T | Literal[Unset.UNSET]
+
+
+def _set_values(patch: StagePatch | RunPatch, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+    return {
+        item.name: value
+        for item in dataclasses.fields(patch)
+        if item.name not in leave_out and (value := getattr(patch, item.name)) is not UNSET
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class StagePatch:
+    """The fields of one stage's state that a transition sets."""
+
+    status: Settable[StageStatus] = UNSET
+    attempt: Settable[str | None] = UNSET
+    started_at: Settable[str | None] = UNSET
+    finished_at: Settable[str | None] = UNSET
+
+    def values(self) -> dict[str, Any]:
+        return _set_values(self)
+
+    def __or__(self, other: StagePatch) -> StagePatch:
+        return StagePatch(**_merged(self.values(), other.values()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunPatch:
+    """The fields of a checkpoint that a transition sets; the stages are patched field by field.
+
+    Every field is a field of `Checkpoint` (a test holds them together); the
+    delivery bookkeeping (processed events, outbox, claims, version) is the store's.
+    """
+
+    status: Settable[RunStatus] = UNSET
+    current_stage: Settable[CurrentStage] = UNSET
+    stages: dict[Stage, StagePatch] = field(default_factory=dict[Stage, StagePatch])
+    figure_mask_key: Settable[str] = UNSET
+    options: Settable[StoryOptions] = UNSET
+    drawing_analysis: Settable[DrawingAnalysis] = UNSET
+    story_script: Settable[StoryScript] = UNSET
+    pipeline_id: Settable[str] = UNSET
+    image_result: Settable[ImageResult] = UNSET
+    audio_result: Settable[AudioResult] = UNSET
+    video_result: Settable[VideoResult] = UNSET
+    error: Settable[RunError | None] = UNSET
+
+    def values(self) -> dict[str, Any]:
+        """The top-level fields this patch sets (the stages apart)."""
+        return _set_values(self, leave_out=frozenset({"stages"}))
+
+    def __or__(self, other: RunPatch) -> RunPatch:
+        """Both patches at once; a field both set is a mistake in the transitions, not a choice."""
+        stages = dict(self.stages)
+        for stage, patch in other.stages.items():
+            stages[stage] = stages[stage] | patch if stage in stages else patch
+        return RunPatch(**_merged(self.values(), other.values()), stages=stages)
+
+
+def _merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    if clash := first.keys() & second.keys():
+        raise ValueError(f"two transitions set {sorted(clash)}")
+    return first | second
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A follow-up only one event may emit: the checkpoint's `field` must not yet hold `value`."""
+
+    field: Literal["video_claim"]
+    value: str
+
+    @classmethod
+    def video(cls, pipeline_id: str) -> Claim:
+        """The pipeline's video is asked for once, by whichever half finishes last."""
+        return cls(field="video_claim", value=pipeline_id)
+
+
+# The transitions. Each returns what it changes; `|` combines them.
+
+
+def stage_started(stage: Stage, attempt: str | None = None) -> RunPatch:
+    state = StagePatch(status=StageStatus.RUNNING, attempt=attempt, started_at=now_iso(), finished_at=None)
+    return RunPatch(current_stage=stage, stages={stage: state})
+
+
+def stage_finished(stage: Stage, attempt: str | None = None) -> RunPatch:
+    # Field by field: started_at was written when the stage started, after the handler's snapshot was read.
+    return RunPatch(stages={stage: StagePatch(status=StageStatus.DONE, attempt=attempt, finished_at=now_iso())})
+
+
+def run_failed(error: RunError) -> RunPatch:
+    """The run ends at the failed stage, with a message the parent reads."""
+    failed = StagePatch(status=StageStatus.FAILED, finished_at=now_iso())
+    return RunPatch(status=RunStatus.FAILED, error=error, stages={error.stage: failed})
+
+
+def gate_reached() -> RunPatch:
+    """An interactive run waits for the parent."""
+    return RunPatch(status=RunStatus.WAITING)
+
+
+def drawing_read(analysis: DrawingAnalysis, figure_mask_key: str) -> RunPatch:
+    return RunPatch(drawing_analysis=analysis, figure_mask_key=figure_mask_key, current_stage=Stage.STORY) | stage_finished(Stage.VISION)
+
+
+def story_written(script: StoryScript, options: StoryOptions) -> RunPatch:
+    return RunPatch(story_script=script, options=options) | stage_finished(Stage.STORY)
+
+
+def story_requested(analysis: DrawingAnalysis, options: StoryOptions) -> RunPatch:
+    """The parent confirmed the analysis and chose the options: the story is (re)written from them."""
+    fresh = StagePatch(status=StageStatus.PENDING, attempt=None, started_at=None, finished_at=None)
+    return RunPatch(
+        drawing_analysis=analysis,
+        options=options,
+        current_stage=Stage.STORY,
+        error=None,
+        status=RunStatus.RUNNING,
+        stages={Stage.STORY: fresh},
+    )
+
+
+def pipeline_requested() -> RunPatch:
+    """The parent approved the script. The earlier pictures, narration and video stay until the new ones replace them."""
+    return RunPatch(current_stage=Stage.IMAGES, error=None, status=RunStatus.RUNNING)
+
+
+def pipeline_started(pipeline_id: str, script: StoryScript, analysis: DrawingAnalysis, options: StoryOptions) -> RunPatch:
+    """A new pipeline replaces any earlier one: its media stages start afresh, under its id."""
+    fresh = StagePatch(status=StageStatus.PENDING, attempt=pipeline_id, started_at=None, finished_at=None)
+    return RunPatch(
+        pipeline_id=pipeline_id,
+        story_script=script,
+        drawing_analysis=analysis,
+        options=options,
+        status=RunStatus.RUNNING,
+        current_stage=Stage.IMAGES,
+        stages=dict.fromkeys(MEDIA_STAGES, fresh),
+    )
+
+
+def images_painted(result: ImageResult, pipeline_id: str) -> RunPatch:
+    return RunPatch(image_result=result) | stage_finished(Stage.IMAGES, pipeline_id)
+
+
+def voice_recorded(result: AudioResult, pipeline_id: str) -> RunPatch:
+    return RunPatch(audio_result=result) | stage_finished(Stage.VOICE, pipeline_id)
+
+
+def video_claimed() -> RunPatch:
+    return RunPatch(current_stage=Stage.VIDEO)
+
+
+def video_made(result: VideoResult, pipeline_id: str) -> RunPatch:
+    return RunPatch(video_result=result, status=RunStatus.COMPLETE, current_stage=COMPLETE) | stage_finished(Stage.VIDEO, pipeline_id)

@@ -1,0 +1,1 @@
+"""The runtime every process shares: settings, the event processor, the worker loop, health checks, logs."""

@@ -1,0 +1,64 @@
+"""Settings read from the environment: a small common base, and each kind of process's own.
+
+Every service builds its settings class from these (gateway.settings,
+vision.settings, ...). Locally `make run` sets the variables for moto; on
+AWS the task definitions do. Names of queues, tables and the bucket come
+from the topology unless overridden.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.topology import Topology, topology
+
+
+class ServiceSettings(BaseSettings):
+    """What every process of NoComelon needs: where AWS is, which environment, how to log."""
+
+    model_config = SettingsConfigDict(env_prefix="NOCOMELON_", extra="ignore")
+
+    environment: str = Field(default="nocomelon", description="Prefix of every AWS resource name.")
+    aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("NOCOMELON_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"))
+    # None means the real AWS endpoints; botocore also reads AWS_ENDPOINT_URL_<SERVICE> itself.
+    aws_endpoint_url: str | None = Field(default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL"))
+    aws_account_id: str = Field(default="123456789012", description="Moto's account; set from the task role on AWS.")
+    log_level: str = "INFO"
+
+    # Every process reads runs, writes files and publishes events.
+    events_topic_arn: str | None = None
+    bucket_name: str | None = None
+    checkpoint_ttl_days: int = 7
+
+    @cached_property
+    def topology(self) -> Topology:
+        return topology(self.environment)
+
+    @property
+    def topic_arn(self) -> str:
+        return self.events_topic_arn or f"arn:aws:sns:{self.aws_region}:{self.aws_account_id}:{self.topology.topic}"
+
+    @property
+    def bucket(self) -> str:
+        return self.bucket_name or self.topology.bucket
+
+
+class WorkerSettings(ServiceSettings):
+    """A queue worker's tuning. A receive hides the message for the visibility timeout,
+    and the heartbeat keeps extending it while the handler runs."""
+
+    visibility_timeout_seconds: int = 60
+    receive_wait_seconds: int = 10
+    worker_concurrency: int = 2
+
+
+class GatewayAddress(BaseSettings):
+    """Where the gateway listens: its own settings, and the health check that asks it."""
+
+    model_config = SettingsConfigDict(env_prefix="NOCOMELON_", extra="ignore")
+
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000

@@ -1,0 +1,73 @@
+"""The entrypoint every worker shares: settings, clients, queue, consumer.
+
+A service supplies its settings class and its routes (event type -> handler
+with its adapters wired in); this module owns the process around them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore
+from shared.adapters.s3 import S3AssetStore
+from shared.adapters.sns_sqs import QueueConsumer, SnsEventPublisher
+from shared.domain.events import EventType
+from shared.domain.ports import AssetStore
+from shared.runtime.health import beat, heartbeat_path
+from shared.runtime.logging import configure_logging
+from shared.runtime.processing import EventProcessor, Route
+from shared.runtime.settings import WorkerSettings
+
+log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=WorkerSettings)
+RouteBuilder = Callable[[S, AssetStore], dict[EventType, Route[Any]]]
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM (ECS, make run) and SIGINT (Ctrl-C) end the loop gracefully."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+
+async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) -> None:
+    spec = settings.topology.queues[service]
+    async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url) as aws:
+        queue_url = (await aws.sqs.get_queue_url(QueueName=spec.name))["QueueUrl"]
+        dead_letter_url = (await aws.sqs.get_queue_url(QueueName=spec.dead_letter_name))["QueueUrl"]
+        assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
+        processor = EventProcessor(
+            checkpoints=DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days),
+            publisher=SnsEventPublisher(aws.sns, settings.topic_arn),
+            routes=build_routes(settings, assets),
+            max_receive_count=spec.max_receive_count,
+        )
+        consumer = QueueConsumer(
+            aws.sqs,
+            queue_url=queue_url,
+            dead_letter_url=dead_letter_url,
+            handle=processor,
+            visibility_timeout=settings.visibility_timeout_seconds,
+            wait_seconds=settings.receive_wait_seconds,
+            concurrency=settings.worker_concurrency,
+        )
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        beating = asyncio.create_task(beat(heartbeat_path(service), stop))
+        try:
+            await consumer.run(stop)
+        finally:
+            beating.cancel()
+
+
+def run_worker(service: str, settings_type: type[S], build_routes: RouteBuilder[S]) -> None:
+    settings = settings_type()
+    configure_logging(service, settings.log_level)
+    log.info("worker starting", extra={"queue": settings.topology.queues[service].name})
+    asyncio.run(serve_queue(service, build_routes, settings))

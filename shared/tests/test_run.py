@@ -1,0 +1,64 @@
+"""The run's transitions: typed patches that cannot name a field the checkpoint does not have."""
+
+import dataclasses
+
+import pytest
+
+from shared.domain.events import RunMode, Stage
+from shared.domain.models import DrawingAnalysis
+from shared.domain.run import (
+    Checkpoint,
+    RunError,
+    RunPatch,
+    RunStatus,
+    StagePatch,
+    StageState,
+    StageStatus,
+    drawing_read,
+    gate_reached,
+    run_failed,
+    stage_finished,
+    stage_started,
+)
+
+ANALYSIS = DrawingAnalysis(subject="a red rocket")
+
+
+def checkpoint() -> Checkpoint:
+    return Checkpoint(user_id="u", run_id="r", mode=RunMode.INTERACTIVE, drawing_key="u/drawings/r.png", media_type="image/png")
+
+
+def test_a_misspelt_field_is_refused_when_the_patch_is_built() -> None:
+    with pytest.raises(TypeError, match="drawing_analysys"):
+        RunPatch(**{"drawing_analysys": ANALYSIS})  # pyright: ignore[reportCallIssue]
+    with pytest.raises(TypeError, match="finshed_at"):
+        StagePatch(**{"finshed_at": "now"})  # pyright: ignore[reportCallIssue]
+
+
+def test_every_patch_field_is_a_checkpoint_field() -> None:
+    for patch_type, model in ((RunPatch, Checkpoint), (StagePatch, StageState)):
+        assert {field.name for field in dataclasses.fields(patch_type)} <= set(model.model_fields)
+
+
+def test_a_patch_sets_only_what_it_names_and_none_is_a_value() -> None:
+    patch = RunPatch(error=None, status=RunStatus.RUNNING)
+    assert patch.values() == {"error": None, "status": RunStatus.RUNNING}
+    assert RunPatch().values() == {}
+
+
+def test_transitions_combine_field_by_field_within_a_stage() -> None:
+    read = drawing_read(ANALYSIS, "u/drawings/r_mask.png") | gate_reached()
+    waiting = checkpoint().apply(stage_started(Stage.VISION)).apply(read)
+    assert waiting.status == RunStatus.WAITING
+    assert waiting.current_stage == Stage.STORY
+    assert waiting.drawing_analysis == ANALYSIS
+    vision = waiting.stages[Stage.VISION]
+    assert vision.status == StageStatus.DONE and vision.started_at is not None and vision.finished_at is not None
+    assert waiting.stages[Stage.STORY] == StageState()
+
+
+def test_two_transitions_setting_one_field_is_a_mistake() -> None:
+    with pytest.raises(ValueError, match="status"):
+        gate_reached() | run_failed(RunError(stage=Stage.VISION, code="c", message="m"))
+    with pytest.raises(ValueError, match="finished_at"):
+        stage_finished(Stage.VIDEO) | run_failed(RunError(stage=Stage.VIDEO, code="c", message="m"))

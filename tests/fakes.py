@@ -1,0 +1,140 @@
+"""In-memory implementations of the ports (shared.domain.ports), for unit tests.
+
+Each implements its Protocol fully (the type checker holds them to it, see
+the annotations at the bottom), and the checkpoint store's fake passes the
+same contract tests as the DynamoDB adapter (shared/tests/test_checkpoints.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from shared.domain.assets import Retention
+from shared.domain.events import Envelope
+from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, ObjectNotFound, RecordResult, RunAlreadyExists
+from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, now_iso
+
+
+class InMemoryAssetStore:
+    """The AssetStore port, in a dict."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+        self.retention: dict[str, Retention] = {}
+
+    async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
+        self.objects[key] = (body, content_type)
+        self.retention[key] = retention
+
+    async def get(self, key: str) -> bytes:
+        try:
+            return self.objects[key][0]
+        except KeyError:
+            raise ObjectNotFound(key) from None
+
+    async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
+        await self.put(key, path.read_bytes(), content_type, retention=retention)
+
+    async def download_file(self, key: str, path: Path) -> None:
+        path.write_bytes(await self.get(key))
+
+    async def exists(self, key: str) -> bool:
+        return key in self.objects
+
+    async def copy(self, source_key: str, destination_key: str, *, retention: Retention) -> None:
+        body, content_type = self.objects[source_key]
+        await self.put(destination_key, body, content_type, retention=retention)
+
+    async def delete(self, keys: list[str]) -> None:
+        for key in keys:
+            self.objects.pop(key, None)
+            self.retention.pop(key, None)
+
+    async def presigned_get(self, key: str, expires_in: int) -> str:
+        return f"memory://{key}?expires_in={expires_in}"
+
+
+class RecordingPublisher:
+    """The EventPublisher port, remembering what was published (and able to fail once)."""
+
+    def __init__(self) -> None:
+        self.published: list[Envelope[Any]] = []
+        self.fail_next = False
+
+    async def publish(self, envelope: Envelope[Any]) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise ConnectionError("the topic is unreachable")
+        self.published.append(envelope)
+
+
+class InMemoryCheckpointStore:
+    """The CheckpointStore port, in a dict, with the DynamoDB adapter's conditions."""
+
+    def __init__(self, ttl_days: int = 7) -> None:
+        self.runs: dict[tuple[str, str], Checkpoint] = {}
+        self._ttl_days = ttl_days
+
+    async def create(self, checkpoint: Checkpoint) -> Checkpoint:
+        key = (checkpoint.user_id, checkpoint.run_id)
+        if key in self.runs:
+            raise RunAlreadyExists(checkpoint.run_id)
+        created = checkpoint.model_copy(update={"ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())})
+        self.runs[key] = created
+        return created.model_copy(deep=True)
+
+    async def get(self, user_id: str, run_id: str) -> Checkpoint | None:
+        run = self.runs.get((user_id, run_id))
+        return run.model_copy(deep=True) if run else None
+
+    async def count_running(self, user_id: str) -> int:
+        return sum(1 for (owner, _), run in self.runs.items() if owner == user_id and run.status == RunStatus.RUNNING)
+
+    async def update(self, user_id: str, run_id: str, changes: RunPatch, *, expected_version: int | None = None) -> bool:
+        run = self.runs.get((user_id, run_id))
+        if run is None or (expected_version is not None and run.version != expected_version):
+            return False
+        self._write(run.apply(changes), {})
+        return True
+
+    async def record(
+        self,
+        user_id: str,
+        run_id: str,
+        *,
+        event_id: str,
+        changes: RunPatch,
+        outbox: list[Envelope[Any]],
+        claim: Claim | None = None,
+    ) -> RecordResult:
+        run = self.runs.get((user_id, run_id))
+        if run is None:
+            return RecordResult.MISSING
+        if event_id in run.processed_events:
+            return RecordResult.DUPLICATE
+        if claim is not None and getattr(run, claim.field) == claim.value:
+            return RecordResult.CLAIM_LOST
+        bookkeeping: dict[str, Any] = {"processed_events": run.processed_events | {event_id}}
+        if claim is not None:
+            bookkeeping[claim.field] = claim.value
+        if outbox:
+            bookkeeping["outbox"] = {**run.outbox, event_id: [envelope.model_dump_json() for envelope in outbox]}
+        self._write(run.apply(changes), bookkeeping)
+        return RecordResult.APPLIED
+
+    async def clear_outbox(self, user_id: str, run_id: str, event_id: str) -> None:
+        run = self.runs[(user_id, run_id)]
+        self.runs[(user_id, run_id)] = run.model_copy(
+            update={"outbox": {key: value for key, value in run.outbox.items() if key != event_id}}
+        )
+
+    def _write(self, run: Checkpoint, bookkeeping: dict[str, Any]) -> None:
+        self.runs[(run.user_id, run.run_id)] = run.model_copy(update={**bookkeeping, "version": run.version + 1, "updated_at": now_iso()})
+
+
+# The type checker holds each fake to its port.
+_assets: AssetStore = InMemoryAssetStore()
+_publisher: EventPublisher = RecordingPublisher()
+_checkpoints: CheckpointStore = InMemoryCheckpointStore()
