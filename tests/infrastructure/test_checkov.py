@@ -35,6 +35,14 @@ SCANS = {
 # variables reached the compute module, and the checks reading them went
 # unreported (test_checkov_follows_the_variables_into_the_modules).
 ENVIRONMENT = os.environ | {"RENDER_EDGES_DUPLICATE_ITER_COUNT": "10"}
+# What checkov skips on each bucket the module makes: exactly what its module block gives a reason for.
+BUCKET_SKIPS = {
+    "module.storage.module.assets": {"CKV_AWS_144", "CKV_AWS_145", "CKV2_AWS_62"},
+    "module.storage.module.logs": {"CKV_AWS_18", "CKV_AWS_144", "CKV_AWS_145", "CKV2_AWS_62"},
+    "module.webapp.module.spa": {"CKV_AWS_18", "CKV_AWS_144", "CKV_AWS_145", "CKV2_AWS_62"},
+}
+# Public access block, versioning, encryption, lifecycle, access logging.
+BUCKET_CHECKS = {"CKV2_AWS_6", "CKV_AWS_21", "CKV_AWS_19", "CKV2_AWS_61", "CKV_AWS_18"}
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +105,14 @@ def test_checkov_follows_the_variables_into_the_modules(reports: dict[str, list[
         ("CKV_AWS_150", "module.compute.aws_lb.gateway"),
         ("CKV_AWS_338", "module.compute.aws_cloudwatch_log_group.service"),
     } <= checked(reports, "passed")
+
+
+@pytest.mark.parametrize("call", sorted(BUCKET_SKIPS))
+def test_each_bucket_skips_only_what_its_module_block_explains_and_passes_the_rest(
+    reports: dict[str, list[dict[str, Any]]], call: str
+) -> None:
+    bucket = f"{call}.aws_s3_bucket.this"
+    skipped = {check for check, resource in checked(reports, "skipped") if resource == bucket}
+    passed = {check for check, resource in checked(reports, "passed") if resource == bucket}
+    assert skipped == BUCKET_SKIPS[call]
+    assert passed >= BUCKET_CHECKS - skipped
