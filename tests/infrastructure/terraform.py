@@ -5,8 +5,11 @@ available. The tests still want the real values Terraform would send (queue
 names, filter policies, key schemas, IAM statements), so this module parses
 every `.tf` file with python-hcl2's grammar and evaluates the expressions
 with the handful of Terraform functions the configuration uses. A resource's
-computed attributes (`arn`, `id`) become stand-ins built from its evaluated
-name, which is what the tests compare. Anything it does not understand raises
+or data source's computed attributes (`arn`, `id`) become stand-ins built from
+its evaluated name, which is what the tests compare. A `module.x.y` reference
+follows the local module block `x` into its directory, with the block's
+arguments as the child's variables (converted to their declared types), and
+evaluates its output `y`. Anything it does not understand raises
 `Unsupported`, so a new construct fails a test instead of being skipped.
 """
 
@@ -15,9 +18,9 @@ from __future__ import annotations
 import json
 import operator
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,12 @@ INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 
 
 # Attributes AWS assigns, which only need to be told apart (besides arn and id, made from the name).
-COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint"}
+COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint", "bucket_regional_domain_name", "partition"}
+
+# The arguments that name a resource, in the order they are looked for; one with none is named by its label.
+NAMES = ("name", "bucket", "bucket_prefix")
+
+PRIMITIVES: dict[str, tuple[type, ...]] = {"string": (str,), "number": (int, float), "bool": (bool,)}
 
 COMPARISONS = {"==": operator.eq, "!=": operator.ne}
 
@@ -86,9 +94,28 @@ def parse(text: str) -> Tree:
     return parses_to_tree(text).children[0]
 
 
+def _address(tree: Tree) -> str:
+    """A reference written as an address (`moved` blocks' `module.x.aws_s3_bucket.this[0]`), not a value."""
+    if tree.data == "expr_term":
+        (inner,) = _parts(tree)
+        return _address(inner)
+    if tree.data == "identifier":
+        return _name(tree)
+    if tree.data == "get_attr_expr_term":
+        target, attribute = _parts(tree)
+        return f"{_address(target)}.{_name(_parts(attribute)[0])}"
+    if tree.data == "index_expr_term":
+        target, index = _parts(tree)
+        (key,) = _parts(index)
+        if key.data != "expr_term" or _parts(key)[0].data != "int_lit":
+            raise Unsupported("an address with a key that is not a number")
+        return f"{_address(target)}[{_parts(key)[0].children[0]}]"
+    raise Unsupported(f"{tree.data} in an address")
+
+
 @dataclass
 class Module:
-    """One directory of `.tf` files: its variables, locals, resources, data sources and module calls."""
+    """One directory of `.tf` files: its variables, locals, resources, data sources, module calls, outputs and moves."""
 
     directory: Path
     variables: dict[str, Block] = field(default_factory=dict)
@@ -96,8 +123,11 @@ class Module:
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     calls: dict[str, Block] = field(default_factory=dict)
+    outputs: dict[str, Block] = field(default_factory=dict)
+    moves: list[tuple[str, str]] = field(default_factory=list)  # each `moved` block's from and to
 
     @classmethod
+    @cache  # parsed once per directory: every test evaluates the modules afresh, and a child module per call
     def load(cls, directory: Path) -> Module:
         module = cls(directory)
         for path in sorted(directory.glob("*.tf")):
@@ -112,14 +142,19 @@ class Module:
                     module.data[block.labels] = block
                 elif block.type == "module":
                     module.calls[block.labels[0]] = block
+                elif block.type == "output":
+                    module.outputs[block.labels[0]] = block
+                elif block.type == "moved":
+                    settings = attributes(block.body)
+                    module.moves.append((_address(settings["from"]), _address(settings["to"])))
         return module
 
 
 class ResourceInstance:
-    """One instance of a resource: its arguments evaluated on demand, `arn` and `id` made from its name."""
+    """One instance of a resource or data source: its arguments evaluated on demand, `arn` and `id` made from its name."""
 
-    def __init__(self, evaluator: Evaluator, block: Block, each: dict[str, Any] | None) -> None:
-        self.evaluator, self.block, self.each = evaluator, block, each
+    def __init__(self, evaluator: Evaluator, block: Block, scope: dict[str, Any]) -> None:
+        self.evaluator, self.block, self.scope = evaluator, block, scope  # scope: its `each` or `count`, if it has one
 
     def argument(self, name: str) -> Any:
         expression = attributes(self.block.body).get(name)
@@ -127,29 +162,43 @@ class ResourceInstance:
             raise KeyError(f"{'.'.join(self.block.labels)} has no argument {name}")
         return self.evaluator.evaluate(expression, self.scope)
 
-    @property
-    def scope(self) -> dict[str, Any]:
-        return {} if self.each is None else {"each": self.each}
-
     def nested(self, block_type: str) -> list[dict[str, Any]]:
-        """The evaluated arguments of each nested block of this type, static or dynamic."""
+        """Each nested block of this type, static or dynamic: its evaluated arguments, and its own nested blocks by type."""
+        return self._nested(self.block.body, block_type, self.scope)
+
+    def _nested(self, body: Tree, block_type: str, scope: dict[str, Any]) -> list[dict[str, Any]]:
         found = []
-        for block in blocks(self.block.body):
+        for block in blocks(body):
             if block.type == block_type:
-                found.append({name: self.evaluator.evaluate(value, self.scope) for name, value in attributes(block.body).items()})
+                found.append(self._block(block.body, scope))
             elif block.type == "dynamic" and block.labels[0] == block_type:
                 settings = attributes(block.body)
+                if "iterator" in settings or "labels" in settings:
+                    raise Unsupported("a dynamic block's iterator or labels")
                 content = next(inner for inner in blocks(block.body) if inner.type == "content")
-                for key, value in _items(self.evaluator.evaluate(settings["for_each"], self.scope)):
-                    scope = self.scope | {block_type: {"key": key, "value": value}}
-                    found.append({name: self.evaluator.evaluate(tree, scope) for name, tree in attributes(content.body).items()})
+                for key, value in _items(self.evaluator.evaluate(settings["for_each"], scope)):
+                    found.append(self._block(content.body, scope | {block_type: {"key": key, "value": value}}))
         return found
+
+    def _block(self, body: Tree, scope: dict[str, Any]) -> dict[str, Any]:
+        evaluated = {name: self.evaluator.evaluate(value, scope) for name, value in attributes(body).items()}
+        for block_type in dict.fromkeys(block.labels[0] if block.type == "dynamic" else block.type for block in blocks(body)):
+            evaluated[block_type] = self._nested(body, block_type, scope)
+        return evaluated
+
+    def _stand_in_name(self) -> Any:
+        settings = attributes(self.block.body)
+        for argument in NAMES:
+            if argument in settings and (name := self.argument(argument)) is not None:  # null is no argument at all
+                return name
+        key = self.scope["each"]["key"] if "each" in self.scope else self.scope.get("count", {}).get("index")
+        return self.block.labels[1] if key is None else f"{self.block.labels[1]}[{key}]"
 
     def __getitem__(self, name: str) -> Any:
         if name in ("arn", "id"):
-            return f"arn:{self.block.labels[0]}:{self.argument('name')}"
+            return f"arn:{self.block.labels[0]}:{self._stand_in_name()}"
         if name in COMPUTED and name not in attributes(self.block.body):
-            return f"{self.block.labels[0]}:{self.argument('name')}:{name}"
+            return f"{self.block.labels[0]}:{self._stand_in_name()}:{name}"
         return self.argument(name)
 
 
@@ -162,12 +211,13 @@ class ResourceSet:
         settings = attributes(self.block.body)
         if "for_each" in settings:
             return {
-                key: ResourceInstance(self.evaluator, self.block, {"key": key, "value": value})
+                key: ResourceInstance(self.evaluator, self.block, {"each": {"key": key, "value": value}})
                 for key, value in _items(self.evaluator.evaluate(settings["for_each"], {}))
             }
         if "count" in settings:
-            raise Unsupported("count")
-        return {None: ResourceInstance(self.evaluator, self.block, None)}
+            count = self.evaluator.evaluate(settings["count"], {})
+            return {index: ResourceInstance(self.evaluator, self.block, {"count": {"index": index}}) for index in range(count)}
+        return {None: ResourceInstance(self.evaluator, self.block, {})}
 
     def __getitem__(self, key: Any) -> Any:
         if key in self.instances and key is not None:
@@ -186,10 +236,12 @@ def _items(collection: Any) -> list[tuple[Any, Any]]:
 class Evaluator:
     """Evaluates one module's expressions given the values of its input variables."""
 
-    def __init__(self, module: Module, inputs: dict[str, Any]) -> None:
+    def __init__(self, module: Module, inputs: Mapping[str, Any]) -> None:
         self.module = module
-        self.inputs = inputs  # the values the caller passes (a module block, or stand-ins)
+        self.inputs = inputs  # the values the caller passes (a module block's arguments, or stand-ins)
         self._locals: dict[str, Any] = {}
+        self._variables: dict[str, Any] = {}
+        self._children: dict[str, Evaluator] = {}
         self.functions: dict[str, Callable[..., Any]] = {
             "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
             "jsondecode": json.loads,
@@ -210,15 +262,57 @@ class Evaluator:
             "trimprefix": str.removeprefix,
         }
 
-    @cached_property
-    def variables(self) -> dict[str, Any]:
-        resolved = {}
-        for name, block in self.module.variables.items():
+    @property
+    def variables(self) -> _Lazy:
+        return _Lazy(self.variable)
+
+    def variable(self, name: str) -> Any:
+        """The caller's value or the default, converted to the variable's type."""
+        if name not in self._variables:
+            settings = attributes(self.module.variables[name].body)
             if name in self.inputs:
-                resolved[name] = self.inputs[name]
-            elif "default" in attributes(block.body):
-                resolved[name] = self.evaluate(attributes(block.body)["default"], {})
-        return resolved
+                value = self.inputs[name]
+            elif "default" in settings:
+                value = self.evaluate(settings["default"], {})
+            else:
+                raise KeyError(f"variable {name} has no value")
+            self._variables[name] = self._convert(value, settings["type"]) if "type" in settings else value
+        return self._variables[name]
+
+    def _convert(self, value: Any, constraint: Tree) -> Any:
+        """What Terraform makes of a value for this type: an object keeps the attributes it names, optional ones filled in."""
+        (kind,) = _parts(constraint)
+        if value is None:
+            return None
+        if kind.data == "identifier":
+            name = _name(kind)
+            if name == "any" or (name in PRIMITIVES and _is_primitive(value, name)):
+                return value
+            raise Unsupported(f"converting {value!r} to {name}")
+        if kind.data != "function_call":
+            raise Unsupported(f"the type constraint {kind.data}")
+        identifier, arguments = _parts(kind)
+        name, (inner, *_) = _name(identifier), _parts(arguments)
+        if name == "list" and isinstance(value, list):
+            return [self._convert(item, inner) for item in value]
+        if name == "map" and isinstance(value, dict):
+            return {key: self._convert(item, inner) for key, item in value.items()}
+        if name == "object" and isinstance(value, dict):
+            (declaration,) = _parts(inner)
+            types = {self._object_key(key, {}): kind for key, kind in (_parts(element) for element in _parts(declaration))}
+            return {attribute: self._attribute(value, attribute, kind) for attribute, kind in types.items()}
+        raise Unsupported(f"converting {type(value).__name__} to {name}(...)")
+
+    def _attribute(self, value: dict[str, Any], name: str, constraint: Tree) -> Any:
+        (kind,) = _parts(constraint)
+        if kind.data == "function_call" and _name(_parts(kind)[0]) == "optional":
+            inner, *default = _parts(_parts(kind)[1])
+            if value.get(name) is None:
+                return self._convert(self.evaluate(default[0], {}), inner) if default else None
+            return self._convert(value[name], inner)
+        if name not in value:
+            raise KeyError(f"the object has no attribute {name}, which its type requires")
+        return self._convert(value[name], constraint)
 
     def local(self, name: str) -> Any:
         if name not in self._locals:
@@ -228,15 +322,40 @@ class Evaluator:
     def resource(self, resource_type: str, name: str) -> ResourceSet:
         return ResourceSet(self, self.module.resources[(resource_type, name)])
 
+    def data(self, data_type: str, name: str) -> ResourceSet:
+        return ResourceSet(self, self.module.data[(data_type, name)])
+
+    def child(self, call: str) -> Evaluator:
+        """The local module the module block `call` calls, its variables the block's arguments."""
+        if call not in self._children:
+            settings = attributes(self.module.calls[call].body)
+            for meta in ("count", "for_each", "providers", "version"):
+                if meta in settings:
+                    raise Unsupported(f"{meta} on a module block")
+            source = self.evaluate(settings["source"], {})
+            if not source.startswith(("./", "../")):
+                raise Unsupported(f"module source {source}: only local modules are followed")
+            module = Module.load((self.module.directory / source).resolve())
+            arguments = {name: tree for name, tree in settings.items() if name not in ("source", "depends_on")}
+            undeclared = set(arguments) - set(module.variables)
+            missing = {name for name, block in module.variables.items() if "default" not in attributes(block.body)} - set(arguments)
+            if undeclared or missing:
+                raise KeyError(f"module {call}: {sorted(undeclared)} are not its variables, {sorted(missing)} have no value")
+            self._children[call] = Evaluator(module, _Arguments(self, arguments))
+        return self._children[call]
+
+    def output(self, name: str) -> Any:
+        return self.evaluate(attributes(self.module.outputs[name].body)["value"], {})
+
     def module_inputs(self, call: str) -> dict[str, Any]:
-        """What the module block `call` passes, skipping arguments that need other modules' outputs."""
+        """What the module block `call` passes, skipping arguments that cannot be evaluated here (a root variable with no default)."""
         inputs = {}
         for name, expression in attributes(self.module.calls[call].body).items():
             if name in ("source", "depends_on"):
                 continue
             try:
                 inputs[name] = self.evaluate(expression, {})
-            except (Unsupported, KeyError):
+            except KeyError:
                 continue
         return inputs
 
@@ -315,8 +434,10 @@ class Evaluator:
             return _Lazy(self.local)
         if name == "path":
             return {"module": str(self.module.directory)}
-        if name in ("data", "module"):
-            raise Unsupported(f"{name} references have no value without providers")
+        if name == "data":
+            return _Lazy(lambda data_type: _Lazy(lambda data_name: self.data(data_type, data_name)))
+        if name == "module":
+            return _Lazy(lambda call: _Lazy(self.child(call).output))
         return _Lazy(lambda resource_name: self.resource(name, resource_name))
 
     def _get_attr_expr_term(self, tree: Tree, scope: dict[str, Any]) -> Any:
@@ -396,6 +517,29 @@ class _Lazy:
         return self._lookup(name)
 
 
+class _Arguments:
+    """A module block's arguments, each evaluated in the calling module once the child reads it.
+
+    Terraform resolves each variable of a module call on its own, so one argument
+    may use an output of the same call that depends on another argument.
+    """
+
+    def __init__(self, caller: Evaluator, expressions: dict[str, Tree]) -> None:
+        self.caller, self.expressions = caller, expressions
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.expressions
+
+    def __getitem__(self, name: str) -> Any:
+        return self.caller.evaluate(self.expressions[name], {})
+
+
+def _is_primitive(value: Any, type_name: str) -> bool:
+    if isinstance(value, bool):  # a bool is an int to Python, not a number to Terraform
+        return type_name == "bool"
+    return isinstance(value, PRIMITIVES[type_name])
+
+
 def _fail(message: str) -> Any:
     raise Unsupported(message)
 
@@ -406,5 +550,5 @@ def root() -> Evaluator:
 
 
 def module(name: str, **outputs_of_other_modules: Any) -> Evaluator:
-    """A child module with the inputs the root passes it; those that are other modules' outputs are given as stand-ins."""
+    """A child module with the inputs the root passes it; stand-ins given here replace or fill in what the root passes."""
     return Evaluator(Module.load(INFRASTRUCTURE / "modules" / name), root().module_inputs(name) | outputs_of_other_modules)

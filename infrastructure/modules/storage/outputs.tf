@@ -1,11 +1,11 @@
 output "assets_bucket" {
-  value = aws_s3_bucket.assets.id
+  value = module.assets.id
 }
 
 output "assets_bucket_arn" {
-  value = aws_s3_bucket.assets.arn
+  value = module.assets.arn
 }
 
 output "logs_bucket" {
-  value = aws_s3_bucket.logs.id
+  value = module.logs.id
 }

@@ -17,48 +17,29 @@ data "aws_cloudfront_response_headers_policy" "security" {
   name = "Managed-SecurityHeadersPolicy"
 }
 
-resource "aws_s3_bucket" "spa" {
+module "spa" {
+  source = "../private_bucket"
   #checkov:skip=CKV_AWS_18:CloudFront is the only reader; its requests are the ones worth logging, not the bucket's.
   #checkov:skip=CKV_AWS_144:The SPA is rebuilt from the repository by deploy.sh; nothing to replicate.
   #checkov:skip=CKV2_AWS_62:Nothing reacts to new files of a build.
   #checkov:skip=CKV_AWS_145:SSE-S3: a KMS key would need a grant for CloudFront for public JavaScript.
+
   bucket_prefix = "${var.prefix}-spa-"
-}
 
-resource "aws_s3_bucket_public_access_block" "spa" {
-  bucket                  = aws_s3_bucket.spa.id
-  block_public_acls       = true
-  ignore_public_acls      = true
-  block_public_policy     = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "spa" {
-  bucket = aws_s3_bucket.spa.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "spa" {
-  bucket = aws_s3_bucket.spa.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_versioning" "spa" {
-  bucket = aws_s3_bucket.spa.id
-  versioning_configuration {
-    status = "Enabled"
-  }
+  # The distribution names this bucket, so to checkov this is a cycle too; the
+  # rest still renders, as only this module's resources and outputs use the bucket.
+  allow = [{
+    sid       = "CloudFrontOnly"
+    principal = { Service = "cloudfront.amazonaws.com" }
+    action    = "s3:GetObject"
+    objects   = "*"
+    condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.app.arn } }
+  }]
 }
 
 # Old builds stay restorable for a while, then go.
 resource "aws_s3_bucket_lifecycle_configuration" "spa" {
-  bucket = aws_s3_bucket.spa.id
+  bucket = module.spa.id
   rule {
     id     = "expire-old-builds"
     status = "Enabled"
@@ -70,7 +51,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "spa" {
       days_after_initiation = 1
     }
   }
-  depends_on = [aws_s3_bucket_versioning.spa]
+  # After the module's versioning, which rules on noncurrent versions need.
+  depends_on = [module.spa]
 }
 
 resource "aws_cloudfront_origin_access_control" "spa" {
@@ -78,32 +60,6 @@ resource "aws_cloudfront_origin_access_control" "spa" {
   origin_access_control_origin_type = "s3"
   signing_behavior                  = "always"
   signing_protocol                  = "sigv4"
-}
-
-resource "aws_s3_bucket_policy" "spa" {
-  bucket = aws_s3_bucket.spa.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "CloudFrontOnly"
-        Effect    = "Allow"
-        Principal = { Service = "cloudfront.amazonaws.com" }
-        Action    = "s3:GetObject"
-        Resource  = "${aws_s3_bucket.spa.arn}/*"
-        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.app.arn } }
-      },
-      {
-        Sid       = "TlsOnly"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.spa.arn, "${aws_s3_bucket.spa.arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
-  depends_on = [aws_s3_bucket_public_access_block.spa]
 }
 
 # The SPA routes in the browser: a path without a file extension is a page,
@@ -141,7 +97,7 @@ resource "aws_cloudfront_distribution" "app" {
 
   origin {
     origin_id                = "spa"
-    domain_name              = aws_s3_bucket.spa.bucket_regional_domain_name
+    domain_name              = module.spa.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.spa.id
   }
 

@@ -1,5 +1,5 @@
 output "bucket" {
-  value = aws_s3_bucket.spa.id
+  value = module.spa.id
 }
 
 output "distribution_id" {
