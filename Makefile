@@ -39,7 +39,11 @@ frontend/public/voices/.made: .venv/.installed frontend/scripts/voice_samples.py
 	$(UV) run --frozen python frontend/scripts/voice_samples.py
 	touch $@
 
-frontend/dist/index.html: frontend/node_modules/.installed $(WEBAPP_SOURCES) $(STYLE_PREVIEWS) frontend/public/voices/.made
+# The API's schema, from which `npm run build` generates the app's types: remade when the models or routes may have changed.
+frontend/openapi.json: .venv/.installed $(shell find services/gateway/src shared/src -name '*.py')
+	$(UV) run --frozen python -m gateway.openapi $@
+
+frontend/dist/index.html: frontend/node_modules/.installed frontend/openapi.json $(WEBAPP_SOURCES) $(STYLE_PREVIEWS) frontend/public/voices/.made
 	cd frontend && npm run build
 	touch $@
 

@@ -4,18 +4,16 @@ import { ApiError } from "./errors";
 import { readEvents } from "./events";
 import type {
   AuthConfig,
-  DrawingAnalysis,
   EndEvent,
   LibraryEntry,
   LibraryPage,
   Options,
+  PipelineRequest,
+  PresignedUrl,
   RunAccepted,
   RunView,
   StageEvent,
-  StoryOptions,
-  StoryScript,
-  Style,
-  Voice,
+  StoryRequest,
 } from "./types";
 
 const LINK_MARGIN_SECONDS = 60;
@@ -28,19 +26,6 @@ export interface ApiClientOptions {
   /** Called when the gateway no longer accepts the sign-in, before the error is thrown. */
   onUnauthorized?: () => void;
   fetch?: typeof fetch;
-}
-
-export interface StoryRequest extends StoryOptions {
-  run_id: string;
-  drawing_analysis: DrawingAnalysis;
-}
-
-export interface PipelineRequest {
-  run_id: string;
-  story: StoryScript;
-  drawing: DrawingAnalysis;
-  style: Style;
-  voice_type: Voice;
 }
 
 export class ApiClient {
@@ -102,7 +87,7 @@ export class ApiClient {
   fileUrl(s3Key: string): Promise<string> {
     const cached = this.links.get(s3Key);
     if (cached && cached.goodUntil > Date.now()) return cached.url;
-    const url = this.json<{ url: string; expires_in: number }>("POST", "/api/v1/storage/presigned-url", { body: { s3_key: s3Key } }).then(
+    const url = this.json<PresignedUrl>("POST", "/api/v1/storage/presigned-url", { body: { s3_key: s3Key } }).then(
       (link) => {
         // A link that ran out while a video was paused cannot resume it; a fresh one a minute early can.
         this.links.set(s3Key, { url: Promise.resolve(link.url), goodUntil: Date.now() + (link.expires_in - LINK_MARGIN_SECONDS) * 1000 });

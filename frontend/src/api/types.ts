@@ -1,111 +1,50 @@
-// The gateway's shapes (see /openapi.json); field names follow the API.
+// The gateway's shapes and vocabulary, all derived from its OpenAPI schema: `make webapp` writes openapi.json
+// from the Python models and `npm run build` generates openapi.gen.ts from it (neither is kept in git), so a
+// theme added to shared.models.Theme reaches every type here with no change to this file.
 
-export type Style = "storybook" | "watercolor" | "cartoon_3d" | "anime";
-export type Theme = "adventure" | "kindness" | "bravery" | "bedtime" | "friendship" | "counting" | "nature";
-export type Voice = "gentle" | "cheerful" | "silly" | "wise";
+import type { components } from "./openapi.gen";
 
-export type RunStatus = "running" | "waiting" | "complete" | "failed";
-export type StageName = "vision" | "story" | "images" | "voice" | "video";
-export type StageStatus = "pending" | "running" | "done" | "failed";
+type Schemas = components["schemas"];
 
-export interface DrawingAnalysis {
-  subject: string;
-  setting: string;
-  details: string[];
-  mood: string;
-  colors: string[];
-  // Read by the workers, carried through unchanged.
-  figure_count?: number;
-  figures?: unknown[];
-  palette?: unknown[];
-  layout?: Record<string, boolean>;
-}
+/**
+ * A schema type with some fields narrowed to what the gateway guarantees but its schema cannot say.
+ * Each narrowed field must exist in the schema and stay assignable to it, so a change there still fails the build.
+ */
+type Narrowed<T, Fields extends { [K in keyof Fields]: K extends keyof T ? T[K] : never }> = Omit<T, keyof Fields> & Fields;
 
-export interface Scene {
-  number: number;
-  text: string;
-}
+export type Style = Schemas["Style"];
+export type Theme = Schemas["Theme"];
+export type Voice = Schemas["VoiceType"];
 
-export interface StoryScript {
-  title: string;
-  scenes: Scene[];
-}
+export type RunStatus = Schemas["RunStatus"];
+export type StageName = Schemas["Stage"];
+export type StageStatus = Schemas["StageStatus"];
 
-export interface StoryOptions {
-  theme: Theme;
-  age: number;
-  voice: Voice;
-  style: Style;
-  personal_context: string;
-}
+// Its lists may be left out (the model defaults them to empty), so the app reads them with a fallback.
+export type DrawingAnalysis = Schemas["DrawingAnalysis"];
+export type Scene = Schemas["Scene"];
+export type StoryScript = Schemas["StoryScript"];
+export type StoryOptions = Schemas["StoryOptions"];
+export type RunError = Schemas["RunError"];
 
-export interface RunError {
-  stage: string;
-  code: string;
-  message: string;
-}
+// openapi-typescript reads dict[Stage, StageState] as a string-keyed map; every run has all five stages
+// (the checkpoint starts them pending).
+export type RunView = Narrowed<Schemas["RunView"], { stages: Record<StageName, Schemas["StageState"]> }>;
+export type RunAccepted = Schemas["RunAccepted"];
 
-export interface RunView {
-  run_id: string;
-  mode: "interactive" | "one_shot";
-  status: RunStatus;
-  current_stage: string;
-  stages: Record<StageName, { status: StageStatus }>;
-  drawing_key: string;
-  options: StoryOptions | null;
-  drawing_analysis: DrawingAnalysis | null;
-  story_script: StoryScript | null;
-  video_result: { video_key: string; duration_sec: number; thumbnail_key: string } | null;
-  error: RunError | null;
-  created_at: string;
-  updated_at: string;
-}
+// The gateway lists each enum's members as choices, but its Choice model holds the value as a plain string.
+export type Choice<T extends string = string> = Narrowed<Schemas["Choice"], { value: T }>;
+export type Options = Narrowed<Schemas["Options"], { styles: Choice<Style>[]; themes: Choice<Theme>[]; voices: Choice<Voice>[] }>;
 
-export interface RunAccepted {
-  run_id: string;
-  status: RunStatus;
-  current_stage: string;
-}
+export type LibraryEntry = Schemas["LibraryEntry"];
+export type LibraryPage = Schemas["LibraryPage"];
+export type AuthConfig = Schemas["AuthConfig"];
+export type PresignedUrl = Schemas["PresignedUrl"];
 
-export interface Choice<T extends string = string> {
-  value: T;
-  label: string;
-  description: string;
-}
+export type StoryRequest = Schemas["StoryGenerateRequest"];
+export type PipelineRequest = Schemas["PipelineRequest"];
 
-export interface Options {
-  styles: Choice<Style>[];
-  themes: Choice<Theme>[];
-  voices: Choice<Voice>[];
-  age: { min: number; max: number; default: number };
-  personal_context_max_length: number;
-  recommended: StoryOptions;
-}
-
-export interface LibraryEntry {
-  id: string;
-  title: string;
-  thumbnail_key: string;
-  video_key: string;
-  duration_sec: number;
-  style: Style;
-  created_at: string;
-}
-
-export interface LibraryPage {
-  items: LibraryEntry[];
-  next_cursor: string | null;
-}
-
-export interface AuthConfig {
-  region: string;
-  user_pool_id: string;
-  client_id: string;
-  cognito_endpoint: string | null;
-  /** SRP on AWS; password auth against the local Cognito, which checks passwords only there. */
-  sign_in_flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
-}
-
+// The event stream's payloads are not in the schema (it declares text/event-stream only); their parts are.
 export interface StageEvent {
   run_id: string;
   stage: StageName;
@@ -120,7 +59,8 @@ export interface EndEvent {
   error: RunError | null;
 }
 
-// Limits the gateway enforces (shared/models.py), shown beside the fields.
+// Limits the gateway enforces (shared/models.py), shown beside the fields. Hand-kept: the schema carries them
+// as maxLength, which openapi-typescript does not turn into types.
 export const LIMITS = {
   subject: 120,
   setting: 120,

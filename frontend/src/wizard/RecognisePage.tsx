@@ -66,12 +66,12 @@ function AnalysisForm({ run, analysis: recognised }: { run: RunView; analysis: D
       <ListField
         label="Details"
         id="details"
-        list={analysis.details}
+        list={analysis.details ?? []}
         hint="Separate them with commas, e.g. “a red hat, a big smile”."
         onChange={(details) => change({ details })}
       />
       <TextField label="Mood" id="mood" value={analysis.mood} max={LIMITS.mood} onChange={(mood) => change({ mood })} />
-      <ListField label="Colours" id="colours" list={analysis.colors} hint="Separate them with commas." onChange={(colors) => change({ colors })} />
+      <ListField label="Colours" id="colours" list={analysis.colors ?? []} hint="Separate them with commas." onChange={(colors) => change({ colors })} />
       {problem && run.drawing_analysis && (
         <p className="hint hint--warning" id="analysis-problem">
           {problem}

@@ -82,10 +82,11 @@ export function analysisProblem(analysis: DrawingAnalysis | null | undefined): s
   if (analysis.subject.length > LIMITS.subject) return `Please keep “what it is” under ${LIMITS.subject} characters.`;
   if (analysis.setting.length > LIMITS.setting) return `Please keep “where it is” under ${LIMITS.setting} characters.`;
   if (analysis.mood.length > LIMITS.mood) return `Please keep the mood under ${LIMITS.mood} characters.`;
-  if (analysis.details.length > LIMITS.listItems || analysis.colors.length > LIMITS.listItems)
+  const { details = [], colors = [] } = analysis;
+  if (details.length > LIMITS.listItems || colors.length > LIMITS.listItems)
     return `Please list at most ${LIMITS.listItems} details and ${LIMITS.listItems} colours.`;
-  if (analysis.details.some((detail) => detail.length > LIMITS.detail)) return `Please keep each detail under ${LIMITS.detail} characters.`;
-  if (analysis.colors.some((colour) => colour.length > LIMITS.colour)) return `Please keep each colour under ${LIMITS.colour} characters.`;
+  if (details.some((detail) => detail.length > LIMITS.detail)) return `Please keep each detail under ${LIMITS.detail} characters.`;
+  if (colors.some((colour) => colour.length > LIMITS.colour)) return `Please keep each colour under ${LIMITS.colour} characters.`;
   return null;
 }
 
