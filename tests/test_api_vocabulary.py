@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.checkpoints import RunStatus, StageStatus
-from shared.events import Stage
-from shared.models import Style, Theme, VoiceType
+from shared.domain.events import Stage
+from shared.domain.models import Style, Theme, VoiceType
+from shared.domain.run import RunStatus, StageStatus
 
 REPO = Path(__file__).resolve().parents[1]
 FRONTEND = REPO / "frontend"

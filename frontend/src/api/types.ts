@@ -32,9 +32,9 @@ export type RunError = Schemas["RunError"];
 export type RunView = Narrowed<Schemas["RunView"], { stages: Record<StageName, Schemas["StageState"]> }>;
 export type RunAccepted = Schemas["RunAccepted"];
 
-// The gateway lists each enum's members as choices, but its Choice model holds the value as a plain string.
-export type Choice<T extends string = string> = Narrowed<Schemas["Choice"], { value: T }>;
-export type Options = Narrowed<Schemas["Options"], { styles: Choice<Style>[]; themes: Choice<Theme>[]; voices: Choice<Voice>[] }>;
+// One of a choice's members as the gateway lists it (Labelled[Style], Labelled[Theme], ...), for components that take any of them.
+export type Choice<T extends string = string> = Omit<Schemas["Labelled_Style_"], "value"> & { value: T };
+export type Options = Schemas["Options"];
 
 export type LibraryEntry = Schemas["LibraryEntry"];
 export type LibraryPage = Schemas["LibraryPage"];

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from gateway.app import create_app
-from shared.settings import Settings
+from gateway.settings import GatewaySettings
 
 
-def schema() -> dict:
-    return create_app(Settings(cognito_user_pool_id="schema-only", cognito_client_id="schema-only")).openapi()
+def schema() -> dict[str, Any]:
+    return create_app(GatewaySettings(cognito_user_pool_id="schema-only", cognito_client_id="schema-only")).openapi()
 
 
 if __name__ == "__main__":
