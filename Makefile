@@ -59,6 +59,7 @@ run: install webapp
 test: install webapp /usr/bin/chromium
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen basedpyright
 	cd frontend && npm test
 	$(UV) run --frozen pytest
 

@@ -60,7 +60,7 @@ def stack_outputs(stack_definition: Stack) -> StackOutputs:
 def settings(stack_definition: Stack, stack_outputs: StackOutputs) -> GatewaySettings:
     """Settings of a process talking to the session's local AWS (the gateway's, which has every common one)."""
     return GatewaySettings(
-        AWS_ENDPOINT_URL=stack_definition.aws_endpoint,
+        aws_endpoint_url=stack_definition.aws_endpoint,
         events_topic_arn=stack_outputs.topic_arn,
         cognito_user_pool_id=stack_outputs.user_pool_id,
         cognito_client_id=stack_outputs.client_id,

@@ -56,7 +56,7 @@ def health_route() -> Iterator[str]:
             self.send_response(200 if self.path == "/health" else 503)
             self.end_headers()
 
-        def log_message(self, *args: object) -> None:
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = HTTPServer(("127.0.0.1", 0), Health)

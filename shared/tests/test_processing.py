@@ -149,6 +149,7 @@ def test_a_route_must_take_the_payload_the_catalogue_names(checkpoints: Checkpoi
         EventProcessor(
             checkpoints=checkpoints,
             publisher=publisher,
+            # The type checker refuses this route too (its handler takes DrawingSubmitted); the processor refuses it at run time.
             routes={EventType.DRAWING_SUBMITTED: Route(StoryCompleted, Stage.VISION, CountingHandler())},  # pyright: ignore[reportArgumentType]
             max_receive_count=3,
         )

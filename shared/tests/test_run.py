@@ -1,6 +1,7 @@
 """The run's transitions: typed patches that cannot name a field the checkpoint does not have."""
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -29,10 +30,13 @@ def checkpoint() -> Checkpoint:
 
 
 def test_a_misspelt_field_is_refused_when_the_patch_is_built() -> None:
+    # Spelt wrongly in code, the type checker says so; built from data, the patch refuses it.
+    misspelt_run: dict[str, Any] = {"drawing_analysys": ANALYSIS}
+    misspelt_stage: dict[str, Any] = {"finshed_at": "now"}
     with pytest.raises(TypeError, match="drawing_analysys"):
-        RunPatch(**{"drawing_analysys": ANALYSIS})  # pyright: ignore[reportCallIssue]
+        RunPatch(**misspelt_run)
     with pytest.raises(TypeError, match="finshed_at"):
-        StagePatch(**{"finshed_at": "now"})  # pyright: ignore[reportCallIssue]
+        StagePatch(**misspelt_stage)
 
 
 def test_every_patch_field_is_a_checkpoint_field() -> None:
@@ -59,6 +63,6 @@ def test_transitions_combine_field_by_field_within_a_stage() -> None:
 
 def test_two_transitions_setting_one_field_is_a_mistake() -> None:
     with pytest.raises(ValueError, match="status"):
-        gate_reached() | run_failed(RunError(stage=Stage.VISION, code="c", message="m"))
+        _ = gate_reached() | run_failed(RunError(stage=Stage.VISION, code="c", message="m"))
     with pytest.raises(ValueError, match="finished_at"):
-        stage_finished(Stage.VIDEO) | run_failed(RunError(stage=Stage.VIDEO, code="c", message="m"))
+        _ = stage_finished(Stage.VIDEO) | run_failed(RunError(stage=Stage.VIDEO, code="c", message="m"))

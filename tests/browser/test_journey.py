@@ -36,6 +36,7 @@ def pick_other_than_recommended(app: WebApp, group: str) -> str:
     assert selected.get_attribute("value") == recommended.get_attribute("value")
     values = [radios.nth(index).get_attribute("value") for index in range(radios.count())]
     picked = next(value for value in values if value != selected.get_attribute("value"))
+    assert picked is not None, f"a {group} choice without a value"
     app.page.locator(f"label[for={group}-{picked}]").click()
     expect(app.page.locator(f"input[name={group}][value={picked}]")).to_be_checked()
     return picked
@@ -61,7 +62,9 @@ def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Creden
     page.get_by_role("button", name="Use this drawing").click()
 
     app.expect_path(r"/runs/[0-9a-f-]{36}/recognise$")
-    run_id = re.search(r"/runs/([0-9a-f-]{36})/", page.url).group(1)
+    found = re.search(r"/runs/([0-9a-f-]{36})/", page.url)
+    assert found, page.url
+    run_id = found.group(1)
     subject = page.get_by_label("What it is")
     expect(subject).to_be_visible(timeout=60_000)
     expect(subject).not_to_have_value("")

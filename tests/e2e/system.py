@@ -6,13 +6,17 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from devstack.provision import StackOutputs
 from devstack.stack import Stack
 from nocomelon_cli.signin import Credentials
 from shared.domain.events import Envelope, parse_envelope
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,12 @@ def sign_in(stack: Stack, user: Credentials) -> Parent:
     assert stack.outputs is not None
     user_id = stack.provisioner().ensure_user(stack.outputs.user_pool_id, user)
     return Parent(email=user.email, user_id=user_id, token=stack.access_token(user))
+
+
+def outputs_of(stack: Stack) -> StackOutputs:
+    """The names and URLs the stack was provisioned with (the session's stack always is, before any test)."""
+    assert stack.outputs is not None, "provision first"
+    return stack.outputs
 
 
 def gateway(stack: Stack, parent: Parent | None) -> httpx.Client:
@@ -69,15 +79,18 @@ def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = 
         time.sleep(0.5)
 
 
-def moto_signing_key():
+def moto_signing_key() -> RSAPrivateKey:
     """moto signs every pool's tokens with the key it ships; forging with it makes tokens valid but for the one claim changed."""
     import gzip
     from importlib import resources
 
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from jwt.algorithms import RSAAlgorithm
 
     packed = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
-    return RSAAlgorithm.from_jwk(json.dumps(json.loads(gzip.decompress(packed))))
+    key = RSAAlgorithm.from_jwk(json.dumps(json.loads(gzip.decompress(packed))))
+    assert isinstance(key, RSAPrivateKey)  # the JWK has the private numbers
+    return key
 
 
 def assert_error_shape(response: httpx.Response, status: int | tuple[int, ...], *, codes: tuple[str, ...] | None = None) -> dict:

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 from devstack.stack import Stack
 from gateway.settings import GatewaySettings
 from shared.domain.events import EventType
-from tests.e2e.system import Parent, SpyQueue, assert_error_shape, gateway
+from tests.e2e.system import Parent, SpyQueue, assert_error_shape, gateway, outputs_of
 
 MB = 1024 * 1024
 ROUTES = ("/api/v1/vision/analyze", "/api/v1/runs")
@@ -96,7 +96,7 @@ BAD_FILES = [
 def s3_keys(stack: Stack, user_id: str) -> set[str]:
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     keys: set[str] = set()
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack.outputs.bucket, Prefix=f"{user_id}/"):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=outputs_of(stack).bucket, Prefix=f"{user_id}/"):
         keys |= {item["Key"] for item in page.get("Contents", [])}
     return keys
 

@@ -18,7 +18,7 @@ from shared.adapters.dynamodb import DynamoCheckpointStore
 from shared.adapters.sns_sqs import SnsEventPublisher
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.domain.run import Checkpoint
-from tests.e2e.system import Parent, SpyQueue, gateway, wait_for_run
+from tests.e2e.system import Parent, SpyQueue, gateway, outputs_of, wait_for_run
 from tests.paths import sample
 
 ONE_OF_EACH = [
@@ -61,7 +61,7 @@ def wait_for_event(spy: SpyQueue, run_id: str, event_type: EventType, timeout: f
 
 def video_objects(stack: Stack, user_id: str, run_id: str) -> list[str]:
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
-    listed = s3.list_objects_v2(Bucket=stack.outputs.bucket, Prefix=f"{user_id}/videos/{run_id}")
+    listed = s3.list_objects_v2(Bucket=outputs_of(stack).bucket, Prefix=f"{user_id}/videos/{run_id}")
     return [item["Key"] for item in listed.get("Contents", [])]
 
 
@@ -108,7 +108,7 @@ def test_a_worker_killed_mid_stage_is_replaced_and_the_run_finishes_once(stack: 
 
 def dead_letters(stack: Stack, service: str) -> list[str]:
     sqs = boto3.client("sqs", endpoint_url=stack.aws_endpoint, region_name=stack.region)
-    url = stack.outputs.dead_letter_urls[service]
+    url = outputs_of(stack).dead_letter_urls[service]
     bodies = []
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
         bodies += [message["Body"] for message in messages]
@@ -118,7 +118,7 @@ def dead_letters(stack: Stack, service: str) -> list[str]:
 def test_a_malformed_message_is_dead_lettered_and_the_worker_keeps_serving(stack: Stack, parent: Parent) -> None:
     sqs = boto3.client("sqs", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     poison = f'{{"not": "an envelope", "marker": "{uuid.uuid4()}"}}'
-    sqs.send_message(QueueUrl=stack.outputs.queue_urls["vision"], MessageBody=poison)
+    sqs.send_message(QueueUrl=outputs_of(stack).queue_urls["vision"], MessageBody=poison)
     deadline = time.monotonic() + 60
     seen: list[str] = []
     while poison not in seen:
@@ -140,7 +140,7 @@ def test_a_drawing_that_can_never_be_read_fails_the_run_with_a_readable_message(
     run_id = str(uuid.uuid4())
     key = f"{parent.user_id}/drawings/{run_id}.png"
     boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region).put_object(
-        Bucket=stack.outputs.bucket, Key=key, Body=b"\x89PNG\r\n\x1a\n but then nothing a decoder can read"
+        Bucket=outputs_of(stack).bucket, Key=key, Body=b"\x89PNG\r\n\x1a\n but then nothing a decoder can read"
     )
     submitted = Envelope.new(
         DrawingSubmitted(drawing_key=key, media_type="image/png"),

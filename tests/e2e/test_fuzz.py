@@ -5,6 +5,7 @@ codes; and every route documents its errors with the one error model."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 import httpx
 import pytest
@@ -62,7 +63,8 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
     database=None,  # nothing written into the tree; each run explores afresh
-    suppress_health_check=list(HealthCheck),
+    # Every current check: the enum's metaclass leaves out the deprecated ones, in an __iter__ with no type hints.
+    suppress_health_check=cast(list[HealthCheck], list(HealthCheck)),
     print_blob=True,
 )
 @schema.parametrize()

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devstack.stack import Stack
-from tests.e2e.system import Parent, gateway
+from tests.e2e.system import Parent, gateway, outputs_of
 from tests.paths import sample
 
 
@@ -55,7 +55,7 @@ def stage_events(client: httpx.Client, run_id: str) -> list[tuple[str, dict]]:
 def s3_exists(stack: Stack, key: str) -> bool:
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     try:
-        s3.head_object(Bucket=stack.outputs.bucket, Key=key)
+        s3.head_object(Bucket=outputs_of(stack).bucket, Key=key)
     except ClientError:
         return False
     return True

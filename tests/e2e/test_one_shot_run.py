@@ -14,7 +14,7 @@ import pytest
 from devstack.stack import Stack
 from media.compose.local import StreamingComposer
 from shared.domain.models import Choice, Style, Theme, VoiceType
-from tests.e2e.system import Parent, gateway
+from tests.e2e.system import Parent, gateway, outputs_of
 from tests.media_probe import probe
 from tests.paths import ARTEFACTS, sample
 
@@ -73,7 +73,7 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     assert abs(info.video_duration - run["video_result"]["duration_sec"]) < 0.5
 
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
-    thumbnail = s3.get_object(Bucket=stack.outputs.bucket, Key=run["video_result"]["thumbnail_key"])["Body"].read()
+    thumbnail = s3.get_object(Bucket=outputs_of(stack).bucket, Key=run["video_result"]["thumbnail_key"])["Body"].read()
     assert thumbnail[:3] == b"\xff\xd8\xff"
 
 
@@ -103,10 +103,12 @@ def test_the_cli_offers_exactly_the_choices_of_the_domain(stack: Stack) -> None:
     listed = cli(stack, "options")
     assert listed.returncode == 0, listed.stderr
     offered: dict[str, list[str]] = {}
+    option: list[str] | None = None
     for line in listed.stdout.splitlines():
         if line.startswith("--"):
             option = offered.setdefault(line, [])
         else:
+            assert option is not None, f"a choice before any option: {line!r}"
             option.append(line.split()[0])
     for name, choices in (("--theme", Theme), ("--style", Style), ("--voice", VoiceType)):
         assert offered[name] == [choice.value for choice in choices]

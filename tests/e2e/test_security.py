@@ -28,7 +28,7 @@ from devstack.stack import Stack
 from gateway.settings import GatewaySettings
 from nocomelon_cli.signin import DEMO_ACCOUNT
 from shared.adapters.dynamodb import to_item
-from tests.e2e.system import Parent, SpyQueue, assert_error_shape, gateway, moto_signing_key
+from tests.e2e.system import Parent, SpyQueue, assert_error_shape, gateway, moto_signing_key, outputs_of
 from tests.test_drawings import tiny_drawing
 
 # ---------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def cognito(stack: Stack):
 
 def id_token_of(stack: Stack, email: str, password: str) -> str:
     result = cognito(stack).initiate_auth(
-        ClientId=stack.outputs.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": email, "PASSWORD": password}
+        ClientId=outputs_of(stack).client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": email, "PASSWORD": password}
     )["AuthenticationResult"]
     return result["IdToken"]
 
@@ -70,6 +70,7 @@ def jwks_public_pem(stack: Stack, stack_outputs: StackOutputs, kid: str) -> byte
     jwks = httpx.get(f"{stack.aws_endpoint}/{stack_outputs.user_pool_id}/.well-known/jwks.json", timeout=10).raise_for_status().json()
     key = next(item for item in jwks["keys"] if item["kid"] == kid)
     public = RSAAlgorithm.from_jwk(json.dumps(key))
+    assert isinstance(public, rsa.RSAPublicKey)  # a JWKS publishes public keys only
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
@@ -134,7 +135,7 @@ def a_entry(stack: Stack, parent: Parent, settings: GatewaySettings, a_run: Run)
     }
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     for key in (entry["video_key"], entry["thumbnail_key"]):
-        s3.put_object(Bucket=stack.outputs.bucket, Key=key, Body=b"not really a video")
+        s3.put_object(Bucket=outputs_of(stack).bucket, Key=key, Body=b"not really a video")
     dynamodb = boto3.client("dynamodb", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     table = settings.topology.library.name
     dynamodb.put_item(TableName=table, Item=to_item({**entry, "user_id": parent.user_id, "run_id": a_run.run_id}))
@@ -145,7 +146,7 @@ def a_entry(stack: Stack, parent: Parent, settings: GatewaySettings, a_run: Run)
     assert deleted.status_code in (204, 404), deleted.text
     dynamodb.delete_item(TableName=table, Key={"user_id": {"S": parent.user_id}, "id": {"S": entry_id}})
     for key in (entry["video_key"], entry["thumbnail_key"]):
-        s3.delete_object(Bucket=stack.outputs.bucket, Key=key)
+        s3.delete_object(Bucket=outputs_of(stack).bucket, Key=key)
 
 
 @pytest.fixture(scope="module")
@@ -402,7 +403,7 @@ def test_another_parent_cannot_touch_the_run(
     kept = dynamodb.get_item(TableName=settings.topology.library.name, Key={"user_id": {"S": parent.user_id}, "id": {"S": a_entry["id"]}})
     assert "Item" in kept, "A's library entry is gone"
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
-    s3.head_object(Bucket=stack.outputs.bucket, Key=a_entry["video_key"])  # raises if B's request removed A's video
+    s3.head_object(Bucket=outputs_of(stack).bucket, Key=a_entry["video_key"])  # raises if B's request removed A's video
 
     time.sleep(0.3)  # moto delivers SNS to SQS as it publishes; a little slack all the same
     events = spy.everything()

@@ -94,6 +94,7 @@ def _client_calls(node: ast.AST) -> Iterator[tuple[str, str, bool]]:
         if operation in NAMED_OPERATION:
             argument = call.args[0]
             assert isinstance(argument, ast.Constant), f"{operation} with a computed operation name"
+            assert isinstance(argument.value, str), f"{operation} with an operation name that is no string"
             operation = argument.value
         yield service, operation, _sets_tags(call)
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import operator
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from hcl2 import parses_to_tree
 from lark import Token, Tree
@@ -76,7 +76,7 @@ def _label(tree: Tree) -> str:
     characters = [part.children[0] for part in _parts(tree)]
     if not all(isinstance(token, Token) and token.type == "STRING_CHARS" for token in characters):
         raise Unsupported("a block label that is a template")
-    return _unescape("".join(characters))
+    return _unescape("".join(cast(list[Token], characters)))  # all tokens, as just checked
 
 
 def blocks(body: Tree) -> Iterator[Block]:
@@ -120,8 +120,8 @@ class Module:
     directory: Path
     variables: dict[str, Block] = field(default_factory=dict)
     locals: dict[str, Tree] = field(default_factory=dict)
-    resources: dict[tuple[str, str], Block] = field(default_factory=dict)
-    data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    resources: dict[tuple[str, ...], Block] = field(default_factory=dict)  # by type and name, a block's two labels
+    data: dict[tuple[str, ...], Block] = field(default_factory=dict)
     calls: dict[str, Block] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
     moves: list[tuple[str, str]] = field(default_factory=list)  # each `moved` block's from and to
@@ -222,7 +222,7 @@ class ResourceSet:
     def __getitem__(self, key: Any) -> Any:
         if key in self.instances and key is not None:
             return self.instances[key]
-        return self.instances[None][key]
+        return self.instances[None][cast(str, key)]  # no instance's key, so the name of an attribute
 
 
 def _items(collection: Any) -> list[tuple[Any, Any]]:
@@ -236,7 +236,7 @@ def _items(collection: Any) -> list[tuple[Any, Any]]:
 class Evaluator:
     """Evaluates one module's expressions given the values of its input variables."""
 
-    def __init__(self, module: Module, inputs: Mapping[str, Any]) -> None:
+    def __init__(self, module: Module, inputs: _Inputs) -> None:
         self.module = module
         self.inputs = inputs  # the values the caller passes (a module block's arguments, or stand-ins)
         self._locals: dict[str, Any] = {}
@@ -392,10 +392,10 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[_name(tree)]
 
     def _int_lit(self, tree: Tree, scope: dict[str, Any]) -> int:
-        return int(tree.children[0])
+        return int(cast(Token, tree.children[0]))  # a literal's one child is its token
 
     def _float_lit(self, tree: Tree, scope: dict[str, Any]) -> float:
-        return float(tree.children[0])
+        return float(cast(Token, tree.children[0]))
 
     def _tuple(self, tree: Tree, scope: dict[str, Any]) -> list[Any]:
         return [self.evaluate(child, scope) for child in _parts(tree)]
@@ -447,7 +447,7 @@ class Evaluator:
 
     def _index_expr_term(self, tree: Tree, scope: dict[str, Any]) -> Any:
         target, index = _parts(tree)
-        key = int(index.children[1]) if index.data == "short_index" else self.evaluate(_parts(index)[0], scope)
+        key = int(cast(Token, index.children[1])) if index.data == "short_index" else self.evaluate(_parts(index)[0], scope)
         return self.evaluate(target, scope)[key]
 
     def _function_call(self, tree: Tree, scope: dict[str, Any]) -> Any:
@@ -488,7 +488,9 @@ class Evaluator:
 
     def _iterations(self, intro: Tree, conditions: list[Tree], scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """The scopes of a `for` expression's iterations; `conditions` is its `if` clause, when it has one."""
-        *names, collection = (_name(part) if part.data == "identifier" else part for part in _parts(intro))
+        # The grammar makes the one or two names identifiers, and the collection an expression (a bare name is an expr_term).
+        *identifiers, collection = _parts(intro)
+        names = [_name(identifier) for identifier in identifiers]
         evaluated = self.evaluate(collection, scope)
         pairs = list(evaluated.items()) if isinstance(evaluated, dict) else list(enumerate(evaluated))
         for key, value in pairs:
@@ -505,6 +507,14 @@ class Evaluator:
             raise Unsupported("a grouping for expression (...)")
         intro, key, value, *conditions = _parts(tree)
         return {self.evaluate(key, inner): self.evaluate(value, inner) for inner in self._iterations(intro, conditions, scope)}
+
+
+class _Inputs(Protocol):
+    """What an evaluator reads its input variables from: a dict, or a module block's `_Arguments`."""
+
+    def __contains__(self, name: object, /) -> bool: ...
+
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 class _Lazy:

@@ -135,7 +135,9 @@ def test_the_dockerfile_installs_only_its_service_from_the_lock(service: str) ->
     # The image's environment is the one its last stage copies in; other stages may only make files (the gateway's web app).
     named = dict(re.findall(r"^FROM \S+ AS (\S+)$\n(.*?)(?=^FROM |\Z)", dockerfile, re.MULTILINE | re.DOTALL))
     final = dockerfile[dockerfile.rindex("\nFROM ") :]
-    environment = named[re.search(r"^COPY --from=(\S+) /app/\.venv ", final, re.MULTILINE)[1]]
+    copied = re.search(r"^COPY --from=(\S+) /app/\.venv ", final, re.MULTILINE)
+    assert copied, "the last stage copies in a virtual environment"
+    environment = named[copied[1]]
     syncs = re.findall(r"^RUN uv sync (.*)$", environment, re.MULTILINE)
     assert syncs and all({"--frozen", "--no-dev", f"--package nocomelon-{service}"} <= set(re.split(r" (?=--)", sync)) for sync in syncs)
     own = {

@@ -12,7 +12,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import hcl2
@@ -54,7 +54,7 @@ def names_only(value: Any) -> Any:
 def provisioned(stack: Stack) -> dict[str, Any]:
     """What the local provisioner made, read back from the local AWS."""
 
-    def client(service: str) -> Any:
+    def client(service: Literal["sns", "sqs", "dynamodb"]) -> Any:
         return boto3.client(service, endpoint_url=stack.aws_endpoint, region_name=stack.region)
 
     sns, sqs, dynamodb = client("sns"), client("sqs"), client("dynamodb")

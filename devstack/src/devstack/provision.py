@@ -41,11 +41,11 @@ class Provisioner:
         self.topology = topology
         self.region = region
 
-        def client(service: str) -> Any:
-            return boto3.client(service, region_name=region, endpoint_url=endpoint_url)
-
-        self.sns, self.sqs, self.dynamodb = client("sns"), client("sqs"), client("dynamodb")
-        self.s3, self.cognito, self.identity = client("s3"), client("cognito-idp"), client("cognito-identity")
+        session = boto3.session.Session(region_name=region)
+        self.sns, self.sqs = session.client("sns", endpoint_url=endpoint_url), session.client("sqs", endpoint_url=endpoint_url)
+        self.dynamodb, self.s3 = session.client("dynamodb", endpoint_url=endpoint_url), session.client("s3", endpoint_url=endpoint_url)
+        self.cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
+        self.identity = session.client("cognito-identity", endpoint_url=endpoint_url)
 
     def provision(self, demo_users: tuple[Credentials, ...] = ()) -> StackOutputs:
         topic_arn = self.sns.create_topic(Name=self.topology.topic)["TopicArn"]
@@ -125,7 +125,7 @@ class Provisioner:
         try:
             self.dynamodb.describe_table(TableName=spec.name)
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
                 raise
             self.dynamodb.create_table(**table_definition(spec))
             self.dynamodb.get_waiter("table_exists").wait(TableName=spec.name)

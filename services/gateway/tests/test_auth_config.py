@@ -1,5 +1,7 @@
 """What the web app and the CLI learn before signing in: which pool, where, and how."""
 
+from typing import Literal
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -8,7 +10,7 @@ from gateway.settings import GatewaySettings
 
 
 @pytest.mark.parametrize("flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
-def test_the_sign_in_config_names_the_pool_and_how_to_sign_in(flow: str) -> None:
+def test_the_sign_in_config_names_the_pool_and_how_to_sign_in(flow: Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]) -> None:
     settings = GatewaySettings(
         cognito_user_pool_id="eu-west-1_pool",
         cognito_client_id="client",

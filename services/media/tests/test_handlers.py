@@ -120,9 +120,9 @@ def _halves_done(images: bool, voice: bool) -> Checkpoint:
 
 
 async def test_the_video_is_requested_only_when_both_halves_are_done() -> None:
-    completed = pipeline_event().follow(
-        ImagesCompleted(pipeline_id="p1", image_result=_halves_done(True, True).image_result), type=EventType.IMAGES_COMPLETED
-    )
+    images = _halves_done(True, True).image_result
+    assert images is not None
+    completed = pipeline_event().follow(ImagesCompleted(pipeline_id="p1", image_result=images), type=EventType.IMAGES_COMPLETED)
     waiting = await join_images_and_voice(completed, _halves_done(images=True, voice=False))
     assert waiting.events == [] and waiting.claim is None
     joined = await join_images_and_voice(completed, _halves_done(images=True, voice=True))

@@ -19,7 +19,8 @@ from story.write.local import LocalStoryWriter, banned_words_in
 
 with warnings.catch_warnings():  # textstat 0.7.3 imports pkg_resources, which warns that it is deprecated
     warnings.simplefilter("ignore")
-    import textstat
+    # The instance whose methods the package re-exports at run time (too dynamically for a type checker to see).
+    from textstat.textstat import textstat
 
 # Age tiers as the writer has them, each with the highest grade any one story may read at and
 # the highest its average may reach. Measured over 20 seeds of these drawings: per-story maxima

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -104,9 +105,15 @@ def _describe_validation(error: RequestValidationError) -> str:
     return "Please check what was sent. " + "; ".join(problems)
 
 
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """An error Starlette or FastAPI raised (404, 405, ...), in the one shape."""
+    code, message = _DEFAULT_MESSAGES.get(error.status_code, ("error", "Something went wrong."))
+    return error_response(request, error.status_code, code, message, getattr(error, "headers", None))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.middleware("http")
-    async def assign_request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def assign_request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request.state.request_id = str(uuid.uuid4())
         started = time.perf_counter()
         try:
@@ -136,10 +143,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, LimitReached) else None
         return error_response(request, status_of(error), error.code, error.message, headers)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code, message = _DEFAULT_MESSAGES.get(error.status_code, ("error", "Something went wrong."))
-        return error_response(request, error.status_code, code, message, getattr(error, "headers", None))
+    app.exception_handler(StarletteHTTPException)(http_error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

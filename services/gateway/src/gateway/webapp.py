@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
+from gateway.errors import http_error
+
 API_PREFIXES = ("/api/", "/auth/")
 # Vite puts a content hash in every file name under assets/, so a browser may keep them for good;
 # everything else (index.html above all, which names the current assets) is asked for again each time.
@@ -45,11 +47,10 @@ def install_webapp(app: FastAPI, webapp_dir: Path) -> None:
         raise SystemExit(f"NOCOMELON_WEBAPP_DIR is {webapp_dir}, but it has no index.html: build the web app first (make run does)")
     if (root / "assets").is_dir():
         app.mount("/assets", _HashedAssets(directory=root / "assets"), name="webapp-assets")
-    api_not_found = app.exception_handlers[StarletteHTTPException]
 
-    async def page_or_not_found(request: Request, error: Exception) -> Response:
+    async def page_or_not_found(request: Request, error: StarletteHTTPException) -> Response:
         if not _is_page_request(request):
-            return await api_not_found(request, error)
+            return await http_error(request, error)
         path = request.url.path.lstrip("/")
         candidate = (root / path).resolve()
         # A file of the build (favicon, style pictures, voice samples), never anything outside it.
@@ -57,7 +58,7 @@ def install_webapp(app: FastAPI, webapp_dir: Path) -> None:
             return FileResponse(candidate, headers=REVALIDATE)
         # The app's routes have no dot in their last segment; a missing file (an old asset, say) is a plain 404.
         if "." in path.rsplit("/", 1)[-1]:
-            return await api_not_found(request, error)
+            return await http_error(request, error)
         return FileResponse(index, headers=REVALIDATE)
 
-    app.add_exception_handler(404, page_or_not_found)
+    app.exception_handler(404)(page_or_not_found)

@@ -71,7 +71,7 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     request = job.request
     drawing, figure_mask = await asyncio.gather(assets.get(request.drawing_key), assets.get(request.figure_mask_key))
     scenes = request.story_script.scenes
-    images = []
+    images: list[GeneratedImage] = []
     for scene in scenes:
         picture = await asyncio.to_thread(
             illustrator.illustrate,
@@ -183,7 +183,7 @@ def _pages(requested: VideoRequested, workdir: Path) -> list[StoryPage]:
 def _page_files(requested: VideoRequested, pages: list[StoryPage]) -> list[tuple[str, Path]]:
     images = {image.scene_number: image.key for image in requested.image_result.images}
     clips = {clip.scene_number: clip.key for clip in requested.audio_result.clips}
-    files = []
+    files: list[tuple[str, Path]] = []
     for page in pages:
         files += [(images[page.number], page.image), (clips[page.number], page.audio)]
     return files

@@ -10,9 +10,9 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import aioboto3
-from botocore.config import Config
+from aiobotocore.config import AioConfig
 
-_CLIENT_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+_CLIENT_CONFIG = AioConfig(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
 
 
 class AwsClients:
@@ -26,7 +26,9 @@ class AwsClients:
         self._clients: dict[str, Any] = {}
 
     async def __aenter__(self) -> AwsClients:
-        session = aioboto3.Session(region_name=self._region)
+        # Clients are opened by name, so the per-service client types of the stubs do not apply; each adapter is given
+        # its client as Any and tests (moto, botocore's models) hold the calls to the real API.
+        session: Any = aioboto3.Session(region_name=self._region)
         for service in self._services:
             self._clients[service] = await self._stack.enter_async_context(
                 session.client(service, endpoint_url=self._endpoint_url, config=_CLIENT_CONFIG)

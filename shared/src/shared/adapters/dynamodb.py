@@ -15,7 +15,7 @@ import binascii
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -37,7 +37,7 @@ def to_attribute(value: Any) -> dict[str, Any]:
     # A JSON round trip turns enums and datetimes into strings and floats into
     # Decimals, which is what DynamoDB accepts.
     plain = json.loads(json.dumps(value, default=str), parse_float=Decimal)
-    return _serializer.serialize(plain)
+    return dict(_serializer.serialize(plain))
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -48,15 +48,16 @@ def to_item(value: BaseModel | dict[str, Any]) -> dict[str, Any]:
     return to_attribute(value)["M"]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> Any:
+    """Decimals back to ints and floats, at any depth."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return {key: _plain(item) for key, item in cast(dict[str, object], value).items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in cast(list[object], value)]
     if isinstance(value, set):
-        return {_plain(item) for item in value}
+        return {_plain(item) for item in cast(set[object], value)}
     return value
 
 
@@ -68,7 +69,7 @@ class Expression:
         self.values: dict[str, Any] = {}
 
     def name(self, path: str) -> str:
-        parts = []
+        parts: list[str] = []
         for part in path.split("."):
             placeholder = f"#n{len(self.names)}"
             self.names[placeholder] = part
@@ -288,15 +289,12 @@ def encode_cursor(last_key: dict[str, Any]) -> str:
 def decode_cursor(cursor: str, user_id: str) -> dict[str, Any]:
     """A cursor is the caller's own: one naming another user's partition is refused."""
     try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        plain: object = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as error:
         raise InvalidCursor() from error
-    expected = {"user_id", "id", "created_at"}
-    if (
-        not isinstance(plain, dict)
-        or set(plain) != expected
-        or plain["user_id"] != user_id
-        or not all(isinstance(v, str) for v in plain.values())
-    ):
+    if not isinstance(plain, dict):
         raise InvalidCursor()
-    return to_item(plain)
+    key = cast(dict[str, object], plain)
+    if set(key) != {"user_id", "id", "created_at"} or key["user_id"] != user_id or not all(isinstance(v, str) for v in key.values()):
+        raise InvalidCursor()
+    return to_item(key)

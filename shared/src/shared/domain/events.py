@@ -164,11 +164,11 @@ class Envelope(BaseModel, Generic[P]):
     def new(cls, payload: P, *, type: EventType, run_id: str, user_id: str, mode: RunMode, causation_id: str | None = None) -> Envelope[P]:
         if not isinstance(payload, CATALOGUE[type]):
             raise TypeError(f"{type} carries {CATALOGUE[type].__name__}, not {payload.__class__.__name__}")
-        return Envelope(type=type, run_id=run_id, user_id=user_id, mode=mode, causation_id=causation_id, payload=payload)
+        return Envelope(type=type, run_id=run_id, user_id=user_id, mode=mode, causation_id=causation_id, data=payload)
 
     def follow(self, payload: Q, *, type: EventType) -> Envelope[Q]:
         """The next event of the same run, caused by this one."""
-        return Envelope.new(payload, type=type, run_id=self.run_id, user_id=self.user_id, mode=self.mode, causation_id=self.id)
+        return Envelope[Q].new(payload, type=type, run_id=self.run_id, user_id=self.user_id, mode=self.mode, causation_id=self.id)
 
 
 class UnsupportedEnvelope(ValueError):
@@ -184,7 +184,7 @@ class _Header(BaseModel):
 
 @cache
 def _envelope_of(payload_type: type[Model]) -> type[Envelope[Any]]:
-    return Envelope[payload_type]  # pyright: ignore[reportInvalidTypeArguments]
+    return Envelope[payload_type]
 
 
 def parse_envelope(body: str | bytes) -> Envelope[Any]:

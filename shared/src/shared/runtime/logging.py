@@ -11,7 +11,7 @@ import contextvars
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -51,7 +51,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
 
 
 @contextmanager
-def log_context(**fields: str) -> Iterator[None]:
+def log_context(**fields: str) -> Generator[None]:
     token = _log_context.set({**_log_context.get({}), **fields})
     try:
         yield

@@ -60,26 +60,23 @@ async def analyze_drawing(request: Request, caller: CurrentUser, settings: Setti
     return RunAccepted.of(await runs.start(caller.user_id, drawing, mode=RunMode.INTERACTIVE))
 
 
-@router.post(
-    "/story/generate",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=RunAccepted,
-    responses=error_responses(401, 404, 409, 422, 429),
-    tags=["journey"],
-)
+# Each gate of an interactive run moves an existing run on: it may not be there (404), or not at that gate (409).
+_GATE = {
+    "status_code": status.HTTP_202_ACCEPTED,
+    "response_model": RunAccepted,
+    "responses": error_responses(401, 404, 409, 422, 429),
+    "tags": ["journey"],
+}
+
+
+@router.post("/story/generate", **_GATE)
 async def generate_story(body: StoryGenerateRequest, caller: CurrentUser, runs: RunsDep) -> RunAccepted:
     """Writes (or rewrites) the script from the corrected analysis; the analysis itself is kept as sent."""
     run = await runs.request_story(caller.user_id, body.run_id, analysis=body.drawing_analysis, options=body.options())
     return RunAccepted.of(run)
 
 
-@router.post(
-    "/pipeline/generate",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=RunAccepted,
-    responses=error_responses(401, 404, 409, 422, 429),
-    tags=["journey"],
-)
+@router.post("/pipeline/generate", **_GATE)
 async def generate_video(body: PipelineRequest, caller: CurrentUser, runs: RunsDep) -> RunAccepted:
     """Pictures and narration in parallel, then the video. On a finished run this makes a new look."""
     run = await runs.request_pipeline(

@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass
 
 import pillow_heif
-from fastapi import Request, UploadFile
+from fastapi import Request
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from gateway.runs.schemas import AnalyzeJson
 from shared.domain.errors import InvalidInput, TooLarge, UnsupportedType

@@ -100,7 +100,7 @@ def _text_layer(
         left, upper, right, lower = ImageDraw.Draw(overlay).multiline_textbbox(centre, block, **layout)
         pad = font.size // 3
         ImageDraw.Draw(overlay).rounded_rectangle((left - pad, upper - pad, right + pad, lower + pad), radius=pad, fill=banner)
-    offset = max(2, font.size // 18)
+    offset = max(2, int(font.size) // 18)  # the font was made at a whole-pixel size (see _fit_text)
     shadow = Image.new("RGBA", size, (0, 0, 0, 0))
     ImageDraw.Draw(shadow).multiline_text((centre[0] + offset, centre[1] + offset), block, fill=SHADOW, stroke_fill=SHADOW, **layout)
     overlay = Image.alpha_composite(overlay, _blurred(shadow, offset))

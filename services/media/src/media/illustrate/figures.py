@@ -37,10 +37,11 @@ def cut_out(drawing: Image.Image, figure_mask: bytes, max_size: tuple[int, int])
     Without a usable mask the whole drawing is used and its paper made see-through.
     """
     mask = Image.open(BytesIO(figure_mask)).convert("L")
-    ink = mask.point(lambda v: 255 if v >= INK_ALPHA else 0)
+    ink = mask.point(_is_ink)
     if ink.histogram()[255] < MIN_MASK_PIXELS:
         return _with_see_through_paper(drawing.resize(_fitted(drawing.size, max_size), Image.Resampling.LANCZOS, reducing_gap=3.0))
     box = ink.getbbox()
+    assert box is not None  # the mask has at least MIN_MASK_PIXELS ink pixels, so it has a box
     # The drawing may have been decoded at a reduced scale: map the mask's box onto it.
     scale_x, scale_y = drawing.width / mask.width, drawing.height / mask.height
     drawing_box = (box[0] * scale_x, box[1] * scale_y, box[2] * scale_x, box[3] * scale_y)
@@ -49,6 +50,11 @@ def cut_out(drawing: Image.Image, figure_mask: bytes, max_size: tuple[int, int])
     figures = drawing.resize(size, Image.Resampling.LANCZOS, box=drawing_box, reducing_gap=3.0)
     figures.putalpha(mask.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0))
     return figures
+
+
+def _is_ink(alpha: int) -> int:
+    """A point() table for an "L" mask: ink fully opaque, everything else nothing."""
+    return 255 if alpha >= INK_ALPHA else 0
 
 
 def _fitted(size: tuple[float, float], max_size: tuple[int, int]) -> tuple[int, int]:
@@ -99,23 +105,35 @@ def as_sticker(figures: Image.Image, look: Look) -> Sticker:
     inset = border * 4
     padded = Image.new("RGBA", (figures.width + 2 * inset, figures.height + 2 * inset), (0, 0, 0, 0))
     padded.paste(figures, (inset, inset))
-    ink = padded.getchannel("A").point(lambda v: 255 if v >= INK_ALPHA else 0)
+    ink = padded.getchannel("A").point(_is_ink)
     backing = _grow(ink, border)
 
     layer = Image.new("RGBA", padded.size, (0, 0, 0, 0))
     if look.figure_shadow:
         shadow = Image.new("L", padded.size, 0)
         shadow.paste(backing, (border, round(border * 1.6)))
-        layer.paste((20, 30, 60, 255), (0, 0), shadow.filter(ImageFilter.GaussianBlur(border * 1.2)).point(lambda v: v * 45 // 100))
+        layer.paste((20, 30, 60, 255), (0, 0), shadow.filter(ImageFilter.GaussianBlur(border * 1.2)).point(_shadow_opacity))
     if look.figure_outline:
         layer.paste(look.figure_outline + (255,), (0, 0), _grow(backing, 2, soft=False))
     layer.paste(look.sticker + (255,), (0, 0), backing)
     return Sticker(Image.alpha_composite(layer, padded), inset)
 
 
+def _shadow_opacity(level: int) -> int:
+    return level * 45 // 100
+
+
 def _grow(mask: Image.Image, radius: float, soft: bool = True) -> Image.Image:
     """Dilate a binary mask by about `radius` pixels with rounded corners (blur, then threshold)."""
     blurred = mask.filter(ImageFilter.GaussianBlur(max(radius / 2, 1)))
     if soft:
-        return blurred.point(lambda v: 0 if v < 6 else 255 if v > 22 else (v - 6) * 16)
-    return blurred.point(lambda v: 255 if v > 8 else 0)
+        return blurred.point(_soft_edge)
+    return blurred.point(_hard_edge)
+
+
+def _soft_edge(level: int) -> int:
+    return 0 if level < 6 else 255 if level > 22 else (level - 6) * 16
+
+
+def _hard_edge(level: int) -> int:
+    return 255 if level > 8 else 0

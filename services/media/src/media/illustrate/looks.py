@@ -201,7 +201,15 @@ def _storybook_finish(image: Image.Image) -> Image.Image:
         (image.width // 2, image.height // 2, image.width * 3 // 2, image.height * 3 // 2)
     )
     edge = Image.new("RGB", image.size, (120, 70, 30))
-    return Image.composite(image, Image.blend(image, edge, 0.35), vignette.point(lambda v: min(255, v * 3)))
+    return Image.composite(image, Image.blend(image, edge, 0.35), vignette.point(_tripled))
+
+
+def _tripled(level: int) -> int:
+    return min(255, level * 3)
+
+
+def _quintupled(level: int) -> int:
+    return min(255, level * 5)
 
 
 def _watercolor_finish(image: Image.Image) -> Image.Image:
@@ -211,7 +219,7 @@ def _watercolor_finish(image: Image.Image) -> Image.Image:
     """
     half = (image.width // 2, image.height // 2)
     washed = image.resize(half, Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(1.6))
-    pooled_edges = washed.convert("L").filter(ImageFilter.FIND_EDGES).point(lambda v: min(255, v * 5))
+    pooled_edges = washed.convert("L").filter(ImageFilter.FIND_EDGES).point(_quintupled)
     # The frame's own edge is no brush stroke.
     ImageDraw.Draw(pooled_edges).rectangle((0, 0, half[0] - 1, half[1] - 1), outline=0, width=2)
     washed.paste(Image.blend(washed, Image.new("RGB", half, (70, 60, 90)), 0.3), (0, 0), pooled_edges)

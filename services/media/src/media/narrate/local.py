@@ -201,6 +201,7 @@ def _normalised(samples: np.ndarray, rate: int) -> np.ndarray:
 def _louder(samples: np.ndarray, change_db: float, rate: int) -> np.ndarray:
     """The samples about `change_db` louder, peaks held down, judged by the ratio of plain energies (silence counts in neither)."""
     gain_db, energy = change_db, _energy(samples)
+    louder = samples  # always replaced: GAIN_ROUNDS is at least one
     for _ in range(GAIN_ROUNDS):
         louder = _limited(samples * np.float32(10 ** (gain_db / 20)), rate)
         shortfall = change_db - 10 * np.log10(_energy(louder) / energy)

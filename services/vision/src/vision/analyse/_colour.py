@@ -1,6 +1,7 @@
 """Naming the colours of the ink with the words a parent would use."""
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from scipy import ndimage
@@ -69,7 +70,8 @@ def read_colours(colours: np.ndarray, ink: np.ndarray, core: np.ndarray) -> Colo
     centre_names = np.array([_name_index(centre) for centre in centres], dtype=np.int16)
     names[core] = centre_names[_nearest(core_lab, centres)]
     # A stroke's pale edges take the name of the stroke they belong to.
-    nearest_core = ndimage.distance_transform_edt(~core, return_distances=False, return_indices=True)
+    # Only the indices are asked for, so that is all scipy returns (its inferred type allows every combination).
+    nearest_core = cast(np.ndarray, ndimage.distance_transform_edt(~core, return_distances=False, return_indices=True))
     names[ink] = names[nearest_core[0], nearest_core[1]][ink]
     return ColourReading(palette=_palette(colours, ink, core, names), names=names)
 

@@ -5,6 +5,7 @@ pixel is compared with the paper around it rather than with pure white.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from PIL import Image
@@ -93,7 +94,8 @@ def _fill_from_nearest_paper(closed: np.ndarray, not_paper: np.ndarray, open_pag
         return np.broadcast_to(open_page, closed.shape).copy()
     if not not_paper.any():
         return closed
-    nearest = ndimage.distance_transform_edt(not_paper, return_distances=False, return_indices=True)
+    # Only the indices are asked for, so that is all scipy returns (its inferred type allows every combination).
+    nearest = cast(np.ndarray, ndimage.distance_transform_edt(not_paper, return_distances=False, return_indices=True))
     return closed[nearest[0], nearest[1]]
 
 
@@ -103,7 +105,7 @@ def _surroundings(not_paper: np.ndarray) -> np.ndarray:
     Only a full ring counts: a band along one, two or three edges may be the
     child's own sky or ground, which must stay.
     """
-    labels, _ = ndimage.label(not_paper, structure=np.ones((3, 3), dtype=bool))
+    labels, _ = label_regions(not_paper, structure=np.ones((3, 3), dtype=bool))
     edges = [labels[0], labels[-1], labels[:, 0], labels[:, -1]]
     ring_labels = set.intersection(*(set(np.unique(edge)) for edge in edges)) - {0}
     ring = np.isin(labels, list(ring_labels))
@@ -114,7 +116,7 @@ def _surroundings(not_paper: np.ndarray) -> np.ndarray:
 
 
 def _grow_into(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
-    labels, count = ndimage.label(weak, structure=np.ones((3, 3), dtype=bool))
+    labels, count = label_regions(weak, structure=np.ones((3, 3), dtype=bool))
     keep = np.zeros(count + 1, dtype=bool)
     keep[np.unique(labels[strong & weak])] = True
     keep[0] = False
@@ -122,11 +124,19 @@ def _grow_into(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
 
 
 def _drop_specks(mask: np.ndarray, min_pixels: float) -> np.ndarray:
-    labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
+    labels, count = label_regions(mask, structure=np.ones((3, 3), dtype=bool))
     sizes = np.bincount(labels.ravel(), minlength=count + 1)
     keep = sizes >= min_pixels
     keep[0] = False
     return keep[labels]
+
+
+def label_regions(mask: np.ndarray, structure: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """scipy's label, typed: without an output array it always returns the labels and their count.
+
+    scipy has no type hints, and the type inferred from its source also allows a bare count.
+    """
+    return cast(tuple[np.ndarray, int], ndimage.label(mask, structure=structure))
 
 
 def _luminance(rgb: np.ndarray) -> np.ndarray:

@@ -1,11 +1,13 @@
 """Finding the figures, the sky and ground bands, a sun and a house in the ink."""
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from scipy import ndimage
 
 from vision.analyse._colour import in_families
+from vision.analyse._ink import label_regions
 
 _EIGHT_WAY = np.ones((3, 3), dtype=bool)
 
@@ -97,7 +99,7 @@ def band_mask(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _bands(coloured: np.ndarray, at_top: bool) -> np.ndarray:
     height, width = coloured.shape
-    labels, _ = ndimage.label(_join_nearby(coloured), structure=_EIGHT_WAY)
+    labels, _ = label_regions(_join_nearby(coloured), structure=_EIGHT_WAY)
     labels = labels * coloured
     band = np.zeros_like(coloured)
     for label, box in enumerate(ndimage.find_objects(labels), start=1):
@@ -131,7 +133,7 @@ def strip_dominated(ink: np.ndarray, coloured: np.ndarray, at_top: bool) -> bool
 def find_figures(figure_ink: np.ndarray) -> Figures:
     height, width = figure_ink.shape
     # Filling the holes puts the eyes inside a closed face into the face's group.
-    groups, _ = ndimage.label(_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
+    groups, _ = label_regions(_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
     groups = groups * figure_ink
     big = [region for region in _regions(groups) if _big_enough(region, height, width)]
     big = [region.label for region in sorted(big, key=lambda region: region.ink_pixels, reverse=True)[:MAX_FIGURES]]
@@ -144,7 +146,8 @@ def _attach_strays(figure_labels: np.ndarray, figure_ink: np.ndarray) -> np.ndar
     """Give ink outside every figure to the nearest figure within reach."""
     if not figure_labels.any():
         return figure_labels
-    distance, (rows, columns) = ndimage.distance_transform_edt(figure_labels == 0, return_indices=True)
+    # Distances and indices are asked for, so scipy returns both (its inferred type allows every combination).
+    distance, (rows, columns) = cast(tuple[np.ndarray, np.ndarray], ndimage.distance_transform_edt(figure_labels == 0, return_indices=True))
     reach = _ATTACH_SHARE * max(figure_ink.shape)
     strays = figure_ink & (figure_labels == 0) & (distance <= reach)
     attached = figure_labels.copy()
@@ -178,7 +181,7 @@ def find_sun(names: np.ndarray) -> str | None:
     warm = _solid(in_families(small_names, SUN_FAMILIES))
     height, width = warm.shape
     discs = _open_with_disc(warm, _RAY_SHARE * max(height, width))
-    labels, _ = ndimage.label(discs)
+    labels, _ = label_regions(discs)
     for label, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
         blob = labels[rows, columns] == label
         round_enough = max(blob.shape) <= _SUN_MAX_ASPECT * min(blob.shape)
@@ -210,7 +213,7 @@ def find_house(names: np.ndarray) -> House | None:
         solid = _solid(coloured)
         if solid.sum() < _HOUSE_MIN_AREA_SHARE * solid.size:
             continue
-        labels, _ = ndimage.label(_open_with_disc(solid, _HOUSE_THIN_SHARE * max(solid.shape)))
+        labels, _ = label_regions(_open_with_disc(solid, _HOUSE_THIN_SHARE * max(solid.shape)))
         for label, box in enumerate(ndimage.find_objects(labels), start=1):
             block = labels[box] == label
             if block.sum() < _HOUSE_MIN_AREA_SHARE * solid.size or not _has_walls(block):
@@ -260,14 +263,22 @@ def _solid(mask: np.ndarray) -> np.ndarray:
 
 def _fill_holes(mask: np.ndarray) -> np.ndarray:
     """scipy's binary_fill_holes, by labelling the background once instead of growing it step by step."""
-    background, _ = ndimage.label(~mask)
+    background, _ = label_regions(~mask)
     edges = np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]])
     return mask | ((background > 0) & ~np.isin(background, edges))
 
 
 def _open_with_disc(mask: np.ndarray, radius: float) -> np.ndarray:
     """Morphological opening by a disc, through distance transforms: a large disc costs no more."""
-    core = ndimage.distance_transform_edt(mask) > radius
+    core = _distances(mask) > radius
     if not core.any():
         return core
-    return ndimage.distance_transform_edt(~core) <= radius
+    return _distances(~core) <= radius
+
+
+def _distances(mask: np.ndarray) -> np.ndarray:
+    """scipy's distance_transform_edt, typed: asked for the distances only, it returns just them.
+
+    scipy has no type hints, and the type inferred from its source allows every combination of outputs.
+    """
+    return cast(np.ndarray, ndimage.distance_transform_edt(mask))

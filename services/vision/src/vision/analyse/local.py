@@ -95,11 +95,15 @@ def _figure_families(figures: Figures, names: np.ndarray) -> list[dict[str, int]
     return families
 
 
+def _thresholded(value: int) -> int:
+    return 255 if value >= 128 else 0
+
+
 def _mask_png(mask: np.ndarray, size: tuple[int, int]) -> bytes:
     image = Image.fromarray(mask.astype(np.uint8) * 255)
     if image.size != size:
         # Resizing smoothly and then thresholding keeps stroke edges round instead of blocky.
-        image = image.resize(size, Image.Resampling.BILINEAR).point(lambda value: 255 if value >= 128 else 0)
+        image = image.resize(size, Image.Resampling.BILINEAR).point(_thresholded)
     buffer = BytesIO()
     # The fastest compression still shrinks a mostly black mask well; a phone photo's is 12 MP.
     image.save(buffer, format="PNG", compress_level=1)

@@ -1,0 +1,138 @@
+"""The run service on the ports' fakes: what a parent may do at each gate, in domain errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.errors import status_of
+from gateway.runs.service import RunService
+from gateway.runs.uploads import PreparedDrawing
+from shared.domain.errors import DomainError, DrawingNotRead, RunBusy, RunChanged, RunNotFound, StoryNotWritten, TooManyRuns
+from shared.domain.events import DrawingSubmitted, EventType, PipelineRequested, RunMode, Stage, StoryRequested
+from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
+from shared.domain.run import Checkpoint, RunPatch, RunStatus, StageStatus, drawing_read, gate_reached, story_written
+from tests.fakes import InMemoryAssetStore, InMemoryCheckpointStore, RecordingPublisher
+
+DRAWING = PreparedDrawing(body=b"png-bytes", media_type="image/png", extension="png")
+ANALYSIS = DrawingAnalysis(subject="a red rocket")
+OPTIONS = StoryOptions(theme=Theme.ADVENTURE, age=5, voice=VoiceType.CHEERFUL, style=Style.STORYBOOK)
+SCRIPT = StoryScript(title="Zoom", scenes=[Scene(number=1, text="Zoom flew up.")])
+
+
+class Parts:
+    def __init__(self, max_running_runs: int = 3) -> None:
+        self.checkpoints = InMemoryCheckpointStore()
+        self.assets = InMemoryAssetStore()
+        self.publisher = RecordingPublisher()
+        self.runs = RunService(
+            checkpoints=self.checkpoints, assets=self.assets, publisher=self.publisher, max_running_runs=max_running_runs
+        )
+
+    async def at_story_gate(self) -> str:
+        run = await self.runs.start("u", DRAWING, mode=RunMode.INTERACTIVE)
+        await self.checkpoints.update("u", run.run_id, drawing_read(ANALYSIS, f"u/drawings/{run.run_id}_mask.png") | gate_reached())
+        return run.run_id
+
+
+async def test_a_run_starts_with_its_drawing_stored_and_submitted() -> None:
+    parts = Parts()
+    run = await parts.runs.start("u", DRAWING, mode=RunMode.ONE_SHOT)
+    assert parts.assets.objects[run.drawing_key] == (b"png-bytes", "image/png")
+    assert run.drawing_key == f"u/drawings/{run.run_id}.png"
+    [submitted] = parts.publisher.published
+    assert (submitted.type, submitted.run_id, submitted.mode) == (EventType.DRAWING_SUBMITTED, run.run_id, RunMode.ONE_SHOT)
+    assert isinstance(submitted.payload, DrawingSubmitted) and submitted.payload.drawing_key == run.drawing_key
+
+
+async def test_a_parent_with_too_many_runs_being_made_is_asked_to_wait() -> None:
+    parts = Parts(max_running_runs=2)
+    for _ in range(2):
+        await parts.runs.start("u", DRAWING, mode=RunMode.ONE_SHOT)
+    with pytest.raises(TooManyRuns) as refused:
+        await parts.runs.start("u", DRAWING, mode=RunMode.ONE_SHOT)
+    assert (status_of(refused.value), refused.value.retry_after_seconds) == (429, 30)
+    assert "2 storybooks" in refused.value.message
+    # Another parent is not held back by this one's runs.
+    await parts.runs.start("someone-else", DRAWING, mode=RunMode.ONE_SHOT)
+
+
+async def test_another_parents_run_or_a_made_up_id_is_not_found() -> None:
+    parts = Parts()
+    run_id = await parts.at_story_gate()
+    for user_id, wanted in (("someone-else", run_id), ("u", "not-a-uuid")):
+        with pytest.raises(RunNotFound):
+            await parts.runs.find(user_id, wanted)
+
+
+async def test_the_story_gate_opens_only_once_the_drawing_is_read_and_while_nothing_runs() -> None:
+    parts = Parts()
+    run = await parts.runs.start("u", DRAWING, mode=RunMode.INTERACTIVE)
+    await parts.checkpoints.update("u", run.run_id, gate_reached())
+    with pytest.raises(DrawingNotRead):
+        await parts.runs.request_story("u", run.run_id, analysis=ANALYSIS, options=OPTIONS)
+    await parts.checkpoints.update("u", run.run_id, RunPatch(status=RunStatus.RUNNING))
+    with pytest.raises(RunBusy):
+        await parts.runs.request_story("u", run.run_id, analysis=ANALYSIS, options=OPTIONS)
+
+
+async def test_the_corrected_analysis_and_the_options_go_to_the_story() -> None:
+    parts = Parts()
+    run_id = await parts.at_story_gate()
+    corrected = ANALYSIS.model_copy(update={"subject": "a red rocket named Zoom"})
+    accepted = await parts.runs.request_story("u", run_id, analysis=corrected, options=OPTIONS)
+    assert (accepted.status, accepted.current_stage) == (RunStatus.RUNNING, Stage.STORY)
+    stored = await parts.checkpoints.get("u", run_id)
+    assert stored is not None and stored.drawing_analysis == corrected and stored.options == OPTIONS
+    assert stored.stages[Stage.STORY].status == StageStatus.PENDING
+    requested = parts.publisher.published[-1]
+    assert requested.type == EventType.STORY_REQUESTED
+    assert requested.payload == StoryRequested(drawing_analysis=corrected, options=OPTIONS)
+
+
+class AnotherWindow(InMemoryCheckpointStore):
+    """Between a request's read of the run and its write, the parent's other window changes the run once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.races = 0
+
+    async def get(self, user_id: str, run_id: str) -> Checkpoint | None:
+        seen = await super().get(user_id, run_id)
+        if self.races:
+            self.races -= 1
+            await super().update(user_id, run_id, RunPatch(error=None))
+        return seen
+
+
+async def test_a_decision_made_on_a_run_that_changed_meanwhile_is_refused() -> None:
+    parts = Parts()
+    parts.checkpoints = checkpoints = AnotherWindow()
+    parts.runs = RunService(checkpoints=checkpoints, assets=parts.assets, publisher=parts.publisher, max_running_runs=3)
+    run_id = await parts.at_story_gate()
+    published = len(parts.publisher.published)
+    checkpoints.races = 1
+    with pytest.raises(RunChanged) as refused:
+        await parts.runs.request_story("u", run_id, analysis=ANALYSIS, options=OPTIONS)
+    assert status_of(refused.value) == 409
+    assert len(parts.publisher.published) == published
+
+
+async def test_the_pipeline_gate_needs_a_written_story_and_takes_the_new_look() -> None:
+    parts = Parts()
+    run_id = await parts.at_story_gate()
+    with pytest.raises(StoryNotWritten):
+        await parts.runs.request_pipeline("u", run_id, script=SCRIPT, analysis=ANALYSIS, style=Style.ANIME, voice=VoiceType.WISE)
+    await parts.checkpoints.update("u", run_id, story_written(SCRIPT, OPTIONS) | gate_reached())
+    await parts.runs.request_pipeline("u", run_id, script=SCRIPT, analysis=ANALYSIS, style=Style.ANIME, voice=VoiceType.WISE)
+    requested = parts.publisher.published[-1]
+    assert isinstance(requested.payload, PipelineRequested)
+    assert (requested.payload.options.style, requested.payload.options.voice) == (Style.ANIME, VoiceType.WISE)
+    assert requested.payload.options.theme == OPTIONS.theme
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [(RunNotFound(), 404), (RunBusy(), 409), (DrawingNotRead(), 409), (StoryNotWritten(), 409), (RunChanged(), 409), (TooManyRuns(3), 429)],
+)
+def test_each_domain_error_has_one_answer(error: DomainError, status: int) -> None:
+    assert status_of(error) == status
