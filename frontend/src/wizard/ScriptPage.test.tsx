@@ -61,6 +61,14 @@ describe("the script step", () => {
     });
   });
 
+  it("tells the parent why their personal context was left out", async () => {
+    const note = "We left out what you told us about your child's life, because it reads like an instruction.";
+    const api = fakeApi();
+    api.getRun.mockResolvedValue({ ...waitingWithScript, story_notes: [note] });
+    renderScript(api);
+    expect(await screen.findByText(note)).toHaveClass("notice");
+  });
+
   it("won't approve an empty scene", async () => {
     renderScript(fakeApi());
     await userEvent.clear(await screen.findByLabelText("Scene 2"));

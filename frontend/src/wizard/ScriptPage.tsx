@@ -97,6 +97,12 @@ function Script({ run, state }: { run: RunView; state: RunState }) {
       <StepCount step={4} />
       <PageTitle>The story</PageTitle>
       <p className="lead">Read it through and change any words you like. Each scene becomes one page of the video.</p>
+      {/* What the story stage tells the parent, e.g. why their personal context was left out, so nothing is dropped silently. */}
+      {(run.story_notes ?? []).map((note) => (
+        <p className="notice" role="status" key={note}>
+          {note}
+        </p>
+      ))}
       <TextField id="title" label="Title" value={script.title} max={LIMITS.title} onChange={(title) => edit({ title })} />
       {script.scenes.map((scene, index) => (
         <TextField

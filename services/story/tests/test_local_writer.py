@@ -23,14 +23,9 @@ from shared.domain.models import (
     Theme,
     VoiceType,
 )
+from shared.domain.safety import BANNED_WORDS, banned_words_in
 from story.write import StoryWriter
-from story.write.local import (
-    BANNED_WORDS,
-    LocalStoryWriter,
-    banned_words_in,
-    clean_personal_context,
-    hero_from,
-)
+from story.write.local import LocalStoryWriter, clean_personal_context, hero_from
 from story.write.local_arcs import ARCS, CLOSING, DETOUR, OPENING
 
 # A sentence ends at . ! or ? (maybe closing a quote) before a capital letter.

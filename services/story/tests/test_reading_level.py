@@ -15,7 +15,8 @@ from collections import defaultdict
 import pytest
 
 from shared.domain.models import MAX_AGE, MIN_AGE, DrawingAnalysis, LayoutHints, StoryOptions, StoryScript, Style, Theme, VoiceType
-from story.write.local import LocalStoryWriter, banned_words_in
+from shared.domain.safety import banned_words_in
+from story.write.local import LocalStoryWriter
 
 with warnings.catch_warnings():  # textstat 0.7.3 imports pkg_resources, which warns that it is deprecated
     warnings.simplefilter("ignore")

@@ -3,7 +3,7 @@
 No model and no network: stories come from phrasing tables and a small grammar, so
 the same analysis, options and seed always give the same script, and a child only
 ever hears words written here or text from the parent and the analyser that went
-through the safety filter below.
+through the shared safety policy (`shared.domain.safety`).
 """
 
 from __future__ import annotations
@@ -15,91 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shared.domain.models import MIN_AGE, DrawingAnalysis, LayoutHints, Scene, StoryOptions, StoryScript
-from story.write.local_arcs import ARCS, CLOSING, DETOUR, OPENING, Arc, Phrasings
+from shared.domain.safety import PersonalContext, read_context, soften
+from story.write.local_arcs import ARCS, CLOSING, DETOUR, LOSS_CLOSING, LOSS_ECHO, OPENING, Arc, Phrasings
 
-# --- Safety -------------------------------------------------------------------------
-
-# Words a story never says, each with the gentle word that replaces it in text from
-# the parent or the analyser. Whole words match, and so do their plain inflections
-# ("kills", "killed", "killing"); brands are here because a story is not an advert.
-_GENTLE_SWAPS: Mapping[str, str] = {
-    # violence
-    "kill": "hug", "murder": "hug", "attack": "hug", "fight": "game", "battle": "game",
-    "war": "parade", "punch": "pat", "stab": "poke", "weapon": "toy", "gun": "bubble wand",
-    "rifle": "bubble wand", "pistol": "bubble wand", "sword": "wooden spoon", "knife": "spoon",
-    "bomb": "balloon", "explode": "pop", "explosion": "pop", "blood": "ruby", "bloody": "muddy",
-    "wound": "bump", "injure": "bump", "injury": "bump", "hurt": "bump", "destroy": "tidy",
-    "violence": "kindness", "violent": "gentle", "poison": "juice", "kidnap": "visit",
-    "threat": "promise", "threaten": "promise",
-    # death
-    "die": "sleep", "dying": "sleeping", "dead": "sleepy", "death": "rest", "deadly": "gentle",
-    "grave": "garden", "graveyard": "garden", "cemetery": "garden", "funeral": "gathering",
-    "corpse": "friend", "skeleton": "scarecrow", "skull": "shell", "zombie": "friend",
-    "ghost": "cloud", "haunt": "magic", "vampire": "friend", "coffin": "box",
-    # fear and villains
-    "scary": "silly", "scare": "surprise", "scared": "shy", "terror": "surprise",
-    "terrify": "surprise", "terrifying": "surprising", "horror": "wonder", "horrible": "funny",
-    "nightmare": "dream", "creepy": "curious", "spooky": "silly", "frighten": "surprise",
-    "frightening": "surprising", "fear": "wonder", "afraid": "shy", "panic": "hurry",
-    "danger": "adventure", "dangerous": "exciting", "evil": "grumpy", "wicked": "cheeky",
-    "villain": "neighbour", "monster": "creature", "demon": "creature", "devil": "creature",
-    "beast": "creature",
-    # unkindness
-    "hate": "like", "stupid": "silly", "dumb": "silly", "idiot": "friend", "ugly": "funny",
-    # grown-up things
-    "beer": "juice", "wine": "juice", "alcohol": "juice", "drunk": "dizzy",
-    "cigarette": "stick", "drug": "vitamin", "sexy": "lovely",
-    # brands
-    "coca": "fizzy", "cola": "juice", "coke": "juice", "pepsi": "juice", "fanta": "juice",
-    "mcdonald": "cafe", "mcdonalds": "cafe", "starbucks": "cafe", "kfc": "cafe",
-    "lego": "block", "barbie": "doll", "disney": "storybook", "pixar": "storybook",
-    "pokemon": "creature", "pikachu": "creature", "minecraft": "game", "fortnite": "game",
-    "roblox": "game", "nintendo": "game", "playstation": "game", "xbox": "game",
-    "youtube": "screen", "tiktok": "screen", "netflix": "screen", "google": "screen",
-    "iphone": "phone", "ipad": "tablet", "nike": "sporty", "adidas": "sporty",
-    "spiderman": "superhero", "batman": "superhero", "superman": "superhero", "peppa": "piggy",
-    "oreo": "biscuit", "nutella": "spread", "kitkat": "biscuit",
-}  # fmt: skip
-BANNED_WORDS: frozenset[str] = frozenset(_GENTLE_SWAPS)
-
-# Words that make a personal context read as an instruction, code or an advert rather
-# than something happening in the child's life; such a context is left out whole.
-_INSTRUCTION_WORDS = frozenset({
-    "ignore", "disregard", "forget", "rule", "instruction", "prompt", "system", "write",
-    "wrote", "written", "pretend", "roleplay", "override", "jailbreak", "assistant",
-    "chatgpt", "gpt", "output", "command", "script", "javascript", "html", "alert",
-    "buy", "sell", "click", "subscribe", "download", "sponsor", "advert", "advertisement",
-})  # fmt: skip
-_INSTRUCTION_PHRASES = ("you are", "you must", "act as", "from now on", "passed away")
-# Markup, code and addresses are never a life event.
-_NOT_A_LIFE_EVENT = re.compile(r"[<>{}\[\]\\|`$@#=*_~^/]|https?|www\.", re.IGNORECASE)
-
-_LETTERS = re.compile(r"[^\W\d_]+")
-_INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "est", "ly")
-
-
-def _stems(word: str) -> Iterable[str]:
-    """The word and the roots it may be an inflection of: scaring, scariest, stabbing."""
-    yield word
-    for suffix in _INFLECTIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: -len(suffix)]
-            yield stem
-            if suffix[0] in "ei":  # a silent e dropped before the suffix: scare -> scaring
-                yield stem + "e"
-            if stem.endswith("i"):
-                yield stem[:-1] + "y"
-            if stem[-1] == stem[-2]:
-                yield stem[:-1]
-
-
-def _root_in(word: str, vocabulary: frozenset[str]) -> str | None:
-    return next((stem for stem in _stems(word.lower()) if stem in vocabulary), None)
-
-
-def banned_words_in(text: str) -> list[str]:
-    """The banned words in `text` (as their roots), in order of appearance."""
-    return [root for word in _LETTERS.findall(text) if (root := _root_in(word, BANNED_WORDS))]
+# --- The parent's and the analyser's words ---------------------------------------------
 
 
 def _plain(text: str, keep: str = "'-") -> str:
@@ -109,20 +28,10 @@ def _plain(text: str, keep: str = "'-") -> str:
     return " ".join(kept.split()).strip("'- ")
 
 
-def _soften(text: str) -> str:
-    """Replace every banned word with its gentle swap."""
-
-    def swap(match: re.Match[str]) -> str:
-        root = _root_in(match[0], BANNED_WORDS)
-        return match[0] if root is None else _GENTLE_SWAPS[root]
-
-    return _LETTERS.sub(swap, text)
-
-
 def _user_phrase(text: str, max_words: int = 20, max_chars: int = 120) -> str:
     """A short, safe phrase from the analysis or the parent, without loose ends ('a cat and')."""
     # A "word" longer than any word a child knows is noise, and would not fit a title.
-    words = [word for word in _soften(_plain(text)).split() if len(word) <= _LONGEST_WORD]
+    words = [word for word in _plain(soften(text)).split() if len(word) <= _LONGEST_WORD]
     if words and words[0].isupper() and len(words[0]) > 1 and text.upper() == text:
         words = [word.lower() for word in words]  # SHOUTED input reads as ordinary words
     while words and words[0].lower() in _LOOSE_STARTS:
@@ -149,19 +58,20 @@ _ORDINALS = frozenset({"first", "last", "next"})
 
 
 def clean_personal_context(text: str) -> str | None:
-    """The parent's personal context as a short phrase safe to read aloud, or None.
+    """The parent's personal context as a short phrase for a story's {context} slot, or None."""
+    return _context_phrase(read_context(text))
 
-    The context is data about the child's life ("starting swim lessons next week"),
-    never instructions: anything that looks like an instruction, code, an advert or an
-    unsafe topic drops it whole, and what is kept only ever fills a template slot.
+
+def _context_phrase(context: PersonalContext) -> str | None:
+    """What the shared policy lets a story weave in, cut to a phrase that fits a sentence.
+
+    The context is data about the child's life ("starting swim lessons next week"), never
+    instructions, and only ever fills a template slot. A loss is not a phrase to liken
+    things to: the story speaks of missing someone in lines of its own ({missed}).
     """
-    if _NOT_A_LIFE_EVENT.search(text):
+    if not context.text or context.missed:
         return None
-    words = _LETTERS.findall(text.lower())
-    if any(_root_in(word, BANNED_WORDS) or _root_in(word, _INSTRUCTION_WORDS) for word in words):
-        return None
-    if any(phrase in " ".join(words) for phrase in _INSTRUCTION_PHRASES):
-        return None
+    text = context.text
     first_clause = re.split(r"[.!?;:,]", _plain(text, keep="'-.!?;:,"))[0]
     kept = first_clause.split()
     while kept and kept[0].lower() in _LEADING_FILLERS:
@@ -504,23 +414,23 @@ def _register(phrasings: Phrasings, tier: int) -> tuple[str, ...]:
     return phrasings.little if tier == 0 else phrasings.big
 
 
-def _templates(beat: str, arc: Arc, tier: int) -> Sequence[str]:
+def _templates(beat: str, arc: Arc, tier: int, *, missing_someone: bool) -> Sequence[str]:
     match beat:
         case "opening":
             return _register(OPENING, tier)
         case "closing":
-            return _register(CLOSING, tier)
+            return _register(LOSS_CLOSING if missing_someone else CLOSING, tier)
         case "detour":
             return DETOUR
         case "twist":
             return arc.twist
         case "echo":
-            return arc.echo
+            return LOSS_ECHO if missing_someone else arc.echo
         case _:
             return _register(getattr(arc, beat), tier)
 
 
-def _slots(analysis: DrawingAnalysis, arc: Arc, tier: int, context: str | None, rng: random.Random) -> _Slots:
+def _slots(analysis: DrawingAnalysis, arc: Arc, tier: int, context: PersonalContext, rng: random.Random) -> _Slots:
     hero = hero_from(analysis.subject, analysis.mood)
     they, them, their = _PRONOUN_FORMS[hero.pronoun]
     in_setting, in_the_setting = _setting_from(analysis.setting, analysis.layout)
@@ -556,8 +466,10 @@ def _slots(analysis: DrawingAnalysis, arc: Arc, tier: int, context: str | None, 
     }
     for group in arc.props:
         values.update(rng.choice(group))
-    if context:
-        values["context"] = context
+    if phrase := _context_phrase(context):
+        values["context"] = phrase
+    if context.missed:
+        values["missed"] = context.missed
     return _Slots(values, rng, tier)
 
 
@@ -568,8 +480,9 @@ class LocalStoryWriter:
         rng = random.Random(seed)
         tier = _tier(options.age)
         arc = ARCS[options.theme]
-        context = clean_personal_context(options.personal_context)
+        context = read_context(options.personal_context)
         slots = _slots(analysis, arc, tier, context, rng)
+        woven = "context" in slots or "missed" in slots
 
         plan = list(_SCENE_PLANS[tier])
         if tier == 3 and rng.random() < 0.5:
@@ -577,7 +490,9 @@ class LocalStoryWriter:
         scenes = []
         for number, beats in enumerate(plan, start=1):
             sentences = [
-                _render(rng.choice(_templates(beat, arc, tier)), slots, tier) for beat in beats if context or beat not in _CONTEXT_BEATS
+                _render(rng.choice(_templates(beat, arc, tier, missing_someone="missed" in slots)), slots, tier)
+                for beat in beats
+                if woven or beat not in _CONTEXT_BEATS
             ]
             scenes.append(Scene(number=number, text=" ".join(sentences)))
 

@@ -9,7 +9,7 @@ Every phrasing is a `str.format` template over the slots that `local.py` fills:
   {colour2}, {detail} ("a tree", "the sun"), {the_detail}, {detail_bare} ("tree"),
   and {the_landmark} ("the tree") and {landmark2}, details one can stand beside;
 - the story: {when}, the theme's props below, {n} and {count_up} (a number suited to
-  the age), and in context lines {context}, {virtue} and {lesson};
+  the age), and in context lines {context} or {missed}, {virtue} and {lesson};
 - word banks ({glad}, {big}, {lovely}, {went}, {said}) whose words grow with the age.
 
 A capitalised slot name ({Hero}, {They}) gives the value capitalised. Text in
@@ -99,6 +99,21 @@ CLOSING = Phrasings(
     big=(
         "Maybe you are thinking about {context} too.[ {Hero} would tell you that {lesson}.]",
         "Just like {hero}, you might be thinking about {context}.[ Remember: {lesson}.]",
+    ),
+)
+
+# When the parent told of a loss, or of someone the child misses ({missed}: "your grandpa"),
+# these take the place of the theme's echo and of the closing: gentle, in the story's own
+# words (never the parent's "passed away"), true whether that someone died or moved away.
+LOSS_ECHO = (
+    "Sometimes we miss someone we love very much, like {missed}[, and that is all right].",
+    "Missing someone, like {missed}, can feel big[, and it is fine to feel a little sad].",
+)
+LOSS_CLOSING = Phrasings(
+    little=("You can miss {missed} and still feel loved.", "It is all right to miss {missed}. Love stays with you."),
+    big=(
+        "Maybe you are missing {missed} too.[ {Hero} would tell you that love stays with us, always.]",
+        "When you miss {missed}, you can remember the happy times.[ The ones we love stay in our hearts.]",
     ),
 )
 
