@@ -10,6 +10,11 @@ locals {
   services = jsondecode(file("${path.module}/services.json")).services
   prefix   = var.environment
   app_url  = "https://${var.app_domain}"
+  tags     = { Project = "nocomelon", Environment = var.environment }
+  # Bucket names are global: var.assets_bucket_name when <environment>-assets is taken.
+  assets_bucket = coalesce(var.assets_bucket_name, "${local.prefix}-${local.topology.bucket}")
+  # Strict-Transport-Security of every answer, from CloudFront and from the gateway behind it: two years.
+  hsts_max_age_seconds = 63072000
 }
 
 module "messaging" {
@@ -31,7 +36,7 @@ module "data" {
 module "storage" {
   source = "./modules/storage"
 
-  bucket_name     = coalesce(var.assets_bucket_name, "${local.prefix}-${local.topology.bucket}")
+  bucket_name     = local.assets_bucket
   app_origin      = local.app_url
   asset_retention = local.topology.asset_retention
 }
@@ -74,14 +79,30 @@ module "compute" {
   certificate_arn         = var.alb_certificate_arn
   dns_zone_id             = var.dns_zone_id
   alb_deletion_protection = var.alb_deletion_protection
+
+  hsts_max_age_seconds              = local.hsts_max_age_seconds
+  origin_secret_generation          = var.origin_secret_generation
+  previous_origin_secret_generation = var.previous_origin_secret_generation
 }
 
 module "webapp" {
   source = "./modules/webapp"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
 
   prefix          = local.prefix
+  region          = var.region
   app_domain      = var.app_domain
   api_domain      = module.compute.api_domain
+  origin_header   = module.compute.origin_header
   certificate_arn = var.cloudfront_certificate_arn
   dns_zone_id     = var.dns_zone_id
+  # The host botocore presigns the gateway's links for (virtual-hosted, AWS's global S3 name);
+  # tests/infrastructure checks it against the gateway's own policy.
+  assets_origin        = "https://${local.assets_bucket}.s3.amazonaws.com"
+  hsts_max_age_seconds = local.hsts_max_age_seconds
+  requests_per_ip      = var.waf_requests_per_ip
+  log_retention_days   = var.log_retention_days
 }

@@ -90,3 +90,21 @@ variable "alb_deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "origin_secret_generation" {
+  description = "Which generated secret CloudFront sends the ALB in its origin header; a new value makes a new secret (the runbook's rotation)."
+  type        = string
+  default     = "1"
+}
+
+variable "previous_origin_secret_generation" {
+  description = "During a rotation, the generation the ALB still accepts while CloudFront deploys the new one; null otherwise."
+  type        = string
+  default     = null
+}
+
+variable "waf_requests_per_ip" {
+  description = "Requests one address may make in 5 minutes before the WAF answers 429: a family uses a few hundred; many share a carrier's address."
+  type        = number
+  default     = 2000
+}

@@ -5,6 +5,11 @@ terraform {
       source  = "hashicorp/aws"
       version = "~> 5.80"
     }
+    # The secret CloudFront sends the ALB is generated, and kept only in the state.
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.6"
+    }
   }
   # State lives in S3; `deploy.sh` passes the bucket, key and region to `terraform init -backend-config`.
   backend "s3" {}
@@ -13,9 +18,15 @@ terraform {
 provider "aws" {
   region = var.region
   default_tags {
-    tags = {
-      Project     = "nocomelon"
-      Environment = var.environment
-    }
+    tags = local.tags
+  }
+}
+
+# CloudFront's web ACL (scope CLOUDFRONT) and its logs can only be made in us-east-1, whatever var.region is.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+  default_tags {
+    tags = local.tags
   }
 }

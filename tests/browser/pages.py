@@ -34,6 +34,8 @@ class WebApp:
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
         self.page.on("request", self._on_request)
+        # Before every page's own scripts: the app's content security policy refuses a script tag added later.
+        self.page.add_init_script(path=str(self.axe_script))
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -49,8 +51,6 @@ class WebApp:
         self.page.wait_for_function("() => Array.from(document.images).every((image) => image.complete)")
         self.shots.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=self.shots / f"{screen}.png", full_page=True)
-        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            self.page.add_script_tag(path=str(self.axe_script))
         result = self.page.evaluate("axe.run(document, { resultTypes: ['violations'] })")
         blocking = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} at {[node['target'] for node in violation['nodes']][:3]}"

@@ -9,7 +9,9 @@ or data source's computed attributes (`arn`, `id`) become stand-ins built from
 its evaluated name, which is what the tests compare. A `module.x.y` reference
 follows the local module block `x` into its directory, with the block's
 arguments as the child's variables (converted to their declared types), and
-evaluates its output `y`. Anything it does not understand raises
+evaluates its output `y`. Provider configurations, a module block's
+`providers` and a resource's `provider` are read as the addresses they name
+(which region a resource is made in). Anything it does not understand raises
 `Unsupported`, so a new construct fails a test instead of being skipped.
 """
 
@@ -31,7 +33,7 @@ INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 
 
 # Attributes AWS assigns, which only need to be told apart (besides arn and id, made from the name).
-COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint", "bucket_regional_domain_name", "partition"}
+COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint", "bucket_regional_domain_name", "partition", "result"}
 
 # The arguments that name a resource, in the order they are looked for; one with none is named by its label.
 NAMES = ("name", "bucket", "bucket_prefix")
@@ -39,6 +41,9 @@ NAMES = ("name", "bucket", "bucket_prefix")
 PRIMITIVES: dict[str, tuple[type, ...]] = {"string": (str,), "number": (int, float), "bool": (bool,)}
 
 COMPARISONS = {"==": operator.eq, "!=": operator.ne}
+
+# A module block's arguments that are not the child's variables.
+META_ARGUMENTS = ("source", "depends_on", "providers")
 
 
 class Unsupported(Exception):
@@ -115,9 +120,10 @@ def _address(tree: Tree) -> str:
 
 @dataclass
 class Module:
-    """One directory of `.tf` files: its variables, locals, resources, data sources, module calls, outputs and moves."""
+    """One directory of `.tf` files: its variables, locals, providers, resources, data sources, module calls, outputs and moves."""
 
     directory: Path
+    providers: dict[str, Block] = field(default_factory=dict)  # by address: `aws`, or `aws.us_east_1` for an alias
     variables: dict[str, Block] = field(default_factory=dict)
     locals: dict[str, Tree] = field(default_factory=dict)
     resources: dict[tuple[str, ...], Block] = field(default_factory=dict)  # by type and name, a block's two labels
@@ -136,6 +142,10 @@ class Module:
                     module.variables[block.labels[0]] = block
                 elif block.type == "locals":
                     module.locals |= attributes(block.body)
+                elif block.type == "provider":
+                    alias = attributes(block.body).get("alias")
+                    name = block.labels[0] if alias is None else f"{block.labels[0]}.{_label(_parts(alias)[0])}"
+                    module.providers[name] = block
                 elif block.type == "resource":
                     module.resources[block.labels] = block
                 elif block.type == "data":
@@ -155,6 +165,11 @@ class ResourceInstance:
 
     def __init__(self, evaluator: Evaluator, block: Block, scope: dict[str, Any]) -> None:
         self.evaluator, self.block, self.scope = evaluator, block, scope  # scope: its `each` or `count`, if it has one
+
+    def provider(self) -> str:
+        """The provider configuration this resource is made with, as the module names it (`aws`, `aws.us_east_1`)."""
+        expression = attributes(self.block.body).get("provider")
+        return self.block.labels[0].split("_", 1)[0] if expression is None else _address(expression)
 
     def argument(self, name: str) -> Any:
         expression = attributes(self.block.body).get(name)
@@ -259,6 +274,8 @@ class Evaluator:
             "tostring": str,
             "one": lambda values: values[0] if len(values) == 1 else None if not values else _fail("one() of several"),
             "startswith": str.startswith,
+            "join": lambda separator, values: separator.join(values),
+            "compact": lambda values: [value for value in values if value not in (None, "")],
             "trimprefix": str.removeprefix,
         }
 
@@ -329,20 +346,31 @@ class Evaluator:
         """The local module the module block `call` calls, its variables the block's arguments."""
         if call not in self._children:
             settings = attributes(self.module.calls[call].body)
-            for meta in ("count", "for_each", "providers", "version"):
+            for meta in ("count", "for_each", "version"):
                 if meta in settings:
                     raise Unsupported(f"{meta} on a module block")
             source = self.evaluate(settings["source"], {})
             if not source.startswith(("./", "../")):
                 raise Unsupported(f"module source {source}: only local modules are followed")
             module = Module.load((self.module.directory / source).resolve())
-            arguments = {name: tree for name, tree in settings.items() if name not in ("source", "depends_on")}
+            arguments = {name: tree for name, tree in settings.items() if name not in META_ARGUMENTS}
             undeclared = set(arguments) - set(module.variables)
             missing = {name for name, block in module.variables.items() if "default" not in attributes(block.body)} - set(arguments)
             if undeclared or missing:
                 raise KeyError(f"module {call}: {sorted(undeclared)} are not its variables, {sorted(missing)} have no value")
             self._children[call] = Evaluator(module, _Arguments(self, arguments))
         return self._children[call]
+
+    def providers_of(self, call: str) -> dict[str, str]:
+        """The module block's `providers`: each provider address in the child, and the caller's configuration it is."""
+        settings = attributes(self.module.calls[call].body)
+        if "providers" not in settings:
+            return {}
+        (mapping,) = _parts(settings["providers"])
+        if mapping.data != "object":
+            raise Unsupported(f"providers given as {mapping.data}")
+        pairs = (_parts(element) for element in _parts(mapping))
+        return {_address(_parts(key)[0]): _address(value) for key, value in pairs}
 
     def output(self, name: str) -> Any:
         return self.evaluate(attributes(self.module.outputs[name].body)["value"], {})
@@ -351,7 +379,7 @@ class Evaluator:
         """What the module block `call` passes, skipping arguments that cannot be evaluated here (a root variable with no default)."""
         inputs = {}
         for name, expression in attributes(self.module.calls[call].body).items():
-            if name in ("source", "depends_on"):
+            if name in META_ARGUMENTS:
                 continue
             try:
                 inputs[name] = self.evaluate(expression, {})

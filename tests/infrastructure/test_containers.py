@@ -123,7 +123,17 @@ def test_every_nocomelon_variable_is_a_setting_of_the_process_it_is_given_to() -
 def test_the_app_answers_on_port_8000() -> None:
     gateway = model()["services"]["gateway"]
     assert [(port["target"], port["published"]) for port in gateway["ports"]] == [(8000, "8000")]
+    assert [port.get("host_ip") for port in gateway["ports"]] == ["127.0.0.1"]
     assert gateway["environment"]["NOCOMELON_GATEWAY_PORT"] == "8000"
+
+
+def test_every_published_port_is_on_this_machine_only() -> None:
+    # moto signs Cognito tokens with a key bundled in its package: reachable from the network, anyone could forge a sign-in.
+    published = {
+        (name, port["target"]): port.get("host_ip") for name, service in model()["services"].items() for port in service.get("ports", [])
+    }
+    assert ("moto", 5000) in published
+    assert set(published.values()) == {"127.0.0.1"}, published
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infrastructure.terraform import Evaluator, Module, Unsupported
+from tests.infrastructure.terraform import Evaluator, Module, Unsupported, attributes
 
 CHILD = """
 variable "rules" {
@@ -77,3 +77,30 @@ def test_the_arguments_become_the_childs_variables_as_their_types_make_them(tmp_
 def test_what_terraform_would_refuse_or_the_evaluator_cannot_follow_raises(tmp_path: Path, module_block: str, error: type) -> None:
     with pytest.raises(error):
         calling(tmp_path, module_block).output("rules")
+
+
+def test_providers_are_read_as_the_configurations_they_name(tmp_path: Path) -> None:
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "main.tf").write_text(
+        'resource "aws_wafv2_web_acl" "east" {\n  provider = aws.east\n  name = "acl"\n}\n\nresource "aws_sns_topic" "here" {\n  name = "t"\n}\n'
+    )
+    (tmp_path / "parent").mkdir()
+    (tmp_path / "parent" / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n\nprovider "aws" {\n  alias = "east"\n  region = "us-east-1"\n}\n\n'
+        'module "child" {\n  source = "../child"\n  providers = {\n    aws      = aws\n    aws.east = aws.east\n  }\n}\n'
+    )
+    parent = Evaluator(Module.load(tmp_path / "parent"), {})
+    child = parent.child("child")
+    assert parent.providers_of("child") == {"aws": "aws", "aws.east": "aws.east"}
+    assert {name: parent.evaluate(attributes(block.body)["region"], {}) for name, block in parent.module.providers.items()} == {
+        "aws": "eu-west-1",
+        "aws.east": "us-east-1",
+    }
+    assert child.resource("aws_wafv2_web_acl", "east").instances[None].provider() == "aws.east"
+    assert child.resource("aws_sns_topic", "here").instances[None].provider() == "aws"
+
+
+def test_providers_that_are_not_written_out_raise(tmp_path: Path) -> None:
+    parent = calling(tmp_path, 'source = "../child"\nrules = []\nproviders = local.providers')
+    with pytest.raises(Unsupported):
+        parent.providers_of("child")

@@ -33,6 +33,7 @@ locals {
         NOCOMELON_COGNITO_CLIENT_ID    = var.client_id
         NOCOMELON_GATEWAY_HOST         = "0.0.0.0"
         NOCOMELON_GATEWAY_PORT         = tostring(service.port)
+        NOCOMELON_HSTS_MAX_AGE_SECONDS = tostring(var.hsts_max_age_seconds)
       } : {},
       contains(keys(local.workers), name) ? {
         NOCOMELON_VISIBILITY_TIMEOUT_SECONDS = tostring(var.queues[name].visibility_timeout_seconds)
@@ -239,5 +240,6 @@ resource "aws_ecs_service" "service" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_lb_listener.https]
+  # The target group reaches the ALB through the listener rule.
+  depends_on = [aws_lb_listener_rule.from_cloudfront]
 }

@@ -1,5 +1,20 @@
 # Only CloudFront reaches the ALB, only the ALB reaches the gateway, and the
-# tasks reach nothing but HTTPS (AWS APIs, ECR).
+# tasks reach nothing but HTTPS (AWS APIs, ECR). CloudFront's addresses are
+# every distribution's, so the ALB also wants our distribution's secret header.
+
+locals {
+  origin_header             = "X-Origin-Verify"
+  origin_secret_generations = compact([var.origin_secret_generation, var.previous_origin_secret_generation])
+}
+
+# Kept in the Terraform state only: whoever reads the state can read it. One per
+# generation: during a rotation the ALB accepts the old and the new secret.
+resource "random_password" "origin_secret" {
+  for_each = toset(local.origin_secret_generations)
+  length   = 48
+  # Letters and digits: the ALB reads * and ? in a header condition as wildcards.
+  special = false
+}
 
 data "aws_ec2_managed_prefix_list" "cloudfront" {
   name = "com.amazonaws.global.cloudfront.origin-facing"
@@ -111,9 +126,31 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   certificate_arn   = var.certificate_arn
 
+  # Whoever reaches the ALB without our distribution's secret (another distribution, say) is refused, in the API's error shape.
   default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "application/json"
+      status_code  = "403"
+      message_body = jsonencode({ error = { code = "forbidden", message = "You can't open that.", request_id = "unknown" } })
+    }
+  }
+}
+
+resource "aws_lb_listener_rule" "from_cloudfront" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 1
+
+  action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.gateway.arn
+  }
+
+  condition {
+    http_header {
+      http_header_name = local.origin_header
+      values           = [for generation in local.origin_secret_generations : random_password.origin_secret[generation].result]
+    }
   }
 }
 

@@ -91,3 +91,18 @@ variable "dns_zone_id" {
 variable "alb_deletion_protection" {
   type = bool
 }
+
+variable "hsts_max_age_seconds" {
+  description = "The gateway's Strict-Transport-Security max-age (NOCOMELON_HSTS_MAX_AGE_SECONDS)."
+  type        = number
+}
+
+variable "origin_secret_generation" {
+  description = "The generation of the origin secret CloudFront sends."
+  type        = string
+}
+
+variable "previous_origin_secret_generation" {
+  description = "A generation the ALB still accepts during a rotation, or null."
+  type        = string
+}

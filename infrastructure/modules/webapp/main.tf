@@ -13,10 +13,6 @@ data "aws_cloudfront_origin_request_policy" "all_but_host" {
   name = "Managed-AllViewerExceptHostHeader"
 }
 
-data "aws_cloudfront_response_headers_policy" "security" {
-  name = "Managed-SecurityHeadersPolicy"
-}
-
 module "spa" {
   source = "../private_bucket"
   #checkov:skip=CKV_AWS_18:CloudFront is the only reader; its requests are the ones worth logging, not the bucket's.
@@ -82,8 +78,7 @@ resource "aws_cloudfront_function" "spa_routes" {
 }
 
 resource "aws_cloudfront_distribution" "app" {
-  #checkov:skip=CKV_AWS_68:No WAF yet: the API needs a signed-in parent for everything but /auth/config and limits running runs per parent; add one before opening sign-up.
-  #checkov:skip=CKV2_AWS_47:Same as CKV_AWS_68: no WAF yet.
+  #checkov:skip=CKV2_AWS_47:The web ACL has the Log4j rules (AWSManagedRulesKnownBadInputsRuleSet); this check also wants AWSManagedRulesAnonymousIpList, which would block families behind VPNs and iCloud Private Relay.
   #checkov:skip=CKV_AWS_86:Standard logs need an ACL-enabled bucket; the ALB's access logs already record every API request.
   #checkov:skip=CKV_AWS_310:One origin each for the SPA and the API; a failover origin would be a second region we do not run.
   #checkov:skip=CKV_AWS_374:Families anywhere may use the app; there is no country to block.
@@ -94,6 +89,7 @@ resource "aws_cloudfront_distribution" "app" {
   default_root_object = "index.html"
   price_class         = "PriceClass_100"
   http_version        = "http2and3"
+  web_acl_id          = aws_wafv2_web_acl.app.arn
 
   origin {
     origin_id                = "spa"
@@ -112,6 +108,11 @@ resource "aws_cloudfront_distribution" "app" {
       # Long polls (GET /runs/{id}?wait=) and the event stream stay open up to a minute between bytes.
       origin_read_timeout = 60
     }
+    # The ALB forwards only requests carrying it (modules/compute): CloudFront's addresses are every distribution's.
+    custom_header {
+      name  = var.origin_header.name
+      value = var.origin_header.value
+    }
   }
 
   default_cache_behavior {
@@ -121,7 +122,7 @@ resource "aws_cloudfront_distribution" "app" {
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
-    response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     function_association {
       event_type   = "viewer-request"
       function_arn = aws_cloudfront_function.spa_routes.arn
@@ -139,7 +140,7 @@ resource "aws_cloudfront_distribution" "app" {
       compress                   = true
       cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
       origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_but_host.id
-      response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security.id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     }
   }
 

@@ -39,6 +39,15 @@ def _is_page_request(request: Request) -> bool:
     return request.method in ("GET", "HEAD") and not path.startswith(API_PREFIXES) and path not in ("/api", "/auth")
 
 
+def _build_file(root: Path, path: str) -> Path | None:
+    """A file of the build (favicon, style pictures, voice samples), never anything outside it."""
+    try:
+        candidate = (root / path).resolve()
+        return candidate if candidate.is_relative_to(root) and candidate.is_file() else None
+    except (OSError, ValueError):  # a name the file system cannot have (too long, a NUL) names no file of the build
+        return None
+
+
 def install_webapp(app: FastAPI, webapp_dir: Path) -> None:
     """Serves the build in `webapp_dir`; call after install_error_handlers, whose 404 answer stays the API's."""
     root = webapp_dir.resolve()
@@ -52,9 +61,7 @@ def install_webapp(app: FastAPI, webapp_dir: Path) -> None:
         if not _is_page_request(request):
             return await http_error(request, error)
         path = request.url.path.lstrip("/")
-        candidate = (root / path).resolve()
-        # A file of the build (favicon, style pictures, voice samples), never anything outside it.
-        if candidate.is_relative_to(root) and candidate.is_file():
+        if (candidate := _build_file(root, path)) is not None:
             return FileResponse(candidate, headers=REVALIDATE)
         # The app's routes have no dot in their last segment; a missing file (an old asset, say) is a plain 404.
         if "." in path.rsplit("/", 1)[-1]:
