@@ -7,14 +7,16 @@ same contract tests as the DynamoDB adapter (shared/tests/test_checkpoints.py).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from shared.domain.assets import Retention
+from shared.domain.errors import DailyRunLimitReached, TooManyRuns
 from shared.domain.events import Envelope
-from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, ObjectNotFound, RecordResult, RunAlreadyExists
-from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, now_iso
+from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, ObjectNotFound, RecordResult, RunAlreadyExists, RunPlaces
+from shared.domain.run import ACTIVE_STATUSES, Checkpoint, Claim, Expect, RunBudget, RunPatch, RunStatus, now_iso
 
 
 class InMemoryAssetStore:
@@ -77,11 +79,12 @@ class InMemoryCheckpointStore:
         self.runs: dict[tuple[str, str], Checkpoint] = {}
         self._ttl_days = ttl_days
 
-    async def create(self, checkpoint: Checkpoint) -> Checkpoint:
+    async def create(self, checkpoint: Checkpoint, *, outbox: Sequence[Envelope[Any]] = ()) -> Checkpoint:
         key = (checkpoint.user_id, checkpoint.run_id)
         if key in self.runs:
             raise RunAlreadyExists(checkpoint.run_id)
-        created = checkpoint.model_copy(update={"ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())})
+        expires = int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())
+        created = checkpoint.model_copy(update={"ttl": expires, "outbox": {event.id: [event.model_dump_json()] for event in outbox}})
         self.runs[key] = created
         return created.model_copy(deep=True)
 
@@ -89,14 +92,32 @@ class InMemoryCheckpointStore:
         run = self.runs.get((user_id, run_id))
         return run.model_copy(deep=True) if run else None
 
-    async def count_running(self, user_id: str) -> int:
-        return sum(1 for (owner, _), run in self.runs.items() if owner == user_id and run.status == RunStatus.RUNNING)
+    async def unsettled(self, updated_before: str) -> list[Checkpoint]:
+        return [
+            run.model_copy(deep=True)
+            for run in self.runs.values()
+            if run.updated_at < updated_before and (run.status == RunStatus.RUNNING or run.outbox)
+        ]
 
-    async def update(self, user_id: str, run_id: str, changes: RunPatch, *, expected_version: int | None = None) -> bool:
+    async def count_active(self, user_id: str) -> int:
+        return sum(1 for (owner, _), run in self.runs.items() if owner == user_id and run.status in ACTIVE_STATUSES)
+
+    async def update(
+        self,
+        user_id: str,
+        run_id: str,
+        changes: RunPatch,
+        *,
+        expected_version: int | None = None,
+        outbox: Sequence[Envelope[Any]] = (),
+        expect: Expect | None = None,
+    ) -> bool:
         run = self.runs.get((user_id, run_id))
         if run is None or (expected_version is not None and run.version != expected_version):
             return False
-        self._write(run.apply(changes), {})
+        if expect is not None and not expect.holds(run):
+            return False
+        self._write(run.apply(changes), {"outbox": {**run.outbox, **{event.id: [event.model_dump_json()] for event in outbox}}})
         return True
 
     async def record(
@@ -108,12 +129,15 @@ class InMemoryCheckpointStore:
         changes: RunPatch,
         outbox: list[Envelope[Any]],
         claim: Claim | None = None,
+        expect: Expect | None = None,
     ) -> RecordResult:
         run = self.runs.get((user_id, run_id))
         if run is None:
             return RecordResult.MISSING
         if event_id in run.processed_events:
             return RecordResult.DUPLICATE
+        if expect is not None and not expect.holds(run):
+            return RecordResult.STALE
         if claim is not None and getattr(run, claim.field) == claim.value:
             return RecordResult.CLAIM_LOST
         bookkeeping: dict[str, Any] = {"processed_events": run.processed_events | {event_id}}
@@ -134,7 +158,24 @@ class InMemoryCheckpointStore:
         self.runs[(run.user_id, run.run_id)] = run.model_copy(update={**bookkeeping, "version": run.version + 1, "updated_at": now_iso()})
 
 
+class InMemoryRunPlaces:
+    """The RunPlaces port over the fake checkpoints: the active runs are counted, the day's starts kept here."""
+
+    def __init__(self, checkpoints: CheckpointStore) -> None:
+        self._checkpoints = checkpoints
+        self.started: dict[tuple[str, date], int] = {}
+
+    async def claim(self, user_id: str, run_id: str, budget: RunBudget) -> None:
+        if await self._checkpoints.count_active(user_id) >= budget.max_active:
+            raise TooManyRuns(budget.max_active)
+        today = (user_id, datetime.now(UTC).date())
+        if self.started.get(today, 0) >= budget.max_per_day:
+            raise DailyRunLimitReached(budget.max_per_day, 3600)
+        self.started[today] = self.started.get(today, 0) + 1
+
+
 # The type checker holds each fake to its port.
 _assets: AssetStore = InMemoryAssetStore()
 _publisher: EventPublisher = RecordingPublisher()
 _checkpoints: CheckpointStore = InMemoryCheckpointStore()
+_places: RunPlaces = InMemoryRunPlaces(_checkpoints)

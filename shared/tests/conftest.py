@@ -6,11 +6,11 @@ import pytest
 
 from gateway.settings import GatewaySettings
 from shared.adapters.aws import AwsClients
-from shared.adapters.dynamodb import DynamoCheckpointStore
+from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoRunPlaces
 from shared.domain.events import RunMode
-from shared.domain.ports import CheckpointStore
+from shared.domain.ports import CheckpointStore, RunPlaces
 from shared.domain.run import Checkpoint
-from tests.fakes import InMemoryCheckpointStore, RecordingPublisher
+from tests.fakes import InMemoryCheckpointStore, InMemoryRunPlaces, RecordingPublisher
 
 
 @pytest.fixture
@@ -25,6 +25,14 @@ def checkpoints(request: pytest.FixtureRequest, aws: AwsClients, settings: Gatew
     if request.param == "in_memory":
         return InMemoryCheckpointStore()
     return DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
+
+
+@pytest.fixture
+def places(request: pytest.FixtureRequest, checkpoints: CheckpointStore, aws: AwsClients, settings: GatewaySettings) -> RunPlaces:
+    """The budget's places over the same store: the adapter's in DynamoDB, the fake's in memory."""
+    if isinstance(checkpoints, InMemoryCheckpointStore):
+        return InMemoryRunPlaces(checkpoints)
+    return DynamoRunPlaces(aws.dynamodb, settings.topology.budgets.name, checkpoints=checkpoints)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
+import uuid
+
 import pytest
 
 from shared.domain.events import Envelope, EventType, RunFailed, RunMode, Stage, parse_envelope
 from shared.domain.models import DrawingAnalysis
 from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
-from shared.domain.run import Checkpoint, Claim, RunPatch, StagePatch, StageStatus
+from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, StagePatch, StageStatus
 
 
 async def test_a_run_is_created_once(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
@@ -86,3 +88,34 @@ async def test_a_claim_is_won_once(checkpoints: CheckpointStore, new_run: Checkp
 
 async def test_recording_for_a_missing_run_says_so(checkpoints: CheckpointStore, run_id: str) -> None:
     assert await checkpoints.record("user-a", run_id, event_id="e", changes=RunPatch(), outbox=[]) == RecordResult.MISSING
+
+
+def _new(user_id: str) -> Checkpoint:
+    run_id = str(uuid.uuid4())
+    return Checkpoint(
+        user_id=user_id, run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key=f"{user_id}/drawings/{run_id}.png", media_type="image/png"
+    )
+
+
+async def test_an_outbox_is_written_with_the_run(checkpoints: CheckpointStore) -> None:
+    run = _new(f"outbox-{uuid.uuid4()}")
+    event = Envelope.new(
+        RunFailed(stage=Stage.VISION, code="x", message="m"),
+        type=EventType.RUN_FAILED,
+        run_id=run.run_id,
+        user_id=run.user_id,
+        mode=run.mode,
+    )
+    await checkpoints.create(run, outbox=[event])
+    stored = await checkpoints.get(run.user_id, run.run_id)
+    assert stored is not None and [parse_envelope(body) for body in stored.outbox[event.id]] == [event]
+    later = Envelope.new(
+        RunFailed(stage=Stage.STORY, code="y", message="n"),
+        type=EventType.RUN_FAILED,
+        run_id=run.run_id,
+        user_id=run.user_id,
+        mode=run.mode,
+    )
+    assert await checkpoints.update(run.user_id, run.run_id, RunPatch(status=RunStatus.WAITING), outbox=[later])
+    stored = await checkpoints.get(run.user_id, run.run_id)
+    assert stored is not None and set(stored.outbox) == {event.id, later.id}

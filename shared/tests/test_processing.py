@@ -1,10 +1,16 @@
+import asyncio
+import signal
+import subprocess
+import uuid
+
 import pytest
 
 from shared.domain.errors import StageFailure
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, StoryCompleted
 from shared.domain.models import Scene, StoryScript
 from shared.domain.ports import CheckpointStore, Disposition
-from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, StageStatus
+from shared.domain.run import Checkpoint, Claim, Expect, RunPatch, RunStatus, StageStatus, stage_finished
+from shared.runtime import subprocesses
 from shared.runtime.processing import EventProcessor, Outcome, Route
 
 SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite flew.")])
@@ -153,3 +159,85 @@ def test_a_route_must_take_the_payload_the_catalogue_names(checkpoints: Checkpoi
             routes={EventType.DRAWING_SUBMITTED: Route(StoryCompleted, Stage.VISION, CountingHandler())},  # pyright: ignore[reportArgumentType]
             max_receive_count=3,
         )
+
+
+class LatePipelineHandler:
+    """Like a media handler that started on pipeline-1 and finishes after the parent asked for pipeline-2."""
+
+    async def __call__(self, event: Envelope[DrawingSubmitted], checkpoint: Checkpoint) -> Outcome:
+        return Outcome(
+            changes=RunPatch(story_script=SCRIPT),
+            events=[event.follow(StoryCompleted(story_script=SCRIPT), type=EventType.STORY_COMPLETED)],
+            expect=Expect(pipeline_id="pipeline-1"),
+        )
+
+
+async def test_a_result_of_a_replaced_pipeline_changes_nothing_and_emits_nothing(
+    checkpoints: CheckpointStore, publisher, new_run: Checkpoint
+) -> None:
+    await checkpoints.update(new_run.user_id, new_run.run_id, RunPatch(pipeline_id="pipeline-2"))
+    assert await processor(checkpoints, publisher, LatePipelineHandler())(submitted(new_run), 1) is Disposition.DONE
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and stored.story_script is None and stored.pipeline_id == "pipeline-2"
+    assert publisher.published == []
+
+
+async def test_nothing_a_worker_finishes_brings_a_cancelled_run_back(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
+    class CancelledMeanwhile:
+        async def __call__(self, event: Envelope[DrawingSubmitted], checkpoint: Checkpoint) -> Outcome:
+            await checkpoints.update(new_run.user_id, new_run.run_id, RunPatch(status=RunStatus.FAILED))
+            return Outcome(changes=RunPatch(status=RunStatus.COMPLETE))
+
+    await processor(checkpoints, publisher, CancelledMeanwhile())(submitted(new_run), 1)
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and stored.status == RunStatus.FAILED
+
+
+async def test_a_late_duplicate_delivery_does_not_mark_a_finished_stage_running_again(
+    checkpoints: CheckpointStore, publisher, new_run: Checkpoint
+) -> None:
+    handler = CountingHandler()
+    process = processor(checkpoints, publisher, handler)
+    first = submitted(new_run)
+    await process(first, 1)
+    # The same work delivered under another id (as a racing redelivery would look by the time it starts).
+    racing = first.model_copy(update={"id": str(uuid.uuid4())})
+    await checkpoints.update(new_run.user_id, new_run.run_id, stage_finished(Stage.VISION))
+    assert await process(racing, 1) is Disposition.DONE
+    assert handler.calls == 1
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and stored.stages[Stage.VISION].status == StageStatus.DONE
+
+
+class HangingHandler:
+    """A handler stuck on a child process that never ends (a wedged ffmpeg), waited on from a thread."""
+
+    def __init__(self) -> None:
+        self.child: subprocess.Popen[bytes] | None = None
+
+    async def __call__(self, event: Envelope[DrawingSubmitted], checkpoint: Checkpoint) -> Outcome:
+        def wait_for_a_child_that_hangs() -> None:
+            self.child = subprocesses.popen(["sleep", "600"])
+            self.child.wait()
+
+        await asyncio.to_thread(wait_for_a_child_that_hangs)
+        return Outcome()
+
+
+async def test_a_handler_over_its_stage_budget_is_stopped_with_its_processes_and_fails_the_run(
+    checkpoints: CheckpointStore, publisher, new_run: Checkpoint
+) -> None:
+    handler = HangingHandler()
+    process = EventProcessor(
+        checkpoints=checkpoints,
+        publisher=publisher,
+        routes={EventType.DRAWING_SUBMITTED: Route(DrawingSubmitted, Stage.VISION, handler)},
+        max_receive_count=3,
+        stage_budgets={Stage.VISION: 0.5},
+    )
+    assert await process(submitted(new_run), 1) is Disposition.DEAD_LETTER
+    assert handler.child is not None and handler.child.wait(timeout=5) == -signal.SIGKILL
+    stored = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert stored is not None and stored.status == RunStatus.FAILED
+    assert stored.error is not None and stored.error.code == "stage_timed_out" and "too long" in stored.error.message
+    assert [event.type for event in publisher.published] == [EventType.RUN_FAILED]

@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from shared.domain.assets import belongs_to_run, run_file
+from shared.domain.errors import ForeignAsset
 from shared.domain.events import RunMode, Stage
 from shared.domain.models import DrawingAnalysis
 from shared.domain.run import (
@@ -66,3 +68,26 @@ def test_two_transitions_setting_one_field_is_a_mistake() -> None:
         _ = gate_reached() | run_failed(RunError(stage=Stage.VISION, code="c", message="m"))
     with pytest.raises(ValueError, match="finished_at"):
         _ = stage_finished(Stage.VIDEO) | run_failed(RunError(stage=Stage.VIDEO, code="c", message="m"))
+
+
+@pytest.mark.parametrize(
+    ("key", "owned"),
+    [
+        ("u/drawings/r.jpg", True),
+        ("u/drawings/r_mask.png", True),
+        ("u/images/r_scene_3.png", True),
+        ("u/videos/r_final.mp4", True),
+        ("u/drawings/other-run.jpg", False),
+        ("someone/drawings/r.jpg", False),
+        ("u/../someone/drawings/r.jpg", False),
+        ("u/drawings/../../someone/drawings/r.jpg", False),
+        ("u/secrets/r.txt", False),
+        ("u/drawings/rr.jpg", False),
+        ("u\\drawings\\r.jpg", False),
+    ],
+)
+def test_a_worker_follows_only_keys_of_its_own_run(key: str, owned: bool) -> None:
+    assert belongs_to_run(key, "u", "r") is owned
+    if not owned:
+        with pytest.raises(ForeignAsset):
+            run_file(key, "u", "r")

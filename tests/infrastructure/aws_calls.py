@@ -1,7 +1,7 @@
 """Which AWS actions each service's code can call, found by reading the code.
 
 The AWS clients live in a few adapter classes (S3AssetStore, DynamoCheckpointStore,
-DynamoLibraryStore, SnsEventPublisher, QueueConsumer); a service reaches them through
+DynamoLibraryStore, DynamoRunPlaces, SnsEventPublisher, QueueConsumer); a service reaches them through
 variables named after their ports (`assets.put(...)`, `self._checkpoints.get(...)`).
 So for a service this reads its own package plus every `shared` module it
 imports, collects the adapter methods it calls (following an adapter's calls
@@ -29,6 +29,7 @@ ADAPTERS = {
     "assets": "S3AssetStore",
     "checkpoints": "DynamoCheckpointStore",
     "library": "DynamoLibraryStore",
+    "places": "DynamoRunPlaces",
     "publisher": "SnsEventPublisher",
     "consumer": "QueueConsumer",
 }

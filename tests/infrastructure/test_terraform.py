@@ -82,7 +82,7 @@ def provisioned(stack: Stack) -> dict[str, Any]:
             "raw": attributes["RawMessageDelivery"] == "true",
         }
     tables = {}
-    for spec in (topology.checkpoints, topology.library):
+    for spec in topology.tables:
         table = dynamodb.describe_table(TableName=spec.name)["Table"]
         ttl = dynamodb.describe_time_to_live(TableName=spec.name)["TimeToLiveDescription"]
         tables[spec.name] = {

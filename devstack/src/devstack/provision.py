@@ -52,7 +52,7 @@ class Provisioner:
         queue_urls, dead_letter_urls = {}, {}
         for service, spec in self.topology.queues.items():
             queue_urls[service], dead_letter_urls[service] = self._queue(spec, topic_arn)
-        for table in (self.topology.checkpoints, self.topology.library):
+        for table in self.topology.tables:
             self._table(table)
         self._bucket()
         user_pool_id, client_id = self._user_pool()

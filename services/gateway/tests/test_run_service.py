@@ -7,11 +7,11 @@ import pytest
 from gateway.errors import status_of
 from gateway.runs.service import RunService
 from gateway.runs.uploads import PreparedDrawing
-from shared.domain.errors import DomainError, DrawingNotRead, RunBusy, RunChanged, RunNotFound, StoryNotWritten, TooManyRuns
-from shared.domain.events import DrawingSubmitted, EventType, PipelineRequested, RunMode, Stage, StoryRequested
+from shared.domain.errors import DomainError, DrawingNotRead, RunBusy, RunChanged, RunFinished, RunNotFound, StoryNotWritten, TooManyRuns
+from shared.domain.events import DrawingSubmitted, EventType, PipelineRequested, RunMode, Stage, StoryRequested, parse_envelope
 from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
-from shared.domain.run import Checkpoint, RunPatch, RunStatus, StageStatus, drawing_read, gate_reached, story_written
-from tests.fakes import InMemoryAssetStore, InMemoryCheckpointStore, RecordingPublisher
+from shared.domain.run import Checkpoint, RunBudget, RunPatch, RunStatus, StageStatus, drawing_read, gate_reached, story_written
+from tests.fakes import InMemoryAssetStore, InMemoryCheckpointStore, InMemoryRunPlaces, RecordingPublisher
 
 DRAWING = PreparedDrawing(body=b"png-bytes", media_type="image/png", extension="png")
 ANALYSIS = DrawingAnalysis(subject="a red rocket")
@@ -20,12 +20,16 @@ SCRIPT = StoryScript(title="Zoom", scenes=[Scene(number=1, text="Zoom flew up.")
 
 
 class Parts:
-    def __init__(self, max_running_runs: int = 3) -> None:
+    def __init__(self, max_running_runs: int = 3, max_per_day: int = 30) -> None:
         self.checkpoints = InMemoryCheckpointStore()
         self.assets = InMemoryAssetStore()
         self.publisher = RecordingPublisher()
         self.runs = RunService(
-            checkpoints=self.checkpoints, assets=self.assets, publisher=self.publisher, max_running_runs=max_running_runs
+            checkpoints=self.checkpoints,
+            places=InMemoryRunPlaces(self.checkpoints),
+            assets=self.assets,
+            publisher=self.publisher,
+            budget=RunBudget(max_running_runs, max_per_day),
         )
 
     async def at_story_gate(self) -> str:
@@ -107,7 +111,13 @@ class AnotherWindow(InMemoryCheckpointStore):
 async def test_a_decision_made_on_a_run_that_changed_meanwhile_is_refused() -> None:
     parts = Parts()
     parts.checkpoints = checkpoints = AnotherWindow()
-    parts.runs = RunService(checkpoints=checkpoints, assets=parts.assets, publisher=parts.publisher, max_running_runs=3)
+    parts.runs = RunService(
+        checkpoints=checkpoints,
+        places=InMemoryRunPlaces(checkpoints),
+        assets=parts.assets,
+        publisher=parts.publisher,
+        budget=RunBudget(3, 30),
+    )
     run_id = await parts.at_story_gate()
     published = len(parts.publisher.published)
     checkpoints.races = 1
@@ -136,3 +146,33 @@ async def test_the_pipeline_gate_needs_a_written_story_and_takes_the_new_look() 
 )
 def test_each_domain_error_has_one_answer(error: DomainError, status: int) -> None:
     assert status_of(error) == status
+
+
+async def test_a_cancelled_run_is_failed_frees_its_place_and_stays_cancelled() -> None:
+    parts = Parts(max_running_runs=1)
+    run_id = await parts.at_story_gate()
+    with pytest.raises(TooManyRuns):
+        await parts.runs.start("u", DRAWING, mode=RunMode.ONE_SHOT)
+    cancelled = await parts.runs.cancel("u", run_id)
+    assert cancelled.status == RunStatus.FAILED and cancelled.error is not None and cancelled.error.code == "cancelled"
+    assert (await parts.runs.cancel("u", run_id)).status == RunStatus.FAILED
+    await parts.runs.start("u", DRAWING, mode=RunMode.ONE_SHOT)
+
+
+async def test_a_finished_run_cannot_be_cancelled() -> None:
+    parts = Parts()
+    run_id = await parts.at_story_gate()
+    await parts.checkpoints.update("u", run_id, RunPatch(status=RunStatus.COMPLETE))
+    with pytest.raises(RunFinished):
+        await parts.runs.cancel("u", run_id)
+
+
+async def test_a_decision_stays_in_the_outbox_until_published_and_the_parent_is_answered_anyway() -> None:
+    parts = Parts()
+    run_id = await parts.at_story_gate()
+    parts.publisher.fail_next = True
+    await parts.runs.request_story("u", run_id, analysis=ANALYSIS, options=OPTIONS)
+    stored = await parts.checkpoints.get("u", run_id)
+    assert stored is not None and stored.status == RunStatus.RUNNING
+    [(_, [body])] = stored.outbox.items()
+    assert parse_envelope(body).type == EventType.STORY_REQUESTED

@@ -88,3 +88,14 @@ def test_a_decompression_bomb_is_refused_before_decoding() -> None:
 def test_sniffing_ignores_names_and_reads_bytes() -> None:
     assert sniff_format(encoded(drawing(), "PNG")) == "png"
     assert sniff_format(b"RIFF\x00\x00\x00\x00WAVEfmt ") is None
+
+
+def test_what_is_stored_never_exceeds_the_upload_limit() -> None:
+    noise = Image.effect_noise((900, 900), 90).convert("RGB")
+    webp = encoded(noise, "WEBP", quality=40)
+    limit = len(webp) + 1024
+    assert len(encoded(noise, "PNG")) > limit  # as PNG, the same picture would be over the limit
+    prepared = prepare_drawing(webp, max_bytes=limit)
+    assert len(prepared.body) <= limit
+    assert prepared.media_type == "image/jpeg"
+    assert Image.open(io.BytesIO(prepared.body)).size[0] >= 32

@@ -114,8 +114,10 @@ def _halves_done(images: bool, voice: bool) -> Checkpoint:
         pipeline_id="p1",
         stages=stages,
         story_script=SCRIPT,
-        image_result=ImageResult(style=Style.ANIME, images=[GeneratedImage(scene_number=1, key="i1")]),
-        audio_result=AudioResult(voice=VoiceType.WISE, clips=[GeneratedAudio(scene_number=1, key="a1", duration_sec=2.0)]),
+        image_result=ImageResult(style=Style.ANIME, images=[GeneratedImage(scene_number=1, key="u/images/r_scene_1.png")]),
+        audio_result=AudioResult(
+            voice=VoiceType.WISE, clips=[GeneratedAudio(scene_number=1, key="u/audio/r_scene_1.mp3", duration_sec=2.0)]
+        ),
     )
 
 
@@ -134,8 +136,8 @@ async def test_the_video_is_requested_only_when_both_halves_are_done() -> None:
 async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     done = _halves_done(True, True)
     await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
-    await assets.put("i1", b"image", "image/png", retention=Retention.INTERMEDIATE)
-    await assets.put("a1", b"audio", "audio/mpeg", retention=Retention.INTERMEDIATE)
+    await assets.put("u/images/r_scene_1.png", b"image", "image/png", retention=Retention.INTERMEDIATE)
+    await assets.put("u/audio/r_scene_1.mp3", b"audio", "audio/mpeg", retention=Retention.INTERMEDIATE)
     assert done.story_script and done.image_result and done.audio_result
     requested = pipeline_event().follow(
         VideoRequested(

@@ -1,6 +1,9 @@
 """Vision's handler with a fake analyser and in-memory storage."""
 
+import pytest
+
 from shared.domain.assets import Retention
+from shared.domain.errors import ForeignAsset
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, Stage, VisionCompleted
 from shared.domain.models import DrawingAnalysis
 from shared.domain.run import Checkpoint, RunStatus, StageStatus
@@ -51,3 +54,13 @@ async def test_interactive_analysis_waits_for_the_parent(assets) -> None:
     assert outcome.events == []
     assert outcome.changes.status == RunStatus.WAITING
     assert outcome.changes.current_stage == Stage.STORY.value
+
+
+async def test_a_drawing_key_outside_the_run_is_never_read(assets) -> None:
+    await assets.put("someone-else/drawings/theirs.jpg", b"their drawing", "image/jpeg", retention=Retention.RUN)
+    event, checkpoint = submitted(RunMode.ONE_SHOT)
+    forged = event.model_copy(update={"payload": DrawingSubmitted(drawing_key="someone-else/drawings/theirs.jpg", media_type="image/jpeg")})
+    analyser = FakeAnalyser()
+    with pytest.raises(ForeignAsset):
+        await analyse_drawing(forged, checkpoint, assets=assets, analyser=analyser)
+    assert analyser.seen == []

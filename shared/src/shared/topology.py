@@ -45,6 +45,8 @@ class Topology:
     queues: dict[str, QueueSpec]
     checkpoints: TableSpec
     library: TableSpec
+    # Per parent: the lock that serialises starting runs, and the count of runs started each day.
+    budgets: TableSpec
     bucket: str
     user_pool: str
     user_pool_client: str
@@ -56,6 +58,10 @@ class Topology:
     # The object tag S3's lifecycle rules expire assets by, and after how many days each retention class goes.
     retention_tag: str
     retention_expiry_days: dict[str, int]
+
+    @property
+    def tables(self) -> tuple[TableSpec, ...]:
+        return (self.checkpoints, self.library, self.budgets)
 
 
 @cache
@@ -94,6 +100,7 @@ def topology(prefix: str = "nocomelon") -> Topology:
         queues=queues,
         checkpoints=_table(prefix, "checkpoints", raw["tables"]["checkpoints"]),
         library=_table(prefix, "library", raw["tables"]["library"]),
+        budgets=_table(prefix, "budgets", raw["tables"]["budgets"]),
         bucket=f"{prefix}-{raw['bucket']}",
         user_pool=f"{prefix}-{raw['user_pool']}",
         user_pool_client=f"{prefix}-{raw['user_pool_client']}",

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
 from gateway.auth.routes import router as auth_router
-from gateway.auth.verifier import TokenVerifier
+from gateway.auth.verifier import TokenVerifier, jwks_over_http
 from gateway.dependencies import refuse_user_id_in_query
 from gateway.errors import install_error_handlers
+from gateway.guards import install_guards
+from gateway.headers import install_path_checks, install_security_headers
 from gateway.library.routes import router as library_router
 from gateway.library.service import LibraryService
 from gateway.options.routes import router as options_router
 from gateway.runs.routes import router as runs_router
 from gateway.runs.service import RunService
+from gateway.runs.sweeper import RunSweeper
+from gateway.runs.uploads import DrawingReader
 from gateway.settings import GatewaySettings
 from gateway.storage.routes import router as storage_router
 from gateway.webapp import install_webapp
 from shared.adapters.aws import AwsClients
-from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore
+from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore, DynamoRunPlaces
 from shared.adapters.s3 import S3AssetStore
 from shared.adapters.sns_sqs import SnsEventPublisher
 
@@ -38,28 +42,47 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         aws_clients = AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=("s3", "sns", "dynamodb"))
         async with aws_clients as aws, httpx.AsyncClient(timeout=10) as http:
-
-            async def fetch_jwks() -> dict[str, Any]:
-                response = await http.get(settings.cognito_jwks_url)
-                response.raise_for_status()
-                return response.json()
-
             checkpoints = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
+            places = DynamoRunPlaces(aws.dynamodb, settings.topology.budgets.name, checkpoints=checkpoints)
             assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
             publisher = SnsEventPublisher(aws.sns, settings.topic_arn)
             app.state.settings = settings
             app.state.assets = assets
+            app.state.drawings = DrawingReader(max_bytes=settings.max_upload_bytes, concurrency=settings.max_concurrent_decodes)
             app.state.runs = RunService(
-                checkpoints=checkpoints, assets=assets, publisher=publisher, max_running_runs=settings.max_running_runs
+                checkpoints=checkpoints, places=places, assets=assets, publisher=publisher, budget=settings.run_budget
             )
             app.state.library = LibraryService(
                 checkpoints=checkpoints, library=DynamoLibraryStore(aws.dynamodb, settings.topology.library.name), assets=assets
             )
-            app.state.verifier = TokenVerifier(fetch_jwks=fetch_jwks, issuer=settings.cognito_issuer, client_id=settings.cognito_client_id)
-            yield
+            sweeper = RunSweeper(
+                checkpoints=checkpoints,
+                publisher=publisher,
+                stage_budgets=settings.stage_budgets,
+                outbox_grace_seconds=settings.outbox_grace_seconds,
+                stall_grace_seconds=settings.stall_grace_seconds,
+            )
+            stop_sweeping = asyncio.Event()
+            sweeping = asyncio.create_task(sweeper.run(settings.sweep_every_seconds, stop_sweeping))
+            app.state.verifier = TokenVerifier(
+                fetch_jwks=jwks_over_http(http, settings.cognito_jwks_url),
+                issuer=settings.cognito_issuer,
+                client_id=settings.cognito_client_id,
+            )
+            try:
+                yield
+            finally:
+                stop_sweeping.set()
+                await sweeping
 
-    app = FastAPI(title="NoComelon gateway", version="0.1.0", lifespan=lifespan)
+    # The docs page is the one install_security_headers serves, with its own policy; redoc and Swagger's OAuth
+    # redirect would be two more pages of CDN scripts, for sign-in the API does not have (tokens are pasted).
+    app = FastAPI(
+        title="NoComelon gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None
+    )
     app.state.settings = settings
+    install_guards(app, settings)
+    install_path_checks(app)
     install_error_handlers(app)
 
     @app.get("/health", tags=["health"])
@@ -74,6 +97,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.add_api_route("/", _api_docs, include_in_schema=False)
     else:
         install_webapp(app, settings.webapp_dir)
+    install_security_headers(app, settings)
     return app
 
 

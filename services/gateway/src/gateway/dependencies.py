@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-import httpx
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from gateway.auth.verifier import Caller, InvalidToken, TokenVerifier
+from gateway.auth.verifier import Caller, InvalidToken, KeysUnavailable, TokenVerifier
 from gateway.errors import ApiError
 from gateway.library.service import LibraryService
 from gateway.runs.service import RunService
+from gateway.runs.uploads import DrawingReader
 from gateway.settings import GatewaySettings
 from shared.domain.ports import AssetStore
 
@@ -35,6 +35,10 @@ def get_assets(request: Request) -> AssetStore:
     return request.app.state.assets
 
 
+def get_drawings(request: Request) -> DrawingReader:
+    return request.app.state.drawings
+
+
 _bearer = HTTPBearer(auto_error=False, description="A Cognito access token of the app client.")
 
 
@@ -48,8 +52,8 @@ async def get_current_user(request: Request, credentials: Annotated[HTTPAuthoriz
     except InvalidToken as error:
         log.info("token rejected", extra={"reason": str(error)})
         raise ApiError(401, "invalid_token", "Your sign-in has expired or isn't valid. Please sign in again.", challenge) from None
-    except httpx.HTTPError:
-        log.exception("could not fetch the Cognito signing keys")
+    except KeysUnavailable as error:
+        log.warning("token not judged: no signing keys", extra={"reason": str(error)})
         raise ApiError(503, "auth_unavailable", "Sign-in is briefly unavailable. Please try again in a minute.") from None
 
 
@@ -64,3 +68,4 @@ CurrentUser = Annotated[Caller, Depends(get_current_user)]
 RunsDep = Annotated[RunService, Depends(get_runs)]
 LibraryDep = Annotated[LibraryService, Depends(get_library)]
 AssetsDep = Annotated[AssetStore, Depends(get_assets)]
+DrawingsDep = Annotated[DrawingReader, Depends(get_drawings)]

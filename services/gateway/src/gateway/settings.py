@@ -9,6 +9,7 @@ import boto3
 from pydantic import AliasChoices, Field
 
 from shared.adapters.cognito import AppClientNotFound, find_app_client
+from shared.domain.run import RunBudget
 from shared.runtime.settings import GatewayAddress, ServiceSettings
 
 
@@ -26,14 +27,33 @@ class GatewaySettings(ServiceSettings, GatewayAddress):
     cognito_sign_in_flow: Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] = "USER_SRP_AUTH"
 
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Any other request body (a script, an analysis) is small; a larger one is refused while it streams in.
+    max_json_body_bytes: int = 256 * 1024
+    # Uploads decoded at once: each takes a core for a moment and up to a few hundred MB.
+    max_concurrent_decodes: int = 2
     presigned_url_expiry_seconds: int = 900
-    # Runs of one parent being worked on at once; more get 429 so one account cannot flood the workers.
+    # Runs of one parent being worked on or waiting at a gate at once, and started (or restarted) per day (UTC);
+    # more get 429 so one account cannot flood the workers.
     max_running_runs: int = 3
+    max_runs_per_day: int = 30
+
+    @property
+    def run_budget(self) -> RunBudget:
+        return RunBudget(max_active=self.max_running_runs, max_per_day=self.max_runs_per_day)
+
     # Longest a client may hold GET /runs/{id}?wait= or the event stream open.
     max_wait_seconds: int = 60
     max_stream_seconds: int = 1800
+    # The sweeper: how often it looks, how long an outbox may wait for its own gateway to publish it, and how long
+    # past its stage's budget a run may stay running before it is failed as stalled.
+    sweep_every_seconds: float = 30
+    outbox_grace_seconds: float = 30
+    stall_grace_seconds: float = 120
     # The built single-page app the gateway serves at /; None serves the API only.
     webapp_dir: Path | None = None
+    # Strict-Transport-Security on every answer, where parents reach the gateway over HTTPS only (AWS);
+    # 0 sends none, as on plain-http localhost, where a browser would then refuse every local port's http.
+    hsts_max_age_seconds: int = 0
 
     @property
     def cognito_issuer(self) -> str:

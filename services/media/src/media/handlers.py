@@ -17,7 +17,8 @@ from pathlib import Path
 from media.compose import StoryPage, VideoComposer
 from media.illustrate import Illustrator
 from media.narrate import Narrator
-from shared.domain.assets import AssetKeys, Retention
+from shared.domain.assets import AssetKeys, Retention, run_file
+from shared.domain.errors import StageFailure
 from shared.domain.events import (
     Envelope,
     EventType,
@@ -34,12 +35,14 @@ from shared.domain.ports import AssetStore
 from shared.domain.run import (
     Checkpoint,
     Claim,
+    Expect,
     images_painted,
     pipeline_started,
     video_claimed,
     video_made,
     voice_recorded,
 )
+from shared.domain.safety import script_refusal
 from shared.runtime.processing import Outcome
 
 log = logging.getLogger(__name__)
@@ -69,7 +72,8 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
     request = job.request
-    drawing, figure_mask = await asyncio.gather(assets.get(request.drawing_key), assets.get(request.figure_mask_key))
+    drawing_key, mask_key = (run_file(key, event.user_id, event.run_id) for key in (request.drawing_key, request.figure_mask_key))
+    drawing, figure_mask = await asyncio.gather(assets.get(drawing_key), assets.get(mask_key))
     scenes = request.story_script.scenes
     images: list[GeneratedImage] = []
     for scene in scenes:
@@ -88,6 +92,7 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
         changes=images_painted(result, job.pipeline_id),
+        expect=Expect(pipeline_id=job.pipeline_id),
         events=[event.follow(ImagesCompleted(pipeline_id=job.pipeline_id, image_result=result), type=EventType.IMAGES_COMPLETED)],
     )
 
@@ -96,6 +101,11 @@ async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, a
     job = event.payload
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
+    script = job.request.story_script
+    # The story stage and the gateway keep banned words out of a script; the narrator, and the
+    # captions that show what it says, still never say one that got past them.
+    if refusal := script_refusal(script):
+        raise StageFailure("not_for_children", refusal)
     options = job.request.options
     # Scenes are spoken side by side, one per core: the narrator keeps each to one thread.
     cores = asyncio.Semaphore(os.cpu_count() or 1)
@@ -107,10 +117,11 @@ async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, a
         await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
         return GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
 
-    clips = await asyncio.gather(*(narrate(scene) for scene in job.request.story_script.scenes))
+    clips = await asyncio.gather(*(narrate(scene) for scene in script.scenes))
     result = AudioResult(voice=options.voice, clips=list(clips))
     return Outcome(
         changes=voice_recorded(result, job.pipeline_id),
+        expect=Expect(pipeline_id=job.pipeline_id),
         events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
     )
 
@@ -132,6 +143,7 @@ async def join_images_and_voice(event: Envelope[ImagesCompleted] | Envelope[Voic
         changes=video_claimed(),
         events=[event.follow(requested, type=EventType.VIDEO_REQUESTED)],
         claim=Claim.video(pipeline_id),
+        expect=Expect(pipeline_id=pipeline_id),
     )
 
 
@@ -143,10 +155,8 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
         workdir = Path(workdir_name)
         drawing = workdir / f"drawing{Path(requested.drawing_key).suffix}"
         pages = _pages(requested, workdir)
-        await asyncio.gather(
-            assets.download_file(requested.drawing_key, drawing),
-            *(assets.download_file(key, path) for key, path in _page_files(requested, pages)),
-        )
+        files = [(requested.drawing_key, drawing), *_page_files(requested, pages)]
+        await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
         composed = await asyncio.to_thread(
             composer.compose, title=requested.story_script.title, drawing=drawing, pages=pages, workdir=workdir
         )
@@ -159,6 +169,7 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
         await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg", retention=Retention.RUN)
     return Outcome(
         changes=video_made(result, requested.pipeline_id),
+        expect=Expect(pipeline_id=requested.pipeline_id),
         events=[event.follow(VideoCompleted(pipeline_id=requested.pipeline_id, video_result=result), type=EventType.VIDEO_COMPLETED)],
     )
 

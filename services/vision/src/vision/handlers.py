@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from shared.domain.assets import AssetKeys, Retention
+from shared.domain.assets import AssetKeys, Retention, run_file
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, VisionCompleted
 from shared.domain.ports import AssetStore
 from shared.domain.run import Checkpoint, drawing_read, gate_reached
@@ -15,7 +15,7 @@ from vision.analyse import DrawingAnalyser
 async def analyse_drawing(
     event: Envelope[DrawingSubmitted], checkpoint: Checkpoint, *, assets: AssetStore, analyser: DrawingAnalyser
 ) -> Outcome:
-    drawing = await assets.get(event.payload.drawing_key)
+    drawing = await assets.get(run_file(event.payload.drawing_key, event.user_id, event.run_id))
     reading = await asyncio.to_thread(analyser.analyse, drawing)
     mask_key = AssetKeys.figure_mask(event.user_id, event.run_id)
     await assets.put(mask_key, reading.figure_mask, "image/png", retention=Retention.INTERMEDIATE)

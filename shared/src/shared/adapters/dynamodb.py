@@ -10,9 +10,11 @@ an update expression.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -21,11 +23,11 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from shared.domain.errors import InvalidCursor
+from shared.domain.errors import DailyRunLimitReached, InvalidCursor, RunsBusyNow, TooManyRuns
 from shared.domain.events import Envelope
 from shared.domain.models import LibraryEntry
-from shared.domain.ports import RecordResult, RunAlreadyExists
-from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, now_iso
+from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
+from shared.domain.run import ACTIVE_STATUSES, Checkpoint, Claim, Expect, RunBudget, RunPatch, RunStatus, StageStatus, now_iso
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -91,6 +93,33 @@ def _is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
+def _conditions(expect: Expect | None, expression: Expression) -> list[str]:
+    """An Expect as condition expressions on the item, as Expect.holds reads the checkpoint."""
+    if expect is None:
+        return []
+    conditions: list[str] = []
+    if expect.not_failed:
+        conditions.append(f"{expression.name('status')} <> {expression.value(RunStatus.FAILED.value)}")
+    if expect.pipeline_id is not None:
+        conditions.append(f"{expression.name('pipeline_id')} = {expression.value(expect.pipeline_id)}")
+    if expect.stage_not_done is not None:
+        stage, attempt = expect.stage_not_done
+        status = expression.name(f"stages.{stage.value}.status")
+        not_done = f"{status} <> {expression.value(StageStatus.DONE.value)}"
+        if attempt is not None:
+            not_done += f" OR {expression.name(f'stages.{stage.value}.attempt')} <> {expression.value(attempt)}"
+        conditions.append(f"({not_done})")
+    return conditions
+
+
+def _outbox_entries(events: Sequence[Envelope[Any]]) -> dict[str, list[str]]:
+    """A decision's outbox (the gateway's): each event under its own id, until it is published."""
+    return {event.id: [event.model_dump_json()] for event in events}
+
+
+_BUDGET_ATTEMPTS = 8
+
+
 def _assignments(patch: RunPatch) -> dict[str, Any]:
     """The attribute paths a patch sets; a stage's state is set field by field, inside its map."""
     paths = dict(patch.values())
@@ -108,12 +137,21 @@ class DynamoCheckpointStore:
     def _key(self, user_id: str, run_id: str) -> dict[str, Any]:
         return {"user_id": {"S": user_id}, "run_id": {"S": run_id}}
 
-    async def create(self, checkpoint: Checkpoint) -> Checkpoint:
+    async def create(self, checkpoint: Checkpoint, *, outbox: Sequence[Envelope[Any]] = ()) -> Checkpoint:
         """The only whole-item write: a new run, guarded so it can never replace one."""
-        created = checkpoint.model_copy(update={"ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp())})
-        item = to_item(created.model_dump(mode="json", exclude={"processed_events"}))
+        created = checkpoint.model_copy(
+            update={
+                "ttl": int((datetime.now(UTC) + timedelta(days=self._ttl_days)).timestamp()),
+                "outbox": _outbox_entries(outbox),
+            }
+        )
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": to_item(created.model_dump(mode="json", exclude={"processed_events"})),
+            "ConditionExpression": "attribute_not_exists(run_id)",
+        }
         try:
-            await self._dynamodb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(run_id)")
+            await self._dynamodb.put_item(**put)
         except ClientError as error:
             if _is_condition_failure(error):
                 raise RunAlreadyExists(checkpoint.run_id) from error
@@ -127,30 +165,59 @@ class DynamoCheckpointStore:
             return None
         return Checkpoint.model_validate(from_item(item))
 
-    async def count_running(self, user_id: str) -> int:
+    async def unsettled(self, updated_before: str) -> list[Checkpoint]:
+        # A scan: the sweeper's once-a-minute look over every run, small while runs expire after days.
+        expression = Expression()
+        status, updated, outbox = expression.name("status"), expression.name("updated_at"), expression.name("outbox")
+        running, before, nothing = expression.value(RunStatus.RUNNING.value), expression.value(updated_before), expression.value(0)
+        arguments = {
+            "TableName": self._table,
+            "FilterExpression": f"{updated} < {before} AND ({status} = {running} OR size({outbox}) > {nothing})",
+            "ConsistentRead": True,
+            "ExpressionAttributeNames": expression.names,
+            "ExpressionAttributeValues": expression.values,
+        }
+        runs: list[Checkpoint] = []
+        async for page in self._dynamodb.get_paginator("scan").paginate(**arguments):
+            runs += [Checkpoint.model_validate(from_item(item)) for item in page.get("Items", [])]
+        return runs
+
+    async def count_active(self, user_id: str) -> int:
         expression = Expression()
         user, status = expression.name("user_id"), expression.name("status")
+        active = ", ".join(expression.value(status_value.value) for status_value in ACTIVE_STATUSES)
         arguments = {
             "TableName": self._table,
             "KeyConditionExpression": f"{user} = {expression.value(user_id)}",
-            "FilterExpression": f"{status} = {expression.value(RunStatus.RUNNING.value)}",
-            "ProjectionExpression": "run_id",
-            "Select": "SPECIFIC_ATTRIBUTES",
+            "FilterExpression": f"{status} IN ({active})",
+            "Select": "COUNT",
+            "ConsistentRead": True,
         }
         arguments |= {"ExpressionAttributeNames": expression.names, "ExpressionAttributeValues": expression.values}
-        running = 0
+        count = 0
         paginator = self._dynamodb.get_paginator("query")
         async for page in paginator.paginate(**arguments):
-            running += page["Count"]
-        return running
+            count += page["Count"]
+        return count
 
-    async def update(self, user_id: str, run_id: str, changes: RunPatch, *, expected_version: int | None = None) -> bool:
+    async def update(
+        self,
+        user_id: str,
+        run_id: str,
+        changes: RunPatch,
+        *,
+        expected_version: int | None = None,
+        outbox: Sequence[Envelope[Any]] = (),
+        expect: Expect | None = None,
+    ) -> bool:
         expression = Expression()
-        conditions = ["attribute_exists(run_id)"]
+        conditions = ["attribute_exists(run_id)", *_conditions(expect, expression)]
         if expected_version is not None:
             conditions.append(f"{expression.name('version')} = {expression.value(expected_version)}")
+        paths = _assignments(changes) | {f"outbox.{event_id}": bodies for event_id, bodies in _outbox_entries(outbox).items()}
+        update = self._update_request(user_id, run_id, expression, paths, conditions, adds=[])
         try:
-            await self._update(user_id, run_id, expression, _assignments(changes), conditions, adds=[])
+            await self._dynamodb.update_item(**update)
         except ClientError as error:
             if _is_condition_failure(error):
                 return False
@@ -166,11 +233,16 @@ class DynamoCheckpointStore:
         changes: RunPatch,
         outbox: list[Envelope[Any]],
         claim: Claim | None = None,
+        expect: Expect | None = None,
     ) -> RecordResult:
         expression = Expression()
         processed = expression.name("processed_events")
         event_set = expression.raw_value({"SS": [event_id]})
-        conditions = ["attribute_exists(run_id)", f"NOT contains({processed}, {expression.value(event_id)})"]
+        conditions = [
+            "attribute_exists(run_id)",
+            f"NOT contains({processed}, {expression.value(event_id)})",
+            *_conditions(expect, expression),
+        ]
         paths = _assignments(changes)
         if claim is not None:
             field = expression.name(claim.field)
@@ -183,15 +255,17 @@ class DynamoCheckpointStore:
         except ClientError as error:
             if not _is_condition_failure(error):
                 raise
-            return await self._why_not_recorded(user_id, run_id, event_id)
+            return await self._why_not_recorded(user_id, run_id, event_id, expect)
         return RecordResult.APPLIED
 
-    async def _why_not_recorded(self, user_id: str, run_id: str, event_id: str) -> RecordResult:
+    async def _why_not_recorded(self, user_id: str, run_id: str, event_id: str, expect: Expect | None) -> RecordResult:
         current = await self.get(user_id, run_id)
         if current is None:
             return RecordResult.MISSING
         if event_id in current.processed_events:
             return RecordResult.DUPLICATE
+        if expect is not None and not expect.holds(current):
+            return RecordResult.STALE
         return RecordResult.CLAIM_LOST
 
     async def clear_outbox(self, user_id: str, run_id: str, event_id: str) -> None:
@@ -212,19 +286,124 @@ class DynamoCheckpointStore:
         conditions: list[str],
         adds: list[tuple[str, str]],
     ) -> None:
+        await self._dynamodb.update_item(**self._update_request(user_id, run_id, expression, paths, conditions, adds))
+
+    def _update_request(
+        self,
+        user_id: str,
+        run_id: str,
+        expression: Expression,
+        paths: dict[str, Any],
+        conditions: list[str],
+        adds: list[tuple[str, str]],
+    ) -> dict[str, Any]:
         paths = {**paths, "updated_at": now_iso()}
         assignments = [f"{expression.name(path)} = {expression.value(value)}" for path, value in paths.items()]
         version = expression.name("version")
         adds = [*adds, (version, expression.value(1))]
         update = "SET " + ", ".join(assignments) + " ADD " + ", ".join(f"{name} {value}" for name, value in adds)
-        await self._dynamodb.update_item(
-            TableName=self._table,
-            Key=self._key(user_id, run_id),
-            UpdateExpression=update,
-            ConditionExpression=" AND ".join(conditions),
-            ExpressionAttributeNames=expression.names,
-            ExpressionAttributeValues=expression.values,
-        )
+        return {
+            "TableName": self._table,
+            "Key": self._key(user_id, run_id),
+            "UpdateExpression": update,
+            "ConditionExpression": " AND ".join(conditions),
+            "ExpressionAttributeNames": expression.names,
+            "ExpressionAttributeValues": expression.values,
+        }
+
+
+class DynamoRunPlaces:
+    """The places in each parent's budget, in the budgets table."""
+
+    def __init__(self, dynamodb: Any, table: str, *, checkpoints: CheckpointStore) -> None:
+        self._dynamodb = dynamodb
+        self._table = table
+        # Runs that have ended give their place back, which the checkpoints tell.
+        self._checkpoints = checkpoints
+
+    async def claim(self, user_id: str, run_id: str, budget: RunBudget) -> None:
+        """A place for the run in its parent's budget, or TooManyRuns / DailyRunLimitReached.
+
+        The places are one item per parent: the set of its active runs and the day's count of starts, changed only by
+        conditional updates of that one item, so however many starts race, no more than the budget get in. A run that
+        has ended (or never got its checkpoint) gives its place back the next time the set is full.
+        """
+        if await self._checkpoints.count_active(user_id) >= budget.max_active:
+            raise TooManyRuns(budget.max_active)
+        today = datetime.now(UTC).date().isoformat()
+        for _ in range(_BUDGET_ATTEMPTS):
+            places = await self._places(user_id)
+            if places.get("day", {}).get("S") != today:
+                await self._start_day(user_id, today, places)
+                continue
+            try:
+                await self._dynamodb.update_item(**self._claim(user_id, run_id, budget, today))
+                return
+            except ClientError as error:
+                if not _is_condition_failure(error):
+                    raise
+            places = await self._places(user_id)
+            if int(places.get("started", {}).get("N", "0")) >= budget.max_per_day and places.get("day", {}).get("S") == today:
+                tomorrow = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), datetime.min.time(), UTC)
+                raise DailyRunLimitReached(budget.max_per_day, int((tomorrow - datetime.now(UTC)).total_seconds()) + 1)
+            holders = set(places.get("active", {}).get("SS", []))
+            if len(holders) >= budget.max_active and not await self._give_back_ended(user_id, holders):
+                raise TooManyRuns(budget.max_active)
+        raise RunsBusyNow()
+
+    def _places_key(self, user_id: str) -> dict[str, Any]:
+        return {"user_id": {"S": user_id}, "counter": {"S": "places"}}
+
+    async def _places(self, user_id: str) -> dict[str, Any]:
+        response = await self._dynamodb.get_item(TableName=self._table, Key=self._places_key(user_id), ConsistentRead=True)
+        return response.get("Item", {})
+
+    async def _start_day(self, user_id: str, today: str, places: dict[str, Any]) -> None:
+        expression = Expression()
+        day, started = expression.name("day"), expression.name("started")
+        seen = places.get("day", {}).get("S")
+        condition = f"attribute_not_exists({day})" if seen is None else f"{day} = {expression.value(seen)}"
+        try:
+            await self._dynamodb.update_item(
+                TableName=self._table,
+                Key=self._places_key(user_id),
+                UpdateExpression=f"SET {day} = {expression.value(today)}, {started} = {expression.value(0)}",
+                ConditionExpression=condition,
+                ExpressionAttributeNames=expression.names,
+                ExpressionAttributeValues=expression.values,
+            )
+        except ClientError as error:
+            if not _is_condition_failure(error):  # another start began the day first
+                raise
+
+    def _claim(self, user_id: str, run_id: str, budget: RunBudget, today: str) -> dict[str, Any]:
+        expression = Expression()
+        active, day, started = expression.name("active"), expression.name("day"), expression.name("started")
+        run = expression.value(run_id)
+        room = f"(attribute_not_exists({active}) OR contains({active}, {run}) OR size({active}) < {expression.value(budget.max_active)})"
+        return {
+            "TableName": self._table,
+            "Key": self._places_key(user_id),
+            "UpdateExpression": f"ADD {active} {expression.raw_value({'SS': [run_id]})}, {started} {expression.value(1)}",
+            "ConditionExpression": f"{room} AND {day} = {expression.value(today)} AND {started} < {expression.value(budget.max_per_day)}",
+            "ExpressionAttributeNames": expression.names,
+            "ExpressionAttributeValues": expression.values,
+        }
+
+    async def _give_back_ended(self, user_id: str, holders: set[str]) -> bool:
+        """Frees the places of runs that have ended or were never created; True if any was freed."""
+        runs = await asyncio.gather(*(self._checkpoints.get(user_id, run_id) for run_id in holders))
+        ended = [run_id for run_id, run in zip(holders, runs, strict=True) if run is None or run.status not in ACTIVE_STATUSES]
+        if ended:
+            expression = Expression()
+            await self._dynamodb.update_item(
+                TableName=self._table,
+                Key=self._places_key(user_id),
+                UpdateExpression=f"DELETE {expression.name('active')} {expression.raw_value({'SS': ended})}",
+                ExpressionAttributeNames=expression.names,
+                ExpressionAttributeValues=expression.values,
+            )
+        return bool(ended)
 
 
 # The library table: a parent's saved storybooks, newest first through the created_at index.

@@ -6,7 +6,10 @@ the gateway signs links only under the caller's own prefix.
 
 from __future__ import annotations
 
+import posixpath
 from enum import StrEnum
+
+from shared.domain.errors import ForeignAsset
 
 
 class Retention(StrEnum):
@@ -47,3 +50,29 @@ class AssetKeys:
     @staticmethod
     def thumbnail(user_id: str, run_id: str) -> str:
         return f"{user_id}/videos/{run_id}_thumb.jpg"
+
+
+_FOLDERS = frozenset({"drawings", "images", "audio", "videos"})
+
+
+# Whose a key is: the gateway signs links, and workers follow keys from events, only where these say.
+
+
+def belongs_to_user(key: str, user_id: str) -> bool:
+    # Normalising first stops "<me>/../<someone else>/..." from passing a prefix check.
+    return posixpath.normpath(key) == key and "\\" not in key and key.startswith(AssetKeys.user_prefix(user_id))
+
+
+def run_file(key: str, user_id: str, run_id: str) -> str:
+    """The key an event names, checked to be one of its run's files: workers never follow a key elsewhere."""
+    if not belongs_to_run(key, user_id, run_id):
+        raise ForeignAsset(key)
+    return key
+
+
+def belongs_to_run(key: str, user_id: str, run_id: str) -> bool:
+    """One of the run's own files: under its owner, in a folder of the layout, named after the run."""
+    if not belongs_to_user(key, user_id):
+        return False
+    parts = key.split("/")
+    return len(parts) == 3 and parts[1] in _FOLDERS and (parts[2].startswith(f"{run_id}.") or parts[2].startswith(f"{run_id}_"))

@@ -21,6 +21,14 @@ class StageFailure(Exception):
         self.message = message
 
 
+class ForeignAsset(StageFailure):
+    """An event names a file that is not its run's: forged or corrupted, it can never be handled."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("foreign_asset", "Something went wrong with this story's files. Please start it again.")
+        self.key = key
+
+
 class DomainError(Exception):
     """A request that cannot be carried out; `message` is written for the parent, `code` for the app."""
 
@@ -91,6 +99,11 @@ class StoryNotWritten(Conflict):
         super().__init__("story_not_written", "There is no story to illustrate yet. Please write the story first.")
 
 
+class RunFinished(Conflict):
+    def __init__(self) -> None:
+        super().__init__("run_finished", "This storybook is already finished, so there is nothing to stop.")
+
+
 class VideoNotReady(Conflict):
     def __init__(self) -> None:
         super().__init__("video_not_ready", "The video isn't ready yet. Save it once it has finished.")
@@ -102,11 +115,34 @@ class TooManyRuns(LimitReached):
     def __init__(self, limit: int) -> None:
         super().__init__(
             "too_many_runs",
-            f"You already have {limit} storybooks being made. Please wait for one to finish.",
+            f"You already have {limit} storybooks being made or waiting for you. Please finish or discard one first.",
             retry_after_seconds=self.RETRY_AFTER_SECONDS,
+        )
+
+
+class RunsBusyNow(LimitReached):
+    """Many starts of one parent at the same moment: the budget's lock kept moving under this one."""
+
+    def __init__(self) -> None:
+        super().__init__("runs_busy", "Lots is starting at once on your account. Please try again in a moment.", retry_after_seconds=5)
+
+
+class DailyRunLimitReached(LimitReached):
+    def __init__(self, limit: int, retry_after_seconds: int) -> None:
+        super().__init__(
+            "daily_limit_reached",
+            f"You have made {limit} storybooks today, which is as many as we make in a day. Please come back tomorrow.",
+            retry_after_seconds=retry_after_seconds,
         )
 
 
 class InvalidCursor(InvalidInput):
     def __init__(self) -> None:
         super().__init__("invalid_cursor", "That page link is no longer valid. Please reload the library.")
+
+
+class NotForChildren(InvalidInput):
+    """A parent's words have one that a children's story never says; the message names it and where it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("not_for_children", message)

@@ -7,7 +7,7 @@ services are given these, never a client.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from shared.domain.assets import Retention
 from shared.domain.events import Envelope
 from shared.domain.models import LibraryEntry
-from shared.domain.run import Checkpoint, Claim, RunPatch
+from shared.domain.run import Checkpoint, Claim, Expect, RunBudget, RunPatch
 
 
 class ObjectNotFound(LookupError):
@@ -30,6 +30,7 @@ class RecordResult(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"  # this event id was already recorded
     CLAIM_LOST = "claim_lost"  # another delivery claimed the same follow-up first
+    STALE = "stale"  # what the outcome expected of the run no longer holds (replaced pipeline, run failed)
     MISSING = "missing"  # the run does not exist
 
 
@@ -60,18 +61,31 @@ class AssetStore(Protocol):
 class CheckpointStore(Protocol):
     """The runs' checkpoints, written patch by patch, never as a whole once created."""
 
-    async def create(self, checkpoint: Checkpoint) -> Checkpoint:
-        """Raises RunAlreadyExists; the returned checkpoint carries its expiry."""
+    async def create(self, checkpoint: Checkpoint, *, outbox: Sequence[Envelope[Any]] = ()) -> Checkpoint:
+        """Raises RunAlreadyExists; the returned checkpoint carries its expiry and the outbox, events to publish now it is written."""
         ...
 
     async def get(self, user_id: str, run_id: str) -> Checkpoint | None: ...
 
-    async def count_running(self, user_id: str) -> int:
-        """How many of the user's runs are being worked on right now (a parent gate is not running)."""
+    async def unsettled(self, updated_before: str) -> list[Checkpoint]:
+        """Every parent's runs last written before the time that are still running or hold unpublished events."""
         ...
 
-    async def update(self, user_id: str, run_id: str, changes: RunPatch, *, expected_version: int | None = None) -> bool:
-        """False if the run is gone or (with `expected_version`) has moved on."""
+    async def count_active(self, user_id: str) -> int:
+        """How many of the user's runs are being worked on or waiting for them at a gate."""
+        ...
+
+    async def update(
+        self,
+        user_id: str,
+        run_id: str,
+        changes: RunPatch,
+        *,
+        expected_version: int | None = None,
+        outbox: Sequence[Envelope[Any]] = (),
+        expect: Expect | None = None,
+    ) -> bool:
+        """False if the run is gone, has moved on (`expected_version`) or no longer meets `expect`; the outbox as in create."""
         ...
 
     async def record(
@@ -83,11 +97,21 @@ class CheckpointStore(Protocol):
         changes: RunPatch,
         outbox: list[Envelope[Any]],
         claim: Claim | None = None,
+        expect: Expect | None = None,
     ) -> RecordResult:
         """Apply one event's result once: its changes, its id and its outbox together."""
         ...
 
     async def clear_outbox(self, user_id: str, run_id: str, event_id: str) -> None: ...
+
+
+class RunPlaces(Protocol):
+    """Each parent's budget of active runs (running or waiting at a gate) and of starts per day."""
+
+    async def claim(self, user_id: str, run_id: str, budget: RunBudget) -> None:
+        """A place for the run (again, if it had one), decided atomically however many starts race;
+        raises TooManyRuns or DailyRunLimitReached when there is none."""
+        ...
 
 
 class EventPublisher(Protocol):

@@ -9,6 +9,7 @@ turns a patch into a write; handlers and the gateway speak in transitions.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
@@ -47,6 +48,23 @@ class RunStatus(StrEnum):
     FAILED = "failed"
 
 
+# How long each stage may take, at most, before it is stopped and its run failed (a hung handler, a stuck process):
+# several times what it takes on a loaded 2-core machine, so only something wrong reaches it.
+STAGE_BUDGET_SECONDS: dict[Stage, int] = {Stage.VISION: 120, Stage.STORY: 120, Stage.IMAGES: 600, Stage.VOICE: 600, Stage.VIDEO: 900}
+
+
+# A run that takes up a place in its parent's budget: being worked on, or waiting for the parent.
+ACTIVE_STATUSES = (RunStatus.RUNNING, RunStatus.WAITING)
+
+
+@dataclass(frozen=True)
+class RunBudget:
+    """How much one parent may have on the go: runs active at once, and runs started (or restarted) per day."""
+
+    max_active: int
+    max_per_day: int
+
+
 class StageState(BaseModel):
     status: StageStatus = StageStatus.PENDING
     # Which pipeline (the pipeline.requested event id) a media stage's state belongs to.
@@ -83,6 +101,8 @@ class Checkpoint(BaseModel):
     options: StoryOptions | None = None
     drawing_analysis: DrawingAnalysis | None = None
     story_script: StoryScript | None = None
+    # What the parent is told about how the story was written, e.g. why their personal context was left out.
+    story_notes: list[str] = Field(default_factory=list[str])
     pipeline_id: str | None = None
     video_claim: str | None = None
     image_result: ImageResult | None = None
@@ -163,6 +183,7 @@ class RunPatch:
     options: Settable[StoryOptions] = UNSET
     drawing_analysis: Settable[DrawingAnalysis] = UNSET
     story_script: Settable[StoryScript] = UNSET
+    story_notes: Settable[list[str]] = UNSET
     pipeline_id: Settable[str] = UNSET
     image_result: Settable[ImageResult] = UNSET
     audio_result: Settable[AudioResult] = UNSET
@@ -185,6 +206,29 @@ def _merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     if clash := first.keys() & second.keys():
         raise ValueError(f"two transitions set {sorted(clash)}")
     return first | second
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What must still hold of the run when a write lands; if it no longer does, the write changes nothing.
+
+    Handlers decide from the checkpoint they were given, which may be stale by the time their result is written: a
+    parent replaced the pipeline, cancelled the run, or a duplicate delivery finished the stage first.
+    """
+
+    # The run's current pipeline is this one: a replaced pipeline's results never overwrite the current one's.
+    pipeline_id: str | None = None
+    # This stage is not yet done for this attempt: a late duplicate delivery never rewinds it.
+    stage_not_done: tuple[Stage, str | None] | None = None
+    # The run has not failed (or been cancelled): nothing a worker finishes afterwards brings it back.
+    not_failed: bool = True
+
+    def holds(self, run: Checkpoint) -> bool:
+        if self.not_failed and run.status == RunStatus.FAILED:
+            return False
+        if self.pipeline_id is not None and run.pipeline_id != self.pipeline_id:
+            return False
+        return self.stage_not_done is None or not run.stage_done(*self.stage_not_done)
 
 
 @dataclass(frozen=True)
@@ -219,6 +263,11 @@ def run_failed(error: RunError) -> RunPatch:
     return RunPatch(status=RunStatus.FAILED, error=error, stages={error.stage: failed})
 
 
+def run_cancelled(stage: Stage) -> RunPatch:
+    """The parent stopped the run; workers leave a failed run alone, so nothing more is made for it."""
+    return run_failed(RunError(stage=stage, code="cancelled", message="You stopped making this storybook."))
+
+
 def gate_reached() -> RunPatch:
     """An interactive run waits for the parent."""
     return RunPatch(status=RunStatus.WAITING)
@@ -228,8 +277,9 @@ def drawing_read(analysis: DrawingAnalysis, figure_mask_key: str) -> RunPatch:
     return RunPatch(drawing_analysis=analysis, figure_mask_key=figure_mask_key, current_stage=Stage.STORY) | stage_finished(Stage.VISION)
 
 
-def story_written(script: StoryScript, options: StoryOptions) -> RunPatch:
-    return RunPatch(story_script=script, options=options) | stage_finished(Stage.STORY)
+def story_written(script: StoryScript, options: StoryOptions, notes: Sequence[str] = ()) -> RunPatch:
+    """The script and what the parent is told about it; a rewrite replaces the notes of the story before."""
+    return RunPatch(story_script=script, options=options, story_notes=list(notes)) | stage_finished(Stage.STORY)
 
 
 def story_requested(analysis: DrawingAnalysis, options: StoryOptions) -> RunPatch:

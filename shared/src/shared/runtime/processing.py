@@ -11,8 +11,9 @@ which publishes what the outbox still holds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
@@ -20,7 +21,18 @@ from shared.domain.errors import StageFailure
 from shared.domain.events import CATALOGUE, Envelope, EventType, RunFailed, Stage, parse_envelope
 from shared.domain.models import Model
 from shared.domain.ports import CheckpointStore, Disposition, EventPublisher, RecordResult
-from shared.domain.run import Checkpoint, Claim, RunError, RunPatch, RunStatus, run_failed, stage_started
+from shared.domain.run import (
+    STAGE_BUDGET_SECONDS,
+    Checkpoint,
+    Claim,
+    Expect,
+    RunError,
+    RunPatch,
+    RunStatus,
+    run_failed,
+    stage_started,
+)
+from shared.runtime.subprocesses import kill_all, owned_children
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +44,8 @@ class Outcome:
     changes: RunPatch = field(default_factory=RunPatch)
     events: list[Envelope[Any]] = field(default_factory=list[Envelope[Any]])
     claim: Claim | None = None
+    # What must still hold when the outcome is written; by default only that the run has not failed meanwhile.
+    expect: Expect = field(default_factory=Expect)
 
 
 Handler = Callable[[Envelope[P], Checkpoint], Awaitable[Outcome]]
@@ -69,6 +83,13 @@ UNEXPECTED_FAILURE_MESSAGES: dict[Stage, str] = {
 }
 
 
+# What a parent reads when a stage ran out of time.
+TIMED_OUT_MESSAGES: dict[Stage, str] = {
+    stage: f"{message.split('.')[0]}: it took far too long, so we stopped. Please try again in a moment."
+    for stage, message in UNEXPECTED_FAILURE_MESSAGES.items()
+}
+
+
 class EventProcessor:
     def __init__(
         self,
@@ -77,6 +98,7 @@ class EventProcessor:
         publisher: EventPublisher,
         routes: dict[EventType, Route[Any]],
         max_receive_count: int,
+        stage_budgets: Mapping[Stage, float] = STAGE_BUDGET_SECONDS,
     ) -> None:
         for event_type, route in routes.items():
             if route.payload is not CATALOGUE[event_type]:
@@ -87,6 +109,7 @@ class EventProcessor:
         self._publisher = publisher
         self._routes = routes
         self._max_receive_count = max_receive_count
+        self._stage_budgets = stage_budgets
 
     async def __call__(self, envelope: Envelope[Any], receive_count: int) -> Disposition:
         route = self._routes.get(envelope.type)
@@ -108,9 +131,13 @@ class EventProcessor:
         attempt = route.attempt(event.payload)
         # An event of a replaced attempt must not touch the current attempt's stage state.
         if route.starts_stage and (attempt is None or attempt == checkpoint.pipeline_id):
-            await self._checkpoints.update(event.user_id, event.run_id, stage_started(route.stage, attempt))
+            # Conditional: a duplicate delivery arriving after the first finished the stage must not mark it running again.
+            started = Expect(pipeline_id=attempt, stage_not_done=(route.stage, attempt))
+            if not await self._checkpoints.update(event.user_id, event.run_id, stage_started(route.stage, attempt), expect=started):
+                log.info("stage already done for this attempt, or the run moved on; nothing to do")
+                return Disposition.DONE
         try:
-            outcome = await route.handler(event, checkpoint)
+            outcome = await self._within_budget(route, event, checkpoint)
         except StageFailure as failure:
             log.warning("stage failed for good", extra={"code": failure.code, "reason": failure.message})
             await self._fail(event, route.stage, failure.code, failure.message)
@@ -124,6 +151,18 @@ class EventProcessor:
         await self._record(event, outcome)
         return Disposition.DONE
 
+    async def _within_budget(self, route: Route[Any], event: Envelope[Any], checkpoint: Checkpoint) -> Outcome:
+        """The handler, stopped (with every process it started) once its stage has had its time."""
+        budget = self._stage_budgets[route.stage]
+        with owned_children() as children:
+            try:
+                async with asyncio.timeout(budget):
+                    return await route.handler(event, checkpoint)
+            except TimeoutError:
+                kill_all(children)
+                log.error("stage over its time budget; stopped", extra={"stage": route.stage.value, "budget_seconds": budget})
+                raise StageFailure("stage_timed_out", TIMED_OUT_MESSAGES[route.stage]) from None
+
     async def _record(self, envelope: Envelope[Any], outcome: Outcome) -> None:
         result = await self._checkpoints.record(
             envelope.user_id,
@@ -132,13 +171,14 @@ class EventProcessor:
             changes=outcome.changes,
             outbox=outcome.events,
             claim=outcome.claim,
+            expect=outcome.expect,
         )
         events = outcome.events
         if result is RecordResult.CLAIM_LOST:
             # Another event emits the follow-up: keep this event's own changes, and emit nothing.
             log.info("follow-up already claimed", extra={"claim": outcome.claim.field if outcome.claim else None})
             result = await self._checkpoints.record(
-                envelope.user_id, envelope.run_id, event_id=envelope.id, changes=outcome.changes, outbox=[]
+                envelope.user_id, envelope.run_id, event_id=envelope.id, changes=outcome.changes, outbox=[], expect=outcome.expect
             )
             events = []
         if result is RecordResult.APPLIED:

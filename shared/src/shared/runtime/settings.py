@@ -13,6 +13,8 @@ from functools import cached_property
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.domain.events import Stage
+from shared.domain.run import STAGE_BUDGET_SECONDS
 from shared.topology import Topology, topology
 
 
@@ -32,6 +34,13 @@ class ServiceSettings(BaseSettings):
     events_topic_arn: str | None = None
     bucket_name: str | None = None
     checkpoint_ttl_days: int = 7
+    # Each stage's time budget (JSON, e.g. {"video": 1200}); a stage not named keeps its default. Workers stop a
+    # handler at its budget; the gateway's sweeper fails a run still running well past it.
+    stage_budget_seconds: dict[Stage, int] = Field(default_factory=dict[Stage, int])
+
+    @property
+    def stage_budgets(self) -> dict[Stage, int]:
+        return STAGE_BUDGET_SECONDS | self.stage_budget_seconds
 
     @cached_property
     def topology(self) -> Topology:

@@ -47,6 +47,7 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) 
             publisher=SnsEventPublisher(aws.sns, settings.topic_arn),
             routes=build_routes(settings, assets),
             max_receive_count=spec.max_receive_count,
+            stage_budgets=settings.stage_budgets,
         )
         consumer = QueueConsumer(
             aws.sqs,

@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import StreamingResponse
 
-from gateway.dependencies import CurrentUser, RunsDep, SettingsDep
+from gateway.dependencies import CurrentUser, DrawingsDep, RunsDep, SettingsDep
 from gateway.errors import error_responses
 from gateway.runs.progress import stage_events, wait_for_next_stage
 from gateway.runs.schemas import AnalyzeJson, OneShotRunForm, PipelineRequest, RunAccepted, RunView, StoryGenerateRequest
-from gateway.runs.uploads import drawing_from_request, read_upload
 from shared.domain.errors import InvalidInput
 from shared.domain.events import RunMode
 
@@ -26,10 +25,11 @@ router = APIRouter(prefix="/api/v1")
     tags=["runs"],
 )
 async def create_one_shot_run(
-    caller: CurrentUser, settings: SettingsDep, runs: RunsDep, form: Annotated[OneShotRunForm, Form(media_type="multipart/form-data")]
+    caller: CurrentUser, drawings: DrawingsDep, runs: RunsDep, form: Annotated[OneShotRunForm, Form(media_type="multipart/form-data")]
 ) -> RunAccepted:
     """Drawing to video with no parent gates; open choices are recommended from the analysis."""
-    drawing = await read_upload(form.drawing, max_bytes=settings.max_upload_bytes)
+    await runs.check_room(caller.user_id)
+    drawing = await drawings.read_upload(form.drawing)
     return RunAccepted.of(await runs.start(caller.user_id, drawing, mode=RunMode.ONE_SHOT, choices=form.choices()))
 
 
@@ -54,9 +54,10 @@ _ANALYZE_BODY = {
     openapi_extra=_ANALYZE_BODY,
     tags=["journey"],
 )
-async def analyze_drawing(request: Request, caller: CurrentUser, settings: SettingsDep, runs: RunsDep) -> RunAccepted:
+async def analyze_drawing(request: Request, caller: CurrentUser, drawings: DrawingsDep, runs: RunsDep) -> RunAccepted:
     """Starts an interactive run: the analysis waits for the parent to confirm or correct it."""
-    drawing = await drawing_from_request(request, max_bytes=settings.max_upload_bytes)
+    await runs.check_room(caller.user_id)
+    drawing = await drawings.read_request(request)
     return RunAccepted.of(await runs.start(caller.user_id, drawing, mode=RunMode.INTERACTIVE))
 
 
@@ -83,6 +84,12 @@ async def generate_video(body: PipelineRequest, caller: CurrentUser, runs: RunsD
         caller.user_id, body.run_id, script=body.story, analysis=body.drawing, style=body.style, voice=body.voice_type
     )
     return RunAccepted.of(run)
+
+
+@router.post("/runs/{run_id}/cancel", response_model=RunAccepted, responses=error_responses(401, 404, 409, 422), tags=["runs"])
+async def cancel_run(run_id: str, caller: CurrentUser, runs: RunsDep) -> RunAccepted:
+    """Stops a run wherever it is (its place in the parent's budget is free again); a finished run cannot be stopped."""
+    return RunAccepted.of(await runs.cancel(caller.user_id, run_id))
 
 
 WaitQuery = Annotated[

@@ -46,6 +46,9 @@ class RunView(BaseModel):
     options: StoryOptions | None
     drawing_analysis: DrawingAnalysis | None
     story_script: StoryScript | None
+    story_notes: list[str] = Field(
+        default_factory=list[str], description="What the parent is told about the story, e.g. why their personal context was left out."
+    )
     image_result: ImageResult | None
     audio_result: AudioResult | None
     video_result: VideoResult | None

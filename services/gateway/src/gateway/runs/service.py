@@ -7,37 +7,68 @@ that the gateway's error mapping turns into answers.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 from gateway.runs.uploads import PreparedDrawing
 from shared.domain.assets import AssetKeys, Retention
-from shared.domain.errors import DrawingNotRead, RunBusy, RunChanged, RunNotFound, StoryNotWritten, TooManyRuns
-from shared.domain.events import DrawingSubmitted, Envelope, EventType, PipelineRequested, RunMode, StoryRequested
+from shared.domain.errors import (
+    DrawingNotRead,
+    LimitReached,
+    NotForChildren,
+    RunBusy,
+    RunChanged,
+    RunFinished,
+    RunNotFound,
+    StoryNotWritten,
+    TooManyRuns,
+)
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, PipelineRequested, RunMode, Stage, StoryRequested
 from shared.domain.models import DrawingAnalysis, OptionChoices, StoryOptions, StoryScript, Style, VoiceType
-from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher
-from shared.domain.run import Checkpoint, RunPatch, RunStatus, pipeline_requested, story_requested
+from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, RunPlaces
+from shared.domain.run import Checkpoint, Expect, RunBudget, RunPatch, RunStatus, pipeline_requested, run_cancelled, story_requested
+from shared.domain.safety import analysis_texts, context_findings, find_banned, not_for_children, script_refusal
+
+log = logging.getLogger(__name__)
 
 
 class RunService:
-    def __init__(self, *, checkpoints: CheckpointStore, assets: AssetStore, publisher: EventPublisher, max_running_runs: int) -> None:
+    def __init__(
+        self, *, checkpoints: CheckpointStore, places: RunPlaces, assets: AssetStore, publisher: EventPublisher, budget: RunBudget
+    ) -> None:
         self._checkpoints = checkpoints
+        self._places = places
         self._assets = assets
         self._publisher = publisher
-        self._max_running_runs = max_running_runs
+        self._budget = budget
+
+    async def check_room(self, user_id: str) -> None:
+        """Early, before an upload is decoded: a parent with no room left is told at once (start decides for good)."""
+        if await self._checkpoints.count_active(user_id) >= self._budget.max_active:
+            raise TooManyRuns(self._budget.max_active)
 
     async def start(self, user_id: str, drawing: PreparedDrawing, *, mode: RunMode, choices: OptionChoices | None = None) -> Checkpoint:
         """A new run from the drawing: one-shot goes on to the video, interactive waits at each gate."""
         choices = choices or OptionChoices()
-        await self._ensure_capacity(user_id)
         run_id = str(uuid.uuid4())
         drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
         await self._assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
-        checkpoint = await self._checkpoints.create(
-            Checkpoint(user_id=user_id, run_id=run_id, mode=mode, drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
+        submitted = Envelope.new(
+            DrawingSubmitted(drawing_key=drawing_key, media_type=drawing.media_type, choices=choices),
+            type=EventType.DRAWING_SUBMITTED,
+            run_id=run_id,
+            user_id=user_id,
+            mode=mode,
         )
-        submitted = DrawingSubmitted(drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
-        await self._publisher.publish(Envelope.new(submitted, type=EventType.DRAWING_SUBMITTED, run_id=run_id, user_id=user_id, mode=mode))
+        run = Checkpoint(user_id=user_id, run_id=run_id, mode=mode, drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
+        try:
+            await self._places.claim(user_id, run_id, self._budget)
+        except LimitReached:
+            await self._assets.delete([drawing_key])
+            raise
+        checkpoint = await self._checkpoints.create(run, outbox=[submitted])
+        await self._publish(checkpoint, submitted)
         return checkpoint
 
     async def find(self, user_id: str, run_id: str) -> Checkpoint:
@@ -60,7 +91,7 @@ class RunService:
         _ensure_not_busy(run)
         if run.drawing_analysis is None or run.figure_mask_key is None:
             raise DrawingNotRead()
-        await self._ensure_capacity(user_id)
+        _refuse_unsafe_words(analysis, run.drawing_analysis, options.personal_context)
         event = Envelope.new(
             StoryRequested(drawing_analysis=analysis, options=options),
             type=EventType.STORY_REQUESTED,
@@ -78,7 +109,8 @@ class RunService:
         _ensure_not_busy(run)
         if run.story_script is None or run.options is None or run.figure_mask_key is None:
             raise StoryNotWritten()
-        await self._ensure_capacity(user_id)
+        if refusal := script_refusal(script):
+            raise NotForChildren(refusal)
         options = run.options.model_copy(update={"style": style, "voice": voice})
         request = PipelineRequested(
             story_script=script,
@@ -90,19 +122,67 @@ class RunService:
         event = Envelope.new(request, type=EventType.PIPELINE_REQUESTED, run_id=run_id, user_id=user_id, mode=run.mode)
         return await self._move_on(run, pipeline_requested(), event)
 
-    async def _ensure_capacity(self, user_id: str) -> None:
-        """One account may have only a few runs being worked on at once."""
-        if await self._checkpoints.count_running(user_id) >= self._max_running_runs:
-            raise TooManyRuns(self._max_running_runs)
-
     async def _move_on(self, run: Checkpoint, changes: RunPatch, event: Envelope[Any]) -> Checkpoint:
-        """Records the parent's decision (only if nobody else changed the run meanwhile) and asks for the next step."""
-        if not await self._checkpoints.update(run.user_id, run.run_id, changes, expected_version=run.version):
+        """Records the parent's decision (only if nobody else changed the run meanwhile) and asks for the next step.
+
+        The decision and its event are written together (the event in the run's outbox) and published after, so a
+        gateway that stops in between loses nothing: the sweeper publishes what an outbox still holds. A run that had
+        ended takes a place in the parent's budget again; one waiting at a gate already has its place.
+        """
+        if run.status in (RunStatus.COMPLETE, RunStatus.FAILED):
+            await self._places.claim(run.user_id, run.run_id, self._budget)
+        if not await self._checkpoints.update(run.user_id, run.run_id, changes, expected_version=run.version, outbox=[event]):
             raise RunChanged()
-        await self._publisher.publish(event)
+        await self._publish(run, event)
         return run.apply(changes)
+
+    async def cancel(self, user_id: str, run_id: str) -> Checkpoint:
+        """Stops the run wherever it is; cancelling a failed or cancelled run again changes nothing."""
+        run = await self.find(user_id, run_id)
+        if run.status == RunStatus.FAILED:
+            return run
+        if run.status == RunStatus.COMPLETE:
+            raise RunFinished()
+        changes = run_cancelled(run.current_stage if isinstance(run.current_stage, Stage) else Stage.VIDEO)
+        if not await self._checkpoints.update(user_id, run_id, changes, expect=Expect()):
+            return await self.find(user_id, run_id)  # it failed meanwhile
+        return run.apply(changes)
+
+    async def _publish(self, run: Checkpoint, event: Envelope[Any]) -> None:
+        """The event is in the run's outbox already: if the topic cannot be reached now, the sweeper publishes it later."""
+        try:
+            await self._publisher.publish(event)
+        except Exception:
+            log.exception("publishing failed; the sweeper will publish from the outbox", extra={"run_id": run.run_id})
+            return
+        await self._checkpoints.clear_outbox(run.user_id, run.run_id, event.id)
 
 
 def _ensure_not_busy(run: Checkpoint) -> None:
     if run.status == RunStatus.RUNNING:
         raise RunBusy()
+
+
+# The analysis's fields as the web app labels them, so a refusal says where to make the change.
+_ANALYSIS_LABELS = {
+    "subject": "“What it is”",
+    "setting": "“Where it is”",
+    "details": "A detail",
+    "mood": "The mood",
+    "colors": "A colour",
+    "palette": "A colour",
+}
+_CONTEXT_LABEL = "What you told us about your child's life"
+
+
+def _refuse_unsafe_words(analysis: DrawingAnalysis, recognised: DrawingAnalysis, personal_context: str) -> None:
+    """The parent's corrections and personal context may not have a word a story never says; the refusal names it.
+
+    What the analyser itself saw ('a scary monster') is left as it is: the story stage softens it.
+    """
+    seen = {(field, finding.root) for field, text in analysis_texts(recognised) for finding in find_banned(text)}
+    for field, text in analysis_texts(analysis):
+        if added := [finding for finding in find_banned(text) if (field, finding.root) not in seen]:
+            raise NotForChildren(not_for_children(_ANALYSIS_LABELS[field], added[0]))
+    if found := context_findings(personal_context):
+        raise NotForChildren(not_for_children(_CONTEXT_LABEL, found[0]))

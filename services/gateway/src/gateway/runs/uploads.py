@@ -7,6 +7,7 @@ is turned upright and re-encoded without its metadata (GPS, camera).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import io
@@ -76,54 +77,83 @@ def prepare_drawing(data: bytes, *, max_bytes: int) -> PreparedDrawing:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise InvalidInput("unreadable_image", "We couldn't open this picture; it may be damaged. Please take a new photo.") from error
-    return _reencode(upright, image_format)
+    return _reencode(upright, image_format, max_bytes)
 
 
-def _reencode(image: Image.Image, image_format: str) -> PreparedDrawing:
-    """JPEG and HEIC photos are stored as JPEG, PNG and WebP (which may be transparent) as PNG."""
+def _reencode(image: Image.Image, image_format: str, max_bytes: int) -> PreparedDrawing:
+    """JPEG and HEIC photos are stored as JPEG, PNG and WebP (which may be transparent) as PNG.
+
+    What is stored never exceeds the upload limit: a drawing that would (a WebP of flat colour grows tenfold as PNG)
+    is stored as JPEG on white, then smaller, until it fits.
+    """
+    if image_format not in ("jpeg", "heic"):
+        mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
+        png = _encoded(image.convert(mode), "PNG")
+        if len(png) <= max_bytes:
+            return PreparedDrawing(png, "image/png", "png")
+        image = _on_white(image)
+    photo = image.convert("RGB")
+    while len(jpeg := _encoded(photo, "JPEG", quality=92)) > max_bytes:
+        photo = photo.resize((max(MIN_SIDE, photo.width * 3 // 4), max(MIN_SIDE, photo.height * 3 // 4)), Image.Resampling.LANCZOS)
+    return PreparedDrawing(jpeg, "image/jpeg", "jpg")
+
+
+def _encoded(image: Image.Image, image_format: str, **options: int) -> bytes:
     output = io.BytesIO()
-    if image_format in ("jpeg", "heic"):
-        image.convert("RGB").save(output, format="JPEG", quality=92)
-        return PreparedDrawing(output.getvalue(), "image/jpeg", "jpg")
-    mode = "RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB"
-    image.convert(mode).save(output, format="PNG")
-    return PreparedDrawing(output.getvalue(), "image/png", "png")
+    image.save(output, format=image_format, **options)
+    return output.getvalue()
 
 
-async def read_upload(upload: UploadFile, *, max_bytes: int) -> PreparedDrawing:
-    # One byte past the limit is enough to know it is too big, without reading it all.
-    return prepare_drawing(await upload.read(max_bytes + 1), max_bytes=max_bytes)
+def _on_white(image: Image.Image) -> Image.Image:
+    rgba = image.convert("RGBA")
+    page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(page, rgba)
 
 
-def decode_base64_drawing(encoded: str, *, max_bytes: int) -> PreparedDrawing:
+def decode_base64(encoded: str, *, max_bytes: int) -> bytes:
     """The seed's JSON form: plain base64 or a data URL."""
     if encoded.startswith("data:"):
         encoded = encoded.partition(",")[2]
     if len(encoded) > (max_bytes + 2) * 4 // 3 + 4:
         raise too_large(max_bytes)
     try:
-        data = base64.b64decode(encoded, validate=True)
+        return base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise InvalidInput("invalid_base64", "The picture wasn't sent correctly. Please try uploading it again.") from None
-    return prepare_drawing(data, max_bytes=max_bytes)
 
 
-async def drawing_from_request(request: Request, *, max_bytes: int) -> PreparedDrawing:
-    """The analyze route's two forms: a multipart upload, or the seed's JSON with image_base64."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=5)
-        upload = form.get("drawing")
-        if upload is None or isinstance(upload, str):
-            raise InvalidInput("missing_drawing", "Please attach a photo of the drawing as the 'drawing' field.")
-        return await read_upload(upload, max_bytes=max_bytes)
-    if content_type.startswith("application/json"):
-        body = await request.body()
-        if len(body) > max_bytes * 4 // 3 + 1024:
-            raise too_large(max_bytes)
-        try:
-            payload = AnalyzeJson.model_validate_json(body)
-        except ValidationError:
-            raise InvalidInput("invalid_request", 'Send the drawing as {"image_base64": "..."}.') from None
-        return decode_base64_drawing(payload.image_base64, max_bytes=max_bytes)
-    raise UnsupportedType("unsupported_request", "Send the drawing as a multipart upload or as JSON with image_base64.")
+class DrawingReader:
+    """Reads uploads into drawings off the event loop, a few at a time.
+
+    Decoding a large photo takes a core for a second and a few hundred MB: on the loop it would stall every other
+    request, and unbounded it would let a burst of uploads exhaust the gateway's memory.
+    """
+
+    def __init__(self, *, max_bytes: int, concurrency: int) -> None:
+        self.max_bytes = max_bytes
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def prepare(self, data: bytes) -> PreparedDrawing:
+        async with self._slots:
+            return await asyncio.to_thread(prepare_drawing, data, max_bytes=self.max_bytes)
+
+    async def read_upload(self, upload: UploadFile) -> PreparedDrawing:
+        # One byte past the limit is enough to know it is too big, without reading it all.
+        return await self.prepare(await upload.read(self.max_bytes + 1))
+
+    async def read_request(self, request: Request) -> PreparedDrawing:
+        """The analyze route's two forms: a multipart upload, or the seed's JSON with image_base64."""
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            form = await request.form(max_files=1, max_fields=5)
+            upload = form.get("drawing")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInput("missing_drawing", "Please attach a photo of the drawing as the 'drawing' field.")
+            return await self.read_upload(upload)
+        if content_type.startswith("application/json"):
+            try:
+                payload = AnalyzeJson.model_validate_json(await request.body())
+            except ValidationError:
+                raise InvalidInput("invalid_request", 'Send the drawing as {"image_base64": "..."}.') from None
+            return await self.prepare(decode_base64(payload.image_base64, max_bytes=self.max_bytes))
+        raise UnsupportedType("unsupported_request", "Send the drawing as a multipart upload or as JSON with image_base64.")

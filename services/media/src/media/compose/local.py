@@ -24,6 +24,7 @@ from media.compose.soundtrack import RATE, soundtrack, write_wav
 from media.compose.timeline import Timeline, plan_timeline
 from media.compose.yuv import COLOUR_TAGS
 from media.illustrate import FRAME_SIZE
+from shared.runtime import subprocesses
 
 VIDEO_NAME = "storybook.mp4"
 THUMBNAIL_NAME = "thumbnail.jpg"
@@ -96,7 +97,7 @@ def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int)
         *AAC_SETTINGS, "-ar", str(RATE),
         "-movflags", "+faststart", str(target),
     ]  # fmt: skip
-    encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    encoder = subprocesses.popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert encoder.stdin is not None and encoder.stderr is not None
     try:
         for frame in frames:
@@ -107,17 +108,17 @@ def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int)
         encoder.stdin.close()
         errors = encoder.stderr.read()
         encoder.wait()
+        subprocesses.release(encoder)
     if encoder.returncode != 0:
         raise RuntimeError(f"ffmpeg failed ({encoder.returncode}): {errors.decode(errors='replace')[-500:]}")
 
 
 def probe_duration(media: Path) -> float:
     """The container's duration, as ffmpeg reports it."""
-    probe = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(media)], capture_output=True, text=True, check=False
-    )
-    found = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", probe.stderr)
+    probe = subprocesses.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(media)])
+    report = probe.stderr.decode(errors="replace")
+    found = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", report)
     if not found:
-        raise RuntimeError(f"ffmpeg could not read {media}: {probe.stderr[-300:]}")
+        raise RuntimeError(f"ffmpeg could not read {media}: {report[-300:]}")
     hours, minutes, seconds = found.groups()
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)

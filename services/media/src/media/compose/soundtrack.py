@@ -7,7 +7,6 @@ the encoder.
 
 from __future__ import annotations
 
-import subprocess
 import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +15,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from media.compose.timeline import Timeline
+from shared.runtime import subprocesses
 
 RATE = 44_100
 MUSIC_PEAK = 0.5  # before ducking
@@ -116,11 +116,9 @@ def _sample(timeline: Timeline, frame: int) -> int:
 
 def decode(audio: Path, rate: int = RATE) -> np.ndarray:
     """Mono float32 samples of any file ffmpeg reads."""
-    done = subprocess.run(
+    done = subprocesses.run(
         [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(audio)]
-        + ["-f", "f32le", "-ac", "1", "-ar", str(rate), "pipe:1"],
-        capture_output=True,
-        check=False,
+        + ["-f", "f32le", "-ac", "1", "-ar", str(rate), "pipe:1"]
     )
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg could not decode {audio}: {done.stderr.decode(errors='replace')[-300:]}")

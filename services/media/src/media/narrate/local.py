@@ -25,6 +25,7 @@ from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from media.narrate import Narration
 from shared.domain.models import MAX_AGE, MIN_AGE, SpokenSentence, VoiceType
+from shared.runtime import subprocesses
 
 OUTPUT_RATE = 44_100
 MP3_BITRATE = "96k"  # plenty for one mono voice
@@ -254,7 +255,7 @@ def _encode_mp3(samples: np.ndarray, rate: int) -> bytes:
 
 def _run_ffmpeg(arguments: list[str], stdin: bytes, quiet: bool = True) -> subprocess.CompletedProcess[bytes]:
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error" if quiet else "info", "-y", *arguments]
-    done = subprocess.run(command, input=stdin, capture_output=True, check=False)
+    done = subprocesses.run(command, input=stdin)
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
     return done
