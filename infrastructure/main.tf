@@ -70,6 +70,7 @@ module "compute" {
   assets_bucket_arn = module.storage.assets_bucket_arn
   logs_bucket       = module.storage.logs_bucket
   user_pool_id      = module.auth.user_pool_id
+  user_pool_arn     = module.auth.user_pool_arn
   client_id         = module.auth.client_id
 
   vpc_id                  = var.vpc_id

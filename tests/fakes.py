@@ -7,24 +7,37 @@ same contract tests as the DynamoDB adapter (shared/tests/test_checkpoints.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from shared.domain.assets import Retention
-from shared.domain.errors import DailyRunLimitReached, TooManyRuns
+from shared.domain.errors import DailyRunLimitReached, DeleteIncomplete, TooManyRuns
 from shared.domain.events import Envelope
-from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, ObjectNotFound, RecordResult, RunAlreadyExists, RunPlaces
+from shared.domain.models import LibraryEntry
+from shared.domain.ports import (
+    AssetStore,
+    CheckpointStore,
+    EventPublisher,
+    LibraryStore,
+    ObjectNotFound,
+    RecordResult,
+    RunAlreadyExists,
+    RunPlaces,
+    UserAccounts,
+    UserRows,
+)
 from shared.domain.run import ACTIVE_STATUSES, Checkpoint, Claim, Expect, RunBudget, RunPatch, RunStatus, now_iso
 
 
 class InMemoryAssetStore:
-    """The AssetStore port, in a dict."""
+    """The AssetStore port, in a dict (one version per key); keys in `undeletable` fail to delete, as S3's Errors entries do."""
 
     def __init__(self) -> None:
         self.objects: dict[str, tuple[bytes, str]] = {}
         self.retention: dict[str, Retention] = {}
+        self.undeletable: set[str] = set()
 
     async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
         self.objects[key] = (body, content_type)
@@ -49,10 +62,17 @@ class InMemoryAssetStore:
         body, content_type = self.objects[source_key]
         await self.put(destination_key, body, content_type, retention=retention)
 
-    async def delete(self, keys: list[str]) -> None:
+    async def delete(self, keys: Sequence[str]) -> None:
+        failed = [key for key in keys if key in self.undeletable and key in self.objects]
         for key in keys:
-            self.objects.pop(key, None)
-            self.retention.pop(key, None)
+            if key not in failed:
+                self.objects.pop(key, None)
+                self.retention.pop(key, None)
+        if failed:
+            raise DeleteIncomplete(f"{len(failed)} object versions could not be deleted", remaining=len(failed))
+
+    async def delete_under(self, prefix: str, *, where: Callable[[str], bool] | None = None) -> None:
+        await self.delete([key for key in self.objects if key.startswith(prefix) and (where is None or where(key))])
 
     async def presigned_get(self, key: str, expires_in: int) -> str:
         return f"memory://{key}?expires_in={expires_in}"
@@ -154,6 +174,13 @@ class InMemoryCheckpointStore:
             update={"outbox": {key: value for key, value in run.outbox.items() if key != event_id}}
         )
 
+    async def delete_ended(self, user_id: str, run_id: str) -> bool:
+        run = self.runs.get((user_id, run_id))
+        if run is not None and run.status in ACTIVE_STATUSES:
+            return False
+        self.runs.pop((user_id, run_id), None)
+        return True
+
     def _write(self, run: Checkpoint, bookkeeping: dict[str, Any]) -> None:
         self.runs[(run.user_id, run.run_id)] = run.model_copy(update={**bookkeeping, "version": run.version + 1, "updated_at": now_iso()})
 
@@ -174,8 +201,73 @@ class InMemoryRunPlaces:
         self.started[today] = self.started.get(today, 0) + 1
 
 
+class InMemoryLibraryStore:
+    """The LibraryStore port: each entry with the run it was saved from."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], tuple[LibraryEntry, str]] = {}
+
+    async def add(self, user_id: str, entry: LibraryEntry, *, run_id: str) -> bool:
+        if (user_id, entry.id) in self.entries:
+            return False
+        self.entries[(user_id, entry.id)] = (entry, run_id)
+        return True
+
+    async def get(self, user_id: str, entry_id: str) -> LibraryEntry | None:
+        saved = self.entries.get((user_id, entry_id))
+        return saved[0] if saved else None
+
+    async def page(self, user_id: str, *, limit: int, cursor: str | None) -> tuple[list[LibraryEntry], str | None]:
+        mine = sorted((entry for (owner, _), (entry, _) in self.entries.items() if owner == user_id), key=lambda entry: entry.created_at)
+        start = int(cursor or 0)
+        newest_first = mine[::-1]
+        return newest_first[start : start + limit], str(start + limit) if start + limit < len(newest_first) else None
+
+    async def run_of(self, user_id: str, entry_id: str) -> str | None:
+        saved = self.entries.get((user_id, entry_id))
+        return saved[1] if saved else None
+
+    async def entries_of_run(self, user_id: str, run_id: str) -> list[str]:
+        return [entry_id for (owner, entry_id), (_, saved_from) in self.entries.items() if owner == user_id and saved_from == run_id]
+
+    async def remove(self, user_id: str, entry_id: str) -> None:
+        self.entries.pop((user_id, entry_id), None)
+
+
+class InMemoryUserRows:
+    """The UserRows port over the fakes that hold a user's rows: checkpoints, library and the day's starts."""
+
+    def __init__(self, checkpoints: InMemoryCheckpointStore, library: InMemoryLibraryStore, places: InMemoryRunPlaces) -> None:
+        self._checkpoints = checkpoints
+        self._library = library
+        self._places = places
+        self.fail_next = False
+
+    async def delete_all(self, user_id: str) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise DeleteIncomplete("3 rows of nocomelon-library could not be deleted", remaining=3)
+        # Each fake's rows are keyed by (user, what); the user's are dropped from each.
+        self._checkpoints.runs = {key: run for key, run in self._checkpoints.runs.items() if key[0] != user_id}
+        self._library.entries = {key: entry for key, entry in self._library.entries.items() if key[0] != user_id}
+        self._places.started = {key: count for key, count in self._places.started.items() if key[0] != user_id}
+
+
+class InMemoryUserAccounts:
+    """The UserAccounts port: the usernames that can still sign in."""
+
+    def __init__(self, *usernames: str) -> None:
+        self.usernames = set(usernames)
+
+    async def delete(self, username: str) -> None:
+        self.usernames.discard(username)
+
+
 # The type checker holds each fake to its port.
 _assets: AssetStore = InMemoryAssetStore()
 _publisher: EventPublisher = RecordingPublisher()
 _checkpoints: CheckpointStore = InMemoryCheckpointStore()
 _places: RunPlaces = InMemoryRunPlaces(_checkpoints)
+_library: LibraryStore = InMemoryLibraryStore()
+_user_rows: UserRows = InMemoryUserRows(InMemoryCheckpointStore(), InMemoryLibraryStore(), InMemoryRunPlaces(_checkpoints))
+_user_accounts: UserAccounts = InMemoryUserAccounts()

@@ -63,10 +63,12 @@ def test_the_tables_have_their_keys_ttl_and_index(rehearsal) -> None:
     assert [key["AttributeName"] for key in index["KeySchema"]] == ["user_id", "created_at"]
 
 
-def test_the_bucket_is_private(rehearsal) -> None:
+def test_the_bucket_is_private_and_versioned(rehearsal) -> None:
     provisioner, outputs, _ = rehearsal
     block = provisioner.s3.get_public_access_block(Bucket=outputs.bucket)["PublicAccessBlockConfiguration"]
     assert all(block.values())
+    # As on AWS, so what deletes a file locally also deletes its versions there.
+    assert provisioner.s3.get_bucket_versioning(Bucket=outputs.bucket)["Status"] == "Enabled"
 
 
 def test_only_an_operator_creates_accounts_and_the_user_can_sign_in(rehearsal, stack_definition: Stack) -> None:

@@ -119,3 +119,20 @@ async def test_an_outbox_is_written_with_the_run(checkpoints: CheckpointStore) -
     assert await checkpoints.update(run.user_id, run.run_id, RunPatch(status=RunStatus.WAITING), outbox=[later])
     stored = await checkpoints.get(run.user_id, run.run_id)
     assert stored is not None and set(stored.outbox) == {event.id, later.id}
+
+
+@pytest.mark.parametrize("status", [RunStatus.COMPLETE, RunStatus.FAILED])
+async def test_a_run_that_has_ended_is_deleted(checkpoints: CheckpointStore, new_run: Checkpoint, status: RunStatus) -> None:
+    assert await checkpoints.update("user-a", new_run.run_id, RunPatch(status=status))
+    assert await checkpoints.delete_ended("user-a", new_run.run_id)
+    assert await checkpoints.get("user-a", new_run.run_id) is None
+    assert await checkpoints.delete_ended("user-a", new_run.run_id)  # already gone is gone
+
+
+@pytest.mark.parametrize("status", [RunStatus.RUNNING, RunStatus.WAITING])
+async def test_a_run_being_made_or_waiting_at_a_gate_is_not_deleted(
+    checkpoints: CheckpointStore, new_run: Checkpoint, status: RunStatus
+) -> None:
+    assert await checkpoints.update("user-a", new_run.run_id, RunPatch(status=status))
+    assert not await checkpoints.delete_ended("user-a", new_run.run_id)
+    assert await checkpoints.get("user-a", new_run.run_id) is not None

@@ -1,7 +1,8 @@
 """Which AWS actions each service's code can call, found by reading the code.
 
 The AWS clients live in a few adapter classes (S3AssetStore, DynamoCheckpointStore,
-DynamoLibraryStore, DynamoRunPlaces, SnsEventPublisher, QueueConsumer); a service reaches them through
+DynamoLibraryStore, DynamoRunPlaces, DynamoUserRows, CognitoUserAccounts, SnsEventPublisher,
+QueueConsumer); a service reaches them through
 variables named after their ports (`assets.put(...)`, `self._checkpoints.get(...)`).
 So for a service this reads its own package plus every `shared` module it
 imports, collects the adapter methods it calls (following an adapter's calls
@@ -30,6 +31,8 @@ ADAPTERS = {
     "checkpoints": "DynamoCheckpointStore",
     "library": "DynamoLibraryStore",
     "places": "DynamoRunPlaces",
+    "user_rows": "DynamoUserRows",
+    "user_accounts": "CognitoUserAccounts",
     "publisher": "SnsEventPublisher",
     "consumer": "QueueConsumer",
 }
@@ -39,7 +42,9 @@ CLIENTS = {"s3": "s3", "sqs": "sqs", "sns": "sns", "dynamodb": "dynamodb", "cogn
 S3_ACTIONS = {
     "head_object": {"s3:GetObject", "s3:ListBucket"},  # without ListBucket a missing key answers 403, not the 404 exists() reads
     "copy_object": {"s3:GetObject", "s3:PutObject"},
-    "delete_objects": {"s3:DeleteObject"},
+    # The asset store deletes versions by id, never the current object (which would only add a delete marker).
+    "delete_objects": {"s3:DeleteObjectVersion"},
+    "list_object_versions": {"s3:ListBucketVersions"},
     "upload_file": {"s3:PutObject", "s3:AbortMultipartUpload"},  # large files go in parts, aborted on failure
     "download_file": {"s3:GetObject"},
 }

@@ -18,9 +18,12 @@ from tests.infrastructure.terraform import INFRASTRUCTURE, module
 
 SERVICES = json.loads((INFRASTRUCTURE / "services.json").read_text())["services"]
 BUCKET_ARN = "arn:aws:s3:::nocomelon-assets"
+USER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_pool"
 # The start-up lookup (shared/cognito.py) runs only when the pool and client ids are not set; the task definition sets them.
 ONLY_WITHOUT_COGNITO_IDS = {"cognito-idp:ListUserPools", "cognito-idp:ListUserPoolClients"}
-WRITES = {"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+WRITES = {"s3:PutObject", "s3:AbortMultipartUpload"}
+# Deletes remove versions by id: a plain DeleteObject on a versioned bucket only hides the object behind a marker.
+DELETES = {"s3:DeleteObjectVersion", "s3:DeleteObject"}
 
 
 def compute() -> Any:
@@ -34,6 +37,7 @@ def compute() -> Any:
         assets_bucket="nocomelon-assets",
         assets_bucket_arn=BUCKET_ARN,
         user_pool_id="us-east-1_pool",
+        user_pool_arn=USER_POOL_ARN,
         client_id="client",
         image_tag="0123abc",
     )
@@ -78,6 +82,23 @@ def test_a_service_writes_only_the_asset_folders_its_code_names(service: str) ->
         for resource in statement["Resource"]
     }
     assert written == asset_folders_named(service)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_only_the_gateway_deletes_files_and_only_every_version_of_them(service: str) -> None:
+    deleting = [statement for statement in task_policy(service)["Statement"] if set(statement["Action"]) & DELETES]
+    if service != "gateway":
+        assert deleting == []
+        return
+    # A parent's account is deleted with every file under their prefix, whatever its folder: so anywhere in the bucket.
+    assert [(statement["Action"], statement["Resource"]) for statement in deleting] == [(["s3:DeleteObjectVersion"], [f"{BUCKET_ARN}/*"])]
+
+
+def test_the_gateway_deletes_accounts_of_the_app_s_user_pool_only() -> None:
+    statements = task_policy("gateway")["Statement"]
+    assert [statement["Resource"] for statement in statements if any(a.startswith("cognito-idp:") for a in statement["Action"])] == [
+        [USER_POOL_ARN]
+    ]
 
 
 def test_workers_touch_only_their_own_queues() -> None:

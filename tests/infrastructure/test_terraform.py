@@ -1,4 +1,4 @@
-"""Terraform is well-formed, and creates the messaging and tables the local provisioner creates.
+"""Terraform is well-formed, and creates the messaging, tables and bucket versioning the local provisioner creates.
 
 The provisioner's side is read back from the session's local AWS after
 `Provisioner.provision()`; Terraform's side is evaluated from the `.tf` files
@@ -54,10 +54,10 @@ def names_only(value: Any) -> Any:
 def provisioned(stack: Stack) -> dict[str, Any]:
     """What the local provisioner made, read back from the local AWS."""
 
-    def client(service: Literal["sns", "sqs", "dynamodb"]) -> Any:
+    def client(service: Literal["sns", "sqs", "dynamodb", "s3"]) -> Any:
         return boto3.client(service, endpoint_url=stack.aws_endpoint, region_name=stack.region)
 
-    sns, sqs, dynamodb = client("sns"), client("sqs"), client("dynamodb")
+    sns, sqs, dynamodb, s3 = client("sns"), client("sqs"), client("dynamodb"), client("s3")
     topology = stack.provisioner().topology
     topic_arn = next(topic["TopicArn"] for topic in sns.list_topics()["Topics"] if topic["TopicArn"].endswith(f":{topology.topic}"))
     queues, subscriptions = {}, {}
@@ -98,7 +98,8 @@ def provisioned(stack: Stack) -> dict[str, Any]:
             "billing": table["BillingModeSummary"]["BillingMode"],
             "ttl": ttl.get("AttributeName") if ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") else None,
         }
-    return {"topic": topology.topic, "queues": queues, "subscriptions": subscriptions, "tables": tables}
+    versioning = s3.get_bucket_versioning(Bucket=topology.bucket).get("Status")
+    return {"topic": topology.topic, "queues": queues, "subscriptions": subscriptions, "tables": tables, "bucket_versioning": versioning}
 
 
 def planned() -> dict[str, Any]:
@@ -143,16 +144,25 @@ def planned() -> dict[str, Any]:
             "billing": instance["billing_mode"],
             "ttl": ttl[0]["attribute_name"] if ttl else None,
         }
-    return {"topic": topic["name"], "queues": queues, "subscriptions": subscriptions, "tables": tables}
+    (versioning,) = module("storage").child("assets").resource("aws_s3_bucket_versioning", "this").instances.values()
+    return {
+        "topic": topic["name"],
+        "queues": queues,
+        "subscriptions": subscriptions,
+        "tables": tables,
+        "bucket_versioning": versioning.nested("versioning_configuration")[0]["status"],
+    }
 
 
-def test_terraform_creates_the_messaging_and_tables_the_provisioner_creates(stack_definition: Stack) -> None:
+def test_terraform_creates_the_messaging_tables_and_bucket_versioning_the_provisioner_creates(stack_definition: Stack) -> None:
     local, cloud = provisioned(stack_definition), planned()
 
     assert cloud["topic"] == local["topic"]
     assert cloud["queues"] == local["queues"]
     assert cloud["subscriptions"] == local["subscriptions"]
     assert cloud["tables"] == local["tables"]
+    # Deletes meet versions and delete markers locally as they do on AWS.
+    assert cloud["bucket_versioning"] == local["bucket_versioning"] == "Enabled"
 
 
 def test_the_default_environment_is_the_services_default() -> None:

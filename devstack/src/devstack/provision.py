@@ -144,6 +144,8 @@ class Provisioner:
                 self.s3.create_bucket(Bucket=self.topology.bucket)
             else:
                 self.s3.create_bucket(Bucket=self.topology.bucket, CreateBucketConfiguration={"LocationConstraint": self.region})
+        # Versioned, as Terraform's private_bucket makes it: deletes here meet the versions and delete markers they meet on AWS.
+        self.s3.put_bucket_versioning(Bucket=self.topology.bucket, VersioningConfiguration={"Status": "Enabled"})
         self.s3.put_public_access_block(
             Bucket=self.topology.bucket,
             PublicAccessBlockConfiguration={

@@ -11,7 +11,7 @@ locals {
   # What the permission tokens of services.json name, per service.
   resource_arns = {
     for name in keys(var.services) : name => merge(
-      { topic = var.topic_arn, bucket = var.assets_bucket_arn },
+      { topic = var.topic_arn, bucket = var.assets_bucket_arn, user_pool = var.user_pool_arn },
       { for table, arn in var.table_arns : "table:${table}" => arn },
       { for table, arn in var.table_arns : "index:${table}" => "${arn}/index/*" },
       { queue = lookup(var.queue_arns, name, null), "dead-letter" = lookup(var.dead_letter_arns, name, null) },

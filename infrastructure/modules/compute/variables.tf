@@ -59,6 +59,11 @@ variable "user_pool_id" {
   type = string
 }
 
+variable "user_pool_arn" {
+  description = "The pool whose accounts the gateway deletes when a parent deletes theirs."
+  type        = string
+}
+
 variable "client_id" {
   type = string
 }

@@ -10,6 +10,8 @@ import httpx
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
+from gateway.account.routes import router as account_router
+from gateway.account.service import AccountService
 from gateway.auth.routes import router as auth_router
 from gateway.auth.verifier import TokenVerifier, jwks_over_http
 from gateway.dependencies import refuse_user_id_in_query
@@ -27,7 +29,8 @@ from gateway.settings import GatewaySettings
 from gateway.storage.routes import router as storage_router
 from gateway.webapp import install_webapp
 from shared.adapters.aws import AwsClients
-from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore, DynamoRunPlaces
+from shared.adapters.cognito import CognitoUserAccounts
+from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore, DynamoRunPlaces, DynamoUserRows
 from shared.adapters.s3 import S3AssetStore
 from shared.adapters.sns_sqs import SnsEventPublisher
 
@@ -41,7 +44,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         aws_clients = AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=("s3", "sns", "dynamodb"))
-        async with aws_clients as aws, httpx.AsyncClient(timeout=10) as http:
+        # Cognito may answer elsewhere than the rest (compose: moto beside LocalStack).
+        cognito_clients = AwsClients(region=settings.aws_region, endpoint_url=settings.cognito_endpoint_url, services=("cognito-idp",))
+        async with aws_clients as aws, cognito_clients as cognito, httpx.AsyncClient(timeout=10) as http:
             checkpoints = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days)
             places = DynamoRunPlaces(aws.dynamodb, settings.topology.budgets.name, checkpoints=checkpoints)
             assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
@@ -54,6 +59,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             )
             app.state.library = LibraryService(
                 checkpoints=checkpoints, library=DynamoLibraryStore(aws.dynamodb, settings.topology.library.name), assets=assets
+            )
+            app.state.account = AccountService(
+                assets=assets,
+                user_rows=DynamoUserRows(aws.dynamodb, settings.topology.tables),
+                user_accounts=CognitoUserAccounts(cognito.cognito_idp, settings.cognito_user_pool_id),
             )
             sweeper = RunSweeper(
                 checkpoints=checkpoints,
@@ -90,7 +100,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(auth_router)
-    for router in (runs_router, library_router, options_router, storage_router):
+    for router in (runs_router, library_router, options_router, storage_router, account_router):
         app.include_router(router, dependencies=[Depends(refuse_user_id_in_query)])
 
     if settings.webapp_dir is None:

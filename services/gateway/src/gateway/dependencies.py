@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from gateway.account.service import AccountService
 from gateway.auth.verifier import Caller, InvalidToken, KeysUnavailable, TokenVerifier
 from gateway.errors import ApiError
 from gateway.library.service import LibraryService
@@ -29,6 +30,10 @@ def get_runs(request: Request) -> RunService:
 
 def get_library(request: Request) -> LibraryService:
     return request.app.state.library
+
+
+def get_account(request: Request) -> AccountService:
+    return request.app.state.account
 
 
 def get_assets(request: Request) -> AssetStore:
@@ -67,5 +72,6 @@ SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 CurrentUser = Annotated[Caller, Depends(get_current_user)]
 RunsDep = Annotated[RunService, Depends(get_runs)]
 LibraryDep = Annotated[LibraryService, Depends(get_library)]
+AccountDep = Annotated[AccountService, Depends(get_account)]
 AssetsDep = Annotated[AssetStore, Depends(get_assets)]
 DrawingsDep = Annotated[DrawingReader, Depends(get_drawings)]

@@ -27,6 +27,7 @@ from shared.domain.errors import (
     LimitReached,
     NotFound,
     TooLarge,
+    Unavailable,
     UnsupportedType,
 )
 
@@ -57,6 +58,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     TooLarge: 413,
     UnsupportedType: 415,
     InvalidInput: 422,
+    Unavailable: 503,
 }
 
 
@@ -140,7 +142,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, LimitReached) else None
+        headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, LimitReached | Unavailable) else None
+        if isinstance(error, Unavailable):
+            log.warning("request not finished", extra={"code": error.code, "reason": str(error), "request_id": request_id_of(request)})
         return error_response(request, status_of(error), error.code, error.message, headers)
 
     app.exception_handler(StarletteHTTPException)(http_error)

@@ -6,11 +6,19 @@ per-service AWS_ENDPOINT_URL_<SERVICE> variables work as AWS documents them.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import Any, TypeVar
 
 import aioboto3
 from aiobotocore.config import AioConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared.domain.errors import DeleteIncomplete
+
+log = logging.getLogger(__name__)
 
 _CLIENT_CONFIG = AioConfig(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
 
@@ -39,7 +47,48 @@ class AwsClients:
         await self._stack.aclose()
 
     def __getattr__(self, service: str) -> Any:
+        """`aws.s3`, and `aws.cognito_idp` for the service named cognito-idp."""
         try:
-            return self._clients[service]
+            return self._clients[service.replace("_", "-")]
         except KeyError:
             raise AttributeError(f"no {service} client was opened") from None
+
+
+Item = TypeVar("Item")
+
+DELETE_ATTEMPTS = 4
+FIRST_BACKOFF_SECONDS = 0.2
+
+
+async def delete_in_batches(
+    items: Sequence[Item],
+    delete_batch: Callable[[list[Item]], Awaitable[list[Item]]],
+    *,
+    batch_size: int,
+    what: str,
+    attempts: int = DELETE_ATTEMPTS,
+    first_backoff_seconds: float = FIRST_BACKOFF_SECONDS,
+) -> None:
+    """Deletes the items batch by batch; `delete_batch` returns the ones AWS reported it could not delete.
+
+    Batch deletes succeed in part (S3's `Errors`, DynamoDB's `UnprocessedItems`), and a whole batch can fail once
+    botocore's own retries are spent: what is left is tried again, with a backoff that doubles, and whatever is still
+    left after the last attempt raises DeleteIncomplete, so a failure is reported and never taken for success.
+    """
+    left = list(items)
+    for attempt in range(attempts):
+        if attempt:
+            await asyncio.sleep(first_backoff_seconds * 2 ** (attempt - 1))
+        failed: list[Item] = []
+        for start in range(0, len(left), batch_size):
+            batch = left[start : start + batch_size]
+            try:
+                failed += await delete_batch(batch)
+            except (BotoCoreError, ClientError) as error:
+                log.warning("a batch delete failed; trying again", extra={"what": what, "items": len(batch), "error": repr(error)})
+                failed += batch
+        left = failed
+        if not left:
+            return
+    log.error("delete incomplete", extra={"what": what, "remaining": len(left)})
+    raise DeleteIncomplete(f"{len(left)} {what} could not be deleted", remaining=len(left))

@@ -1,4 +1,4 @@
-"""DynamoDB: the checkpoint store and the library store.
+"""DynamoDB: the checkpoint store, the budget's places, the library store, and every row of a user (for deleting them).
 
 Every checkpoint write is a conditional UpdateItem on the fields a RunPatch
 sets, never a whole-item put that could wipe another stage's result. An
@@ -20,14 +20,16 @@ from decimal import Decimal
 from typing import Any, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from shared.domain.errors import DailyRunLimitReached, InvalidCursor, RunsBusyNow, TooManyRuns
+from shared.adapters.aws import delete_in_batches
+from shared.domain.errors import DailyRunLimitReached, DeleteIncomplete, InvalidCursor, RunsBusyNow, TooManyRuns
 from shared.domain.events import Envelope
 from shared.domain.models import LibraryEntry
 from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
 from shared.domain.run import ACTIVE_STATUSES, Checkpoint, Claim, Expect, RunBudget, RunPatch, RunStatus, StageStatus, now_iso
+from shared.topology import TableSpec
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -277,6 +279,24 @@ class DynamoCheckpointStore:
             ExpressionAttributeNames=expression.names,
         )
 
+    async def delete_ended(self, user_id: str, run_id: str) -> bool:
+        expression = Expression()
+        active = ", ".join(expression.value(status.value) for status in ACTIVE_STATUSES)
+        try:
+            await self._dynamodb.delete_item(
+                TableName=self._table,
+                Key=self._key(user_id, run_id),
+                # A missing item passes too: IN on an absent attribute is false.
+                ConditionExpression=f"NOT ({expression.name('status')} IN ({active}))",
+                ExpressionAttributeNames=expression.names,
+                ExpressionAttributeValues=expression.values,
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
     async def _update(
         self,
         user_id: str,
@@ -452,8 +472,74 @@ class DynamoLibraryStore:
         last = response.get("LastEvaluatedKey")
         return [_entry(item) for item in response.get("Items", [])], encode_cursor(last) if last else None
 
+    async def run_of(self, user_id: str, entry_id: str) -> str | None:
+        response = await self._dynamodb.get_item(
+            TableName=self._table, Key=self._key(user_id, entry_id), ProjectionExpression="run_id", ConsistentRead=True
+        )
+        item = response.get("Item")
+        return from_item(item).get("run_id") if item else None
+
+    async def entries_of_run(self, user_id: str, run_id: str) -> list[str]:
+        expression = Expression()
+        entry_id = expression.name("id")
+        arguments = {
+            "TableName": self._table,
+            "KeyConditionExpression": f"{expression.name('user_id')} = {expression.value(user_id)}",
+            "FilterExpression": f"{expression.name('run_id')} = {expression.value(run_id)}",
+            "ProjectionExpression": entry_id,
+            "ConsistentRead": True,
+        }
+        arguments |= {"ExpressionAttributeNames": expression.names, "ExpressionAttributeValues": expression.values}
+        entries: list[str] = []
+        async for page in self._dynamodb.get_paginator("query").paginate(**arguments):
+            entries += [item["id"]["S"] for item in page.get("Items", [])]
+        return entries
+
     async def remove(self, user_id: str, entry_id: str) -> None:
         await self._dynamodb.delete_item(TableName=self._table, Key=self._key(user_id, entry_id))
+
+
+# The most requests one BatchWriteItem may carry.
+_WRITE_BATCH = 25
+
+
+class DynamoUserRows:
+    """Every row of a user, in each of the tables (all keyed by the user's id first), found by a query and deleted in batches."""
+
+    def __init__(self, dynamodb: Any, tables: Sequence[TableSpec]) -> None:
+        self._dynamodb = dynamodb
+        self._tables = tables
+
+    async def delete_all(self, user_id: str) -> None:
+        for table in self._tables:
+            await self._delete_rows(table, user_id)
+
+    async def _delete_rows(self, table: TableSpec, user_id: str) -> None:
+        async def delete_batch(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            requests = [{"DeleteRequest": {"Key": key}} for key in batch]
+            response = await self._dynamodb.batch_write_item(RequestItems={table.name: requests})
+            return [request["DeleteRequest"]["Key"] for request in response.get("UnprocessedItems", {}).get(table.name, [])]
+
+        await delete_in_batches(await self._keys(table, user_id), delete_batch, batch_size=_WRITE_BATCH, what=f"rows of {table.name}")
+
+    async def _keys(self, table: TableSpec, user_id: str) -> list[dict[str, Any]]:
+        expression = Expression()
+        hash_key, range_key = expression.name(table.hash_key), expression.name(table.range_key)
+        arguments = {
+            "TableName": table.name,
+            "KeyConditionExpression": f"{hash_key} = {expression.value(user_id)}",
+            "ProjectionExpression": f"{hash_key}, {range_key}",
+            "ConsistentRead": True,
+            "ExpressionAttributeNames": expression.names,
+            "ExpressionAttributeValues": expression.values,
+        }
+        keys: list[dict[str, Any]] = []
+        try:
+            async for page in self._dynamodb.get_paginator("query").paginate(**arguments):
+                keys += page.get("Items", [])
+        except (BotoCoreError, ClientError) as error:
+            raise DeleteIncomplete(f"the rows of {table.name} could not be listed") from error
+        return keys
 
 
 def _entry(item: dict[str, Any]) -> LibraryEntry:

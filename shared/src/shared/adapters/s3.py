@@ -1,15 +1,35 @@
-"""S3: the AssetStore that keeps every run's files (their keys: shared.domain.assets)."""
+"""S3: the AssetStore that keeps every run's files (their keys: shared.domain.assets).
+
+The bucket is versioned (Terraform's private_bucket module, and the local
+provisioner), so deleting a key is deleting each of its versions and delete
+markers by id: a plain DeleteObject would only hide the object behind a new
+delete marker and leave its bytes for weeks.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from shared.adapters.aws import delete_in_batches
 from shared.domain.assets import Retention
+from shared.domain.errors import DeleteIncomplete
 from shared.domain.ports import ObjectNotFound
+
+# The most keys one DeleteObjects request may name.
+_DELETE_BATCH = 1000
+
+
+class _Version(TypedDict):
+    """One version or delete marker, as DeleteObjects names it."""
+
+    Key: str
+    VersionId: str
 
 
 def _tagging(retention: Retention, tag: str) -> str:
@@ -64,10 +84,43 @@ class S3AssetStore:
             Tagging=_tagging(retention, self._retention_tag),
         )
 
-    async def delete(self, keys: list[str]) -> None:
-        for start in range(0, len(keys), 1000):
-            batch = [{"Key": key} for key in keys[start : start + 1000]]
-            await self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
+    async def delete(self, keys: Sequence[str]) -> None:
+        found = await asyncio.gather(*(self._versions(key, exact=True) for key in sorted(set(keys))))
+        await self._delete_versions([version for versions in found for version in versions])
+
+    async def delete_under(self, prefix: str, *, where: Callable[[str], bool] | None = None) -> None:
+        versions = await self._versions(prefix)
+        await self._delete_versions([version for version in versions if where is None or where(version["Key"])])
+
+    async def _versions(self, prefix: str, *, exact: bool = False) -> list[_Version]:
+        """Every version and delete marker under the prefix; with `exact`, of that one key only (a prefix also lists longer keys)."""
+        found: list[_Version] = []
+        try:
+            async for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=self._bucket, Prefix=prefix):
+                for listed in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                    if not exact or listed["Key"] == prefix:
+                        found.append({"Key": listed["Key"], "VersionId": listed["VersionId"]})
+        except (BotoCoreError, ClientError) as error:
+            raise DeleteIncomplete(f"the versions under {prefix!r} could not be listed") from error
+        return found
+
+    async def _delete_versions(self, versions: list[_Version]) -> None:
+        async def delete_batch(batch: list[_Version]) -> list[_Version]:
+            response = await self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
+            return _not_deleted(batch, response.get("Errors", []))
+
+        await delete_in_batches(versions, delete_batch, batch_size=_DELETE_BATCH, what="object versions")
 
     async def presigned_get(self, key: str, expires_in: int) -> str:
         return await self._s3.generate_presigned_url("get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in)
+
+
+def _not_deleted(batch: list[_Version], errors: list[dict[str, Any]]) -> list[_Version]:
+    """The versions of the batch that DeleteObjects reported as errors.
+
+    S3 names the version of each error; when a server names only the key (moto does), every version of that key in
+    the batch is tried again.
+    """
+    failed_versions = {(error["Key"], error["VersionId"]) for error in errors if error.get("VersionId")}
+    failed_keys = {error["Key"] for error in errors if not error.get("VersionId")}
+    return [version for version in batch if version["Key"] in failed_keys or (version["Key"], version["VersionId"]) in failed_versions]

@@ -70,6 +70,11 @@ def run_file(key: str, user_id: str, run_id: str) -> str:
     return key
 
 
+def run_file_prefixes(user_id: str, run_id: str) -> list[str]:
+    """Where the run's own files can be (one prefix per folder of the layout); belongs_to_run tells which keys under them are."""
+    return [f"{AssetKeys.user_prefix(user_id)}{folder}/{run_id}" for folder in sorted(_FOLDERS)]
+
+
 def belongs_to_run(key: str, user_id: str, run_id: str) -> bool:
     """One of the run's own files: under its owner, in a folder of the layout, named after the run."""
     if not belongs_to_user(key, user_id):

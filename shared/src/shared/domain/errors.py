@@ -58,6 +58,14 @@ class LimitReached(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class Unavailable(DomainError):
+    """Something the request needs did not answer or did not finish; the same request may succeed after `retry_after_seconds`."""
+
+    def __init__(self, code: str, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(code, message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class InvalidInput(DomainError):
     """What was sent cannot be used as it is."""
 
@@ -146,3 +154,23 @@ class NotForChildren(InvalidInput):
 
     def __init__(self, message: str) -> None:
         super().__init__("not_for_children", message)
+
+
+class DeleteIncomplete(Unavailable):
+    """Some of what was to be deleted is still there after the retries.
+
+    Every delete is ordered so that asking again finishes it: what is gone stays gone, and what still points at the
+    rest (a library entry, the account) is removed last. `detail` says what is left, for the logs.
+    """
+
+    def __init__(self, detail: str, *, remaining: int | None = None) -> None:
+        super().__init__(
+            "delete_incomplete",
+            "We couldn't finish deleting everything just now. Please try again in a minute; nothing already deleted comes back.",
+            retry_after_seconds=30,
+        )
+        self.detail = detail
+        self.remaining = remaining
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})"

@@ -51,7 +51,14 @@ class AssetStore(Protocol):
 
     async def copy(self, source_key: str, destination_key: str, *, retention: Retention) -> None: ...
 
-    async def delete(self, keys: list[str]) -> None: ...
+    async def delete(self, keys: Sequence[str]) -> None:
+        """Every version of each key (and its delete markers), so nothing of it can be restored or lingers until a lifecycle
+        rule expires it; a key that is not there is already deleted. Raises DeleteIncomplete when some are left after retries."""
+        ...
+
+    async def delete_under(self, prefix: str, *, where: Callable[[str], bool] | None = None) -> None:
+        """Every version of every key under the prefix that `where` accepts (all of them without it); raises DeleteIncomplete."""
+        ...
 
     async def presigned_get(self, key: str, expires_in: int) -> str:
         """A URL that reads the object for `expires_in` seconds without signing in."""
@@ -104,6 +111,11 @@ class CheckpointStore(Protocol):
 
     async def clear_outbox(self, user_id: str, run_id: str, event_id: str) -> None: ...
 
+    async def delete_ended(self, user_id: str, run_id: str) -> bool:
+        """Deletes the run unless it is being worked on or waiting at a gate (decided in the delete itself, so a run
+        restarted meanwhile is kept); True when it is gone now, or was already."""
+        ...
+
 
 class RunPlaces(Protocol):
     """Each parent's budget of active runs (running or waiting at a gate) and of starts per day."""
@@ -131,7 +143,31 @@ class LibraryStore(Protocol):
         """Newest first, and the cursor of the next page; raises InvalidCursor for a cursor that is not the caller's."""
         ...
 
+    async def run_of(self, user_id: str, entry_id: str) -> str | None:
+        """The run the entry was saved from; None when the entry is not there."""
+        ...
+
+    async def entries_of_run(self, user_id: str, run_id: str) -> list[str]:
+        """The ids of the entries saved from the run (each new look of a run can be saved)."""
+        ...
+
     async def remove(self, user_id: str, entry_id: str) -> None: ...
+
+
+class UserRows(Protocol):
+    """Everything a parent has in the tables: their runs' checkpoints, their library, their budget."""
+
+    async def delete_all(self, user_id: str) -> None:
+        """Every row of the user, in every table; raises DeleteIncomplete when some are left after retries."""
+        ...
+
+
+class UserAccounts(Protocol):
+    """The parents' sign-in accounts."""
+
+    async def delete(self, username: str) -> None:
+        """The account, so it can never sign in again; one already gone is deleted. Raises DeleteIncomplete."""
+        ...
 
 
 class Disposition(StrEnum):

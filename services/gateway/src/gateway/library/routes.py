@@ -46,7 +46,8 @@ async def save_to_library(body: SaveRequest, response: Response, caller: Current
     return entry
 
 
-@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 404, 422))
+@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 404, 422, 503))
 async def delete_from_library(entry_id: Annotated[str, Path(max_length=64)], caller: CurrentUser, library: LibraryDep) -> None:
-    """Removes the entry and its video and thumbnail."""
+    """Removes the entry and every version of its video and thumbnail; with the run's last entry, the run and its files
+    too, unless it is still being made. 503 when something could not be deleted: the entry stays, to be deleted again."""
     await library.delete_entry(caller.user_id, entry_id)

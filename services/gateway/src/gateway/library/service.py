@@ -1,14 +1,17 @@
 """The library: saving a finished storybook, listing and deleting the saved ones.
 
 Saving copies the video and thumbnail to keys of the entry's own, so a new
-look made later on the same run never changes what was saved.
+look made later on the same run never changes what was saved. Deleting
+removes every version of those copies, and with the run's last entry the run
+itself (its checkpoint and its own files: drawing, mask, pictures, narration,
+video), unless the parent is still working on it.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from shared.domain.assets import AssetKeys, Retention
+from shared.domain.assets import AssetKeys, Retention, belongs_to_run, run_file_prefixes
 from shared.domain.errors import NotFound, RunNotFound, VideoNotReady
 from shared.domain.models import LibraryEntry
 from shared.domain.ports import AssetStore, CheckpointStore, LibraryStore
@@ -59,9 +62,28 @@ class LibraryService:
         return (entry, True) if created else (await self._library.get(user_id, entry_id) or entry, False)
 
     async def delete_entry(self, user_id: str, entry_id: str) -> None:
-        """Removes the entry and its video and thumbnail."""
+        """Removes the entry's video and thumbnail, the run it was saved from when nothing else needs it, then the entry.
+
+        Raises DeleteIncomplete when something could not be deleted. The entry is removed last, so until everything
+        else is gone it is still there to delete again, and deleting again finishes the job.
+        """
         entry = await self._library.get(user_id, entry_id)
         if entry is None:
             raise EntryNotFound()
         await self._assets.delete([entry.video_key, entry.thumbnail_key])
+        run_id = await self._library.run_of(user_id, entry_id)
+        if run_id is not None and set(await self._library.entries_of_run(user_id, run_id)) <= {entry_id}:
+            await self._delete_run(user_id, run_id)
         await self._library.remove(user_id, entry_id)
+
+    async def _delete_run(self, user_id: str, run_id: str) -> None:
+        """The run's checkpoint, then its files; a run still being made or waiting at a gate is kept, files and all.
+
+        The checkpoint goes first: once it is gone the run can be neither restarted nor saved again, so no new file of
+        it appears behind the delete, and an attempt that stops before the files finds no checkpoint the next time
+        and goes on to them.
+        """
+        if not await self._checkpoints.delete_ended(user_id, run_id):
+            return
+        for prefix in run_file_prefixes(user_id, run_id):
+            await self._assets.delete_under(prefix, where=lambda key: belongs_to_run(key, user_id, run_id))
