@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import httpx
 
 from devstack.provision import StackOutputs
 from devstack.stack import Stack
 from nocomelon_cli.signin import Credentials
-from shared.domain.events import Envelope, parse_envelope
+from shared.adapters.aws import AwsClients
+from shared.adapters.sns_sqs import SnsEventPublisher
+from shared.domain.events import Envelope, EventType, parse_envelope
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+# Every event of a one-shot run, in order: each happens once by its id, however often it is delivered.
+ONE_SHOT_EVENTS = [
+    EventType.DRAWING_SUBMITTED,
+    EventType.VISION_COMPLETED,
+    EventType.PIPELINE_REQUESTED,
+    EventType.IMAGES_REQUESTED,
+    EventType.VOICE_REQUESTED,
+    EventType.IMAGES_COMPLETED,
+    EventType.VOICE_COMPLETED,
+    EventType.VIDEO_REQUESTED,
+    EventType.VIDEO_COMPLETED,
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,41 @@ class SpyQueue:
         """Every event collected so far, of every run and user."""
         self.collect()
         return [event for events in self._events.values() for event in events]
+
+
+@contextmanager
+def spying_on(stack: Stack) -> Iterator[SpyQueue]:
+    """A queue subscribed to the stack's topic while the block runs."""
+    sqs = boto3.client("sqs", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    sns = boto3.client("sns", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    url = sqs.create_queue(QueueName=f"spy-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic_arn = outputs_of(stack).topic_arn
+    subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    try:
+        yield SpyQueue(sqs, url)
+    finally:
+        sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+        sqs.delete_queue(QueueUrl=url)
+
+
+def wait_for_event(spy: SpyQueue, run_id: str, event_type: EventType, timeout: float = 120) -> Envelope[Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [event for event in spy.of(run_id) if event.type == event_type]
+        if found:
+            return found[0]
+    raise AssertionError(f"no {event_type} for run {run_id}")
+
+
+def republish(stack: Stack, envelope: Envelope[Any]) -> None:
+    """An event published again, as a retried publish or a late worker would."""
+
+    async def publish() -> None:
+        async with AwsClients(region=stack.region, endpoint_url=stack.aws_endpoint, services=("sns",)) as aws:
+            await SnsEventPublisher(aws.sns, outputs_of(stack).topic_arn).publish(envelope)
+
+    asyncio.run(publish())
 
 
 def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = ("complete", "failed"), timeout: float = 300) -> dict:

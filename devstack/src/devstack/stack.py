@@ -147,10 +147,14 @@ class Stack:
 
     def start_service(self, service: str, name: str | None = None) -> subprocess.Popen:
         """Starts one service process; `name` lets tests run a second worker of the same service."""
-        name = name or service
+        return self.start_module(name or service, service)
+
+    def start_module(self, name: str, module: str, *arguments: str) -> subprocess.Popen:
+        """Runs `python -m module arguments` as one of the stack's processes (a service, or a test's faulty worker)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
-        process = subprocess.Popen([sys.executable, "-m", service], stdout=log, stderr=subprocess.STDOUT, env=self.service_environment())
+        command = [sys.executable, "-m", module, *arguments]
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.service_environment())
         self.processes[name] = process
         return process
 

@@ -4,7 +4,12 @@ from gateway.app import create_app
 from gateway.settings import GatewaySettings, with_cognito_ids
 from shared.runtime.logging import configure_logging
 
-if __name__ == "__main__":
+
+def main() -> None:
     settings = with_cognito_ids(GatewaySettings())
     configure_logging("gateway", settings.log_level)
     uvicorn.run(create_app(settings), host=settings.gateway_host, port=settings.gateway_port, log_config=None)
+
+
+if __name__ == "__main__":
+    main()
