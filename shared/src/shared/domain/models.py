@@ -105,9 +105,41 @@ class DrawingAnalysis(Model):
     layout: LayoutHints = Field(default_factory=LayoutHints)
 
 
+class SceneSetting(StrEnum):
+    """Where a scene takes place: what its page's backdrop shows."""
+
+    MEADOW = "meadow"  # fields, gardens, parks: grass under a day sky
+    HOME = "home"  # indoors: a room, a bedroom, a kitchen
+    NIGHT_SKY = "night_sky"  # outdoors at night, under the moon and stars
+    SKY = "sky"  # up among the clouds by day
+    SPACE = "space"  # above the sky: planets and stars
+    SEA = "sea"  # under or on the open sea
+    LAKE = "lake"  # a pond, lake or river between green banks
+    FOREST = "forest"
+    TOWN = "town"  # streets, houses, a school, shops
+    SNOW = "snow"
+
+
+class Motion(StrEnum):
+    """How the child's figure moves on a scene's page."""
+
+    HOP = "hop"
+    BOB = "bob"  # floats up and down on the spot (a boat, a balloon, something happy)
+    SWAY = "sway"  # rocks gently about its base (trees, flowers, a sleepy or thoughtful character)
+    WAVE = "wave"  # tilts to and fro, as if waving hello or goodbye
+    FLY = "fly"  # crosses the page high up
+    SWIM = "swim"  # crosses the page low down, with a gentle wave in its path (and water painted under it)
+    WALK = "walk"  # crosses the page along the ground with a small bounce
+    REST = "rest"  # stays almost still, breathing slowly (bedtime, the end)
+
+
 class Scene(Model):
     number: int = Field(ge=1, le=12)
     text: str = Field(min_length=1, max_length=600)
+    setting: SceneSetting | None = Field(default=None, description="Where the scene happens; the illustrator reads the text when absent.")
+    motion: Motion | None = Field(
+        default=None, description="How the drawing's figure moves on this page; chosen from the text when absent."
+    )
 
 
 class StoryScript(Model):
