@@ -12,6 +12,7 @@ from shared.domain.run import Checkpoint
 from shared.domain.safety import banned_in_script
 from story.handlers import UNSAFE_STORY_MESSAGE, write_requested_story, write_story_for_drawing
 from story.write.local import LocalStoryWriter
+from story.write.woven import UNWOVEN_NOTE
 
 OPTIONS = StoryOptions(theme=Theme.KINDNESS, age=6, voice=VoiceType.GENTLE, style=Style.STORYBOOK)
 ANALYSIS = DrawingAnalysis(subject="a dragon", colors=["green"])
@@ -110,3 +111,12 @@ async def test_a_kind_context_and_a_clean_story_leave_no_note() -> None:
     asked = OPTIONS.model_copy(update={"personal_context": "a new baby sister"})
     outcome = await write_requested_story(interactive(options=asked), run(), writer=ScriptedWriter())
     assert outcome.changes.story_notes == []
+
+
+async def test_a_context_the_story_cannot_read_is_left_out_with_a_note() -> None:
+    asked = OPTIONS.model_copy(update={"personal_context": "Honestly no idea what to put here"})
+    outcome = await write_requested_story(interactive(options=asked), run(), writer=LocalStoryWriter())
+    script = outcome.changes.story_script
+    assert isinstance(script, StoryScript)
+    assert "idea" not in " ".join(scene.text for scene in script.scenes)
+    assert outcome.changes.story_notes == [UNWOVEN_NOTE]

@@ -19,6 +19,7 @@ from shared.domain.run import Checkpoint, gate_reached, story_written
 from shared.domain.safety import banned_in_script, read_context, soften_analysis, soften_script
 from shared.runtime.processing import Outcome
 from story.write import StoryWriter
+from story.write.woven import unwoven_note
 
 
 def story_seed(event: Envelope[Any]) -> int:
@@ -40,7 +41,9 @@ async def _write(
     if banned_in_script(script):
         # Softening can join what it left into a word again ("f shit u c k"); such a script is never kept.
         raise StageFailure("unsafe_story", UNSAFE_STORY_MESSAGE)
-    return script, [context.note] if context.note else []
+    # Why the context is not in the story: the policy left it out, or the writer could not tell what it is about.
+    note = context.note or unwoven_note(context)
+    return script, [note] if note else []
 
 
 async def write_story_for_drawing(event: Envelope[VisionCompleted], checkpoint: Checkpoint, *, writer: StoryWriter) -> Outcome:

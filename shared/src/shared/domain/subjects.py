@@ -94,7 +94,7 @@ TRAITS: dict[SubjectKind, KindTraits] = {
         "cat",
         (SceneSetting.HOME, SceneSetting.MEADOW, SceneSetting.TOWN, SceneSetting.NIGHT_SKY),
         (Motion.HOP, Motion.WALK, Motion.SWAY),
-        ("pounced", "crept", "purred", "leapt"),
+        ("padded", "pounced", "crept", "leapt"),  # the first is how it goes from place to place
         ("cat", "kitten", "kitty", "tiger", "lion"),
     ),
     SubjectKind.DOG: KindTraits(
@@ -164,7 +164,7 @@ TRAITS: dict[SubjectKind, KindTraits] = {
         "sun",
         (SceneSetting.SKY, SceneSetting.MEADOW, SceneSetting.SEA, SceneSetting.SNOW),
         (Motion.BOB, Motion.SWAY, Motion.FLY),
-        ("shone", "beamed", "rose", "glowed"),
+        ("rose", "shone", "beamed", "glowed"),
         ("sun", "sunshine", "moon", "star", "cloud"),
     ),
     SubjectKind.RAINBOW: KindTraits(

@@ -14,9 +14,28 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from shared.domain.models import MIN_AGE, DrawingAnalysis, LayoutHints, Scene, StoryOptions, StoryScript
+from shared.domain.models import MIN_AGE, DrawingAnalysis, LayoutHints, Motion, Scene, SceneSetting, StoryOptions, StoryScript, Theme
 from shared.domain.safety import PersonalContext, read_context, soften
-from story.write.local_arcs import ARCS, CLOSING, DETOUR, LOSS_CLOSING, LOSS_ECHO, OPENING, Arc, Phrasings
+from shared.domain.subjects import TRAITS, KindTraits, kind_of
+from story.write.local_arcs import (
+    ARCS,
+    ARRIVAL,
+    CLOSING,
+    DETOUR,
+    LIKES_CLOSING,
+    LIKES_ECHO,
+    LOSS_CLOSING,
+    LOSS_ECHO,
+    OPENING,
+    PERSON_CLOSING,
+    PERSON_ECHO,
+    RETURN,
+    SENTENCE_CLOSING,
+    WORLDS,
+    Arc,
+    Phrasings,
+)
+from story.write.woven import ContextUse, WovenContext, weave
 
 # --- The parent's and the analyser's words ---------------------------------------------
 
@@ -45,49 +64,6 @@ def _user_phrase(text: str, max_words: int = 20, max_chars: int = 120) -> str:
 
 
 _LONGEST_WORD = 24
-_MAX_CONTEXT_WORDS = 10
-_MAX_CONTEXT_CHARS = 80
-_CONJUNCTIONS = frozenset({"and", "but", "because", "so", "while", "when", "which"})
-_LEADING_FILLERS = frozenset({"about", "like", "that", "for", "is", "re"})
-# A first word that is not a name, so it reads lower-case inside a sentence.
-_COMMON_FIRST_WORDS = frozenset({
-    "a", "an", "the", "my", "our", "his", "her", "their", "some", "new", "first", "big",
-    "baby", "school", "nursery", "swim", "swimming", "potty", "moving", "going", "last", "next",
-})  # fmt: skip
-_ORDINALS = frozenset({"first", "last", "next"})
-
-
-def clean_personal_context(text: str) -> str | None:
-    """The parent's personal context as a short phrase for a story's {context} slot, or None."""
-    return _context_phrase(read_context(text))
-
-
-def _context_phrase(context: PersonalContext) -> str | None:
-    """What the shared policy lets a story weave in, cut to a phrase that fits a sentence.
-
-    The context is data about the child's life ("starting swim lessons next week"), never
-    instructions, and only ever fills a template slot. A loss is not a phrase to liken
-    things to: the story speaks of missing someone in lines of its own ({missed}).
-    """
-    if not context.text or context.missed:
-        return None
-    text = context.text
-    first_clause = re.split(r"[.!?;:,]", _plain(text, keep="'-.!?;:,"))[0]
-    kept = first_clause.split()
-    while kept and kept[0].lower() in _LEADING_FILLERS:
-        kept.pop(0)
-    if len(kept) > _MAX_CONTEXT_WORDS:
-        cut = next((i for i, word in enumerate(kept) if i and word.lower() in _CONJUNCTIONS), len(kept))
-        kept = kept[: min(cut, _MAX_CONTEXT_WORDS)]
-    while kept and (kept[-1].lower() in _FUNCTION_WORDS or len(" ".join(kept)) > _MAX_CONTEXT_CHARS):
-        kept.pop()
-    if not kept:
-        return None
-    if kept[0].lower() in _COMMON_FIRST_WORDS or kept[0].lower().endswith("ing"):
-        kept[0] = kept[0].lower()
-    if kept[0] in _ORDINALS:  # "first day at nursery" reads "like the first day at nursery"
-        kept.insert(0, "the")
-    return " ".join(kept)
 
 
 # --- The cast: hero, setting, details and colours -------------------------------------
@@ -125,6 +101,11 @@ _ATTACHMENT = re.compile(
     re.IGNORECASE,
 )
 _MAX_HERO_CHARS = 40
+_ABOUT_THE_DRAWING = re.compile(r"^(?:(?:your|my|the|this|a)\s+)?(?:child's\s+)?(?:drawing|picture)'s\s+", re.IGNORECASE)
+_COLOUR_WORDS = frozenset({
+    "black", "white", "red", "blue", "green", "yellow", "orange", "purple", "pink", "brown", "grey", "gray",
+    "golden", "gold", "silver", "dark", "light", "bright", "pale", "sky", "navy", "violet", "colourful", "colorful",
+})  # fmt: skip
 _PRONOUN_FORMS: Mapping[str, tuple[str, str, str]] = {
     "they": ("they", "them", "their"),
     "she": ("she", "her", "her"),
@@ -147,7 +128,8 @@ def hero_from(subject: str, mood: str = "happy") -> Hero:
     text = re.sub(r"\b(\w+)-like shapes?\b", r"little \1", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:figure|shape)s\b", "friends", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:figure|shape)\b", "friend", text, flags=re.IGNORECASE)
-    text = text or "a little friend"
+    # "your drawing's hero" is how an analyser that is not sure names the subject: a hero, but nobody in particular.
+    text = _ABOUT_THE_DRAWING.sub("", text).strip() or "a little friend"
 
     if named := _NAMED.search(text):
         name = " and ".join(_capitalise(part) for part in re.split(r"\s+and\s+", named[1]))
@@ -161,10 +143,11 @@ def hero_from(subject: str, mood: str = "happy") -> Hero:
         return _named_hero(text, text, text)
 
     core = _ATTACHMENT.sub("", text)
-    if [word for word in core.lower().split() if word not in _DETERMINERS] == ["friend"]:
-        # "a figure" alone says too little; the drawing's mood makes it someone.
+    described = [word for word in core.lower().split() if word not in _DETERMINERS]
+    if described[-1:] in (["friend"], ["hero"]) and all(word in _COLOUR_WORDS for word in described[:-1]):
+        # "a figure" or "a black figure" says too little, and a colour is not who someone is: the mood makes it someone.
         adjective = _MOOD_ADJECTIVES.get(_plain(mood).lower(), "little")
-        text = re.sub(r"\bfriend\b", f"{adjective} friend", text, count=1)
+        text = re.sub(rf"^.*?\b({described[-1]})\b", rf"a {adjective} \1", text, count=1)
         core = _ATTACHMENT.sub("", text)
     core = _shorten(core)
     plural = _is_plural(core)
@@ -279,7 +262,6 @@ def _setting_from_layout(layout: LayoutHints) -> str:
     return "on a grassy hill" if layout.ground_at_bottom else "in a cosy little town"
 
 
-_FALLBACK_LANDMARKS = ("a little bush", "a smooth round stone", "a patch of clover")
 # Details in the sky, which a hero can see but not stand beside.
 _SKY_THINGS = frozenset({"sun", "moon", "sky", "cloud", "clouds", "star", "stars", "rainbow", "sunset"})
 _FALLBACK_COLOURS = ("golden", "sky blue", "leafy green")
@@ -291,7 +273,7 @@ def _is_about_the_drawing(detail: str) -> bool:
     return bool(words) and (words[0] == "drawn" or words[-1] in ("figure", "figures"))
 
 
-def _details_from(details: Sequence[str], layout: LayoutHints) -> list[str]:
+def _details_from(details: Sequence[str], layout: LayoutHints, world: SceneSetting) -> list[str]:
     """The drawing's details as noun phrases ('a tree', 'the sun', 'flowers'), best first."""
     phrases = _unique(
         _with_article(phrase)
@@ -302,13 +284,13 @@ def _details_from(details: Sequence[str], layout: LayoutHints) -> list[str]:
         return phrases
     if layout.sun:
         return ["the sun"]
-    return ["a little house"] if layout.house_like else [_FALLBACK_LANDMARKS[0]]
+    return ["a little house"] if layout.house_like else [WORLDS[world].landmarks[0]]
 
 
-def _landmarks_from(details: Sequence[str]) -> list[str]:
-    """The details one can stand beside, or stand-ins for them, at least two."""
+def _landmarks_from(details: Sequence[str], world: SceneSetting) -> list[str]:
+    """The details one can stand beside, or stand-ins for them from the story's first world, at least two."""
     landmarks = [detail for detail in details if detail.split()[-1].lower() not in _SKY_THINGS]
-    spares = [spare for spare in _FALLBACK_LANDMARKS if spare not in landmarks]
+    spares = [spare for spare in WORLDS[world].landmarks if spare not in landmarks]
     return landmarks + spares[: max(0, 2 - len(landmarks))]
 
 
@@ -324,6 +306,83 @@ def _colours_from(analysis: DrawingAnalysis) -> tuple[str, str]:
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+# --- Worlds and ways of moving -----------------------------------------------------------
+
+# The words of an analysis's setting that say which world it is; the first one named decides ("a snowy garden" is snow).
+_WORLD_WORDS: Mapping[str, SceneSetting] = {
+    **dict.fromkeys(("space", "planet", "planets", "galaxy", "outer", "rocket", "astronaut"), SceneSetting.SPACE),
+    **dict.fromkeys(("night", "stars", "starry", "moon", "moonlit", "evening", "dark"), SceneSetting.NIGHT_SKY),
+    **dict.fromkeys(("sky", "clouds", "cloud", "cloudy", "air"), SceneSetting.SKY),
+    **dict.fromkeys(("sea", "ocean", "beach", "seaside", "seashore", "underwater", "waves", "coral", "island"), SceneSetting.SEA),
+    **dict.fromkeys(("lake", "pond", "river", "stream", "water"), SceneSetting.LAKE),
+    **dict.fromkeys(("forest", "woods", "wood", "jungle", "trees"), SceneSetting.FOREST),
+    **dict.fromkeys(("town", "city", "street", "village", "school", "shop", "shops", "castle", "kingdom", "palace"), SceneSetting.TOWN),
+    **dict.fromkeys(("snow", "snowy", "winter", "ice", "icy", "arctic", "mountain", "mountains"), SceneSetting.SNOW),
+    **dict.fromkeys(("meadow", "field", "fields", "garden", "grass", "grassy", "hill", "farm", "park", "countryside"), SceneSetting.MEADOW),
+    **dict.fromkeys(("home", "house", "room", "bedroom", "kitchen", "indoors", "bed"), SceneSetting.HOME),
+}  # fmt: skip
+# Worlds a hero that can neither fly nor swim only reaches in the words of the drawing's own setting, never by itself.
+_AIRBORNE = frozenset({SceneSetting.SKY, SceneSetting.SPACE})
+_TRAVELLING_MOVES = (Motion.FLY, Motion.SWIM, Motion.WALK, Motion.HOP)
+_GENTLE_MOVES = (Motion.REST, Motion.SWAY, Motion.BOB)
+# How a hero that cannot move by itself (a house, a tree) gets from one world to another: it is a story.
+_CARRIED = "drifted"
+
+
+def _world_of(setting: str) -> SceneSetting | None:
+    return next((_WORLD_WORDS[word] for word in _plain(setting).lower().split() if word in _WORLD_WORDS), None)
+
+
+def _fits(world: SceneSetting, traits: KindTraits) -> bool:
+    """Whether a hero of these traits may be in this world: one of its own, or, for one that walks, any on the ground."""
+    return world in traits.worlds or (_walks(traits) and world not in _AIRBORNE)
+
+
+@dataclass(frozen=True)
+class _Worlds:
+    start: SceneSetting  # where the story begins and comes home to
+    away: tuple[SceneSetting, ...]  # where it goes, in the order it goes there
+    told: bool  # whether the start is the analysis's own setting, so the story says it in the analysis's words
+
+
+def _worlds_for(analysis: DrawingAnalysis, traits: KindTraits, theme: Theme) -> _Worlds:
+    named = _world_of(analysis.setting)
+    told = named is not None and _fits(named, traits)
+    start = named if named is not None and told else traits.worlds[0]
+    away = [world for world in traits.worlds if world != start]
+    if theme is Theme.BEDTIME:  # a bedtime story goes out under the stars and comes home to bed
+        away.sort(key=lambda world: world not in (SceneSetting.NIGHT_SKY, SceneSetting.HOME))
+    # A setting that names no world ("a magical place") is still the drawing's: said as it is where a walker lives.
+    unnamed_but_said = named is None and bool(_plain(analysis.setting)) and _walks(traits)
+    return _Worlds(start=start, away=tuple(away), told=told or unnamed_but_said)
+
+
+def _walks(traits: KindTraits) -> bool:
+    return Motion.WALK in traits.moves or Motion.HOP in traits.moves
+
+
+def _travel_verb(traits: KindTraits) -> str:
+    """How the hero goes from place to place, past tense: its own first verb, if it goes anywhere by itself."""
+    return traits.verbs[0] if any(move in traits.moves for move in _TRAVELLING_MOVES) else _CARRIED
+
+
+def _motion(traits: KindTraits, beats: Sequence[str], *, arrives: bool, gentle: bool) -> Motion:
+    """How the figure moves on a scene's page: on its way when it arrives somewhere, else as the beat feels."""
+    moves = traits.moves
+    calm = next((move for move in _GENTLE_MOVES if move in moves), Motion.REST)
+    if "resolution" in beats and gentle:
+        return Motion.REST
+    if gentle:
+        return calm
+    if arrives or {"trying", "detour", "twist"} & set(beats):
+        return next((move for move in _TRAVELLING_MOVES if move in moves), moves[0])
+    if "turn" in beats:
+        return next((move for move in (Motion.HOP, Motion.BOB, Motion.WAVE) if move in moves), moves[0])
+    if "opening" in beats:
+        return Motion.WAVE if Motion.WAVE in moves else moves[0]
+    return calm
 
 
 # --- Rendering ------------------------------------------------------------------------
@@ -377,6 +436,7 @@ class _Slots(dict[str, str]):
 
 
 def _render(template: str, slots: _Slots, tier: int) -> str:
+    """The template with the slots filled and the [6+] and [[8+]] parts kept when `tier` reaches them."""
     text = _FROM_AGE_8.sub(r"\1" if tier >= 3 else "", template)
     text = _FROM_AGE_6.sub(r"\1" if tier >= 2 else "", text)
     return _ARTICLE.sub(_fit_article, text.format_map(slots))
@@ -414,28 +474,59 @@ def _register(phrasings: Phrasings, tier: int) -> tuple[str, ...]:
     return phrasings.little if tier == 0 else phrasings.big
 
 
-def _templates(beat: str, arc: Arc, tier: int, *, missing_someone: bool) -> Sequence[str]:
+def _templates(beat: str, arc: Arc, tier: int, woven: WovenContext | None, *, missing_someone: bool) -> Sequence[str]:
     match beat:
         case "opening":
             return _register(OPENING, tier)
         case "closing":
-            return _register(LOSS_CLOSING if missing_someone else CLOSING, tier)
+            return _register(_closing(woven, missing_someone=missing_someone), tier)
         case "detour":
             return DETOUR
         case "twist":
             return arc.twist
         case "echo":
-            return LOSS_ECHO if missing_someone else arc.echo
+            return _echo(arc, woven, missing_someone=missing_someone)
         case _:
             return _register(getattr(arc, beat), tier)
 
 
-def _slots(analysis: DrawingAnalysis, arc: Arc, tier: int, context: PersonalContext, rng: random.Random) -> _Slots:
+def _closing(woven: WovenContext | None, *, missing_someone: bool) -> Phrasings:
+    if missing_someone:
+        return LOSS_CLOSING
+    use = woven.use if woven else ContextUse.EVENT
+    return {ContextUse.LIKES: LIKES_CLOSING, ContextUse.PERSON: PERSON_CLOSING, ContextUse.SENTENCE: SENTENCE_CLOSING}.get(use, CLOSING)
+
+
+def _echo(arc: Arc, woven: WovenContext | None, *, missing_someone: bool) -> Sequence[str]:
+    if missing_someone:
+        return LOSS_ECHO
+    use = woven.use if woven else ContextUse.EVENT
+    # A sentence for the child is said once, at the end; likening the hero's wish to it would say it twice.
+    return {ContextUse.LIKES: LIKES_ECHO, ContextUse.PERSON: PERSON_ECHO, ContextUse.SENTENCE: ()}.get(use, arc.echo)
+
+
+_CONTEXT_SLOTS: Mapping[ContextUse, str] = {
+    ContextUse.EVENT: "context",
+    ContextUse.LIKES: "likes",
+    ContextUse.PERSON: "person",
+    ContextUse.SENTENCE: "context_sentence",
+}
+
+
+def _slots(
+    analysis: DrawingAnalysis,
+    arc: Arc,
+    tier: int,
+    start: SceneSetting,
+    context: PersonalContext,
+    woven: WovenContext | None,
+    rng: random.Random,
+) -> dict[str, str]:
+    """The slots every scene shares; a scene adds those of its world (`_world_slots`)."""
     hero = hero_from(analysis.subject, analysis.mood)
+    traits = TRAITS[kind_of(analysis.subject)]
     they, them, their = _PRONOUN_FORMS[hero.pronoun]
-    in_setting, in_the_setting = _setting_from(analysis.setting, analysis.layout)
-    details = _details_from(analysis.details, analysis.layout)
-    landmarks = _landmarks_from(details)
+    details = _details_from(analysis.details, analysis.layout, start)
     colour, colour2 = _colours_from(analysis)
     count_to = _COUNT_TO[tier]
     values = {
@@ -449,28 +540,71 @@ def _slots(analysis: DrawingAnalysis, arc: Arc, tier: int, context: PersonalCont
         "they": they,
         "them": them,
         "their": their,
-        "in_setting": in_setting,
-        "in_the_setting": in_the_setting,
+        "travelled": _travel_verb(traits),
         "colour": colour,
         "colour2": colour2,
         "detail": details[0],
         "the_detail": _definite(details[0]),
         "detail_bare": _bare(details[0]),
-        "the_landmark": _definite(landmarks[0]),
-        "landmark2": rng.choice(landmarks[1:]),
         "when": rng.choice(_register(arc.when, tier)),
         "n": _NUMBER_WORDS[count_to],
         "count_up": ", ".join(_NUMBER_WORDS[1 : count_to + 1]),
         "virtue": arc.virtue,
         "lesson": arc.lesson,
     }
+    if not _walks(traits):
+        values["went"] = values["travelled"]  # a fish does not stroll home, it swims
     for group in arc.props:
         values.update(rng.choice(group))
-    if phrase := _context_phrase(context):
-        values["context"] = phrase
+    if woven:
+        values[_CONTEXT_SLOTS[woven.use]] = woven.words
     if context.missed:
         values["missed"] = context.missed
-    return _Slots(values, rng, tier)
+    return values
+
+
+def _world_slots(world: SceneSetting, worlds: _Worlds, analysis: DrawingAnalysis, rng: random.Random) -> dict[str, str]:
+    """Where a scene in `world` happens and what is there: the drawing's own setting and details where the story starts."""
+    if world == worlds.start and worlds.told:
+        in_setting, in_the_setting = _setting_from(analysis.setting, analysis.layout)
+    else:
+        in_setting = in_the_setting = WORLDS[world].place
+    if world == worlds.start:
+        landmarks = _landmarks_from(_details_from(analysis.details, analysis.layout, world), world)
+    else:
+        landmarks = list(WORLDS[world].landmarks)
+    return {
+        "in_setting": in_setting,
+        "in_the_setting": in_the_setting,
+        "towards": WORLDS[world].towards,
+        "back_home": "home again" if in_the_setting == WORLDS[SceneSetting.HOME].place else f"home again, {in_the_setting}",
+        "the_landmark": _definite(landmarks[0]),
+        "landmark2": rng.choice(landmarks[1:]),
+    }
+
+
+def _scene_worlds(count: int, worlds: _Worlds) -> list[SceneSetting]:
+    """Where each scene means to be: it starts and ends where the story began, and goes somewhere new in between.
+
+    From five scenes the second stays at the start too, so the wish is made at home before the journey.
+    Every kind has at least three worlds, so a story of five scenes or more is told in three.
+    """
+    first_away = 2 if count >= 5 else 1
+    middle = max(count - 1 - first_away, 1)
+    # Two worlds away are enough for a journey; the longer stories stay a while in each rather than hop every page.
+    away = worlds.away[:2]
+    return [
+        worlds.start if index < first_away or index == count - 1 else away[(index - first_away) * len(away) // middle]
+        for index in range(count)
+    ]
+
+
+_MAX_SENTENCES = 4
+_SENTENCE_BREAK = re.compile(r'(?<=[.!?])"?\s+(?="?[A-Z])')
+
+
+def _sentence_count(text: str) -> int:
+    return len(_SENTENCE_BREAK.split(text))
 
 
 class LocalStoryWriter:
@@ -480,21 +614,62 @@ class LocalStoryWriter:
         rng = random.Random(seed)
         tier = _tier(options.age)
         arc = ARCS[options.theme]
+        traits = TRAITS[kind_of(analysis.subject)]
         context = read_context(options.personal_context)
-        slots = _slots(analysis, arc, tier, context, rng)
-        woven = "context" in slots or "missed" in slots
+        woven = weave(context)
+        worlds = _worlds_for(analysis, traits, options.theme)
+        shared = _slots(analysis, arc, tier, worlds.start, context, woven, rng)
+        with_context = woven is not None or context.missed is not None
 
         plan = list(_SCENE_PLANS[tier])
         if tier == 3 and rng.random() < 0.5:
             plan.remove(("detour",))  # ages 8-9 get 6 or 7 scenes
-        scenes = []
-        for number, beats in enumerate(plan, start=1):
-            sentences = [
-                _render(rng.choice(_templates(beat, arc, tier, missing_someone="missed" in slots)), slots, tier)
-                for beat in beats
-                if woven or beat not in _CONTEXT_BEATS
-            ]
-            scenes.append(Scene(number=number, text=" ".join(sentences)))
+        meant = _scene_worlds(len(plan), worlds)
+        by_world = {world: _world_slots(world, worlds, analysis, rng) for world in dict.fromkeys(meant)}
+        # The adventure sets off for the farthest place it goes to: where its turn happens.
+        turn_at = next(index for index, beats in enumerate(plan) if "turn" in beats)
+        shared["goal"] = WORLDS[meant[turn_at]].goal
 
-        title = _title_case(_render(rng.choice(arc.titles), slots, tier))
+        scenes: list[Scene] = []
+        here = worlds.start
+        for number, beats in enumerate(plan, start=1):
+            templates = [
+                rng.choice(options_)
+                for beat in beats
+                if (with_context or beat not in _CONTEXT_BEATS)
+                and (options_ := _templates(beat, arc, tier, woven, missing_someone=context.missed is not None))
+            ]
+            there = meant[number - 1]
+            text = self._scene_text(templates, there, here, worlds, by_world, shared, rng, tier)
+            if text is None:  # no room to tell of the journey: the scene stays where the last one was
+                there, text = here, " ".join(_render(template, _Slots(shared | by_world[here], rng, tier), tier) for template in templates)
+            gentle = (options.theme is Theme.BEDTIME and number >= len(plan) - 1) or (tier == 0 and there == here)
+            motion = _motion(traits, beats, arrives=there != here, gentle=gentle)
+            scenes.append(Scene(number=number, text=text, setting=there, motion=motion))
+            here = there
+
+        title = _title_case(_render(rng.choice(arc.titles), _Slots(shared | by_world[worlds.start], rng, tier), tier))
         return StoryScript(title=_clip(title, 100), scenes=scenes)
+
+    @staticmethod
+    def _scene_text(
+        templates: Sequence[str],
+        there: SceneSetting,
+        here: SceneSetting,
+        worlds: _Worlds,
+        by_world: Mapping[SceneSetting, Mapping[str, str]],
+        shared: Mapping[str, str],
+        rng: random.Random,
+        tier: int,
+    ) -> str | None:
+        """A scene's text in its world, begun with the journey there when it is a new one; None if that will not fit."""
+        slots = _Slots({**shared, **by_world[there]}, rng, tier)
+        if there == here:
+            return " ".join(_render(template, slots, tier) for template in templates)
+        journey = _render(rng.choice(_register(RETURN if there == worlds.start else ARRIVAL, tier)), slots, tier)
+        # The older children's extra sentences make room for the journey before the journey is given up.
+        for told_from in range(tier, -1, -1):
+            text = " ".join([journey, *(_render(template, slots, told_from) for template in templates)])
+            if _sentence_count(text) <= _MAX_SENTENCES:
+                return text
+        return None

@@ -8,8 +8,13 @@ Every phrasing is a `str.format` template over the slots that `local.py` fills:
 - the drawing: {in_setting} ("in a sunny meadow"), {in_the_setting}, {colour},
   {colour2}, {detail} ("a tree", "the sun"), {the_detail}, {detail_bare} ("tree"),
   and {the_landmark} ("the tree") and {landmark2}, details one can stand beside;
+- the scene's world (`WORLDS`, one per `SceneSetting`): {in_setting} and {in_the_setting}
+  are where the scene happens, {the_landmark} and {landmark2} something there, {towards}
+  the way there; {travelled} is how the hero goes ("zoomed", "swam", "galloped"), and
+  {goal} the far place an adventure sets off for;
 - the story: {when}, the theme's props below, {n} and {count_up} (a number suited to
-  the age), and in context lines {context} or {missed}, {virtue} and {lesson};
+  the age), and in context lines {context}, {likes}, {person}, {context_sentence} or
+  {missed}, {virtue} and {lesson};
 - word banks ({glad}, {big}, {lovely}, {went}, {said}) whose words grow with the age.
 
 A capitalised slot name ({Hero}, {They}) gives the value capitalised. Text in
@@ -34,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.domain.models import Theme
+from shared.domain.models import SceneSetting, Theme
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ OPENING = Phrasings(
 # Ages 8-9 only: a funny moment that fits between any theme's beats.
 DETOUR = (
     "Just then, a very serious snail slid by and announced that it was in a tremendous hurry. "
-    "{Hero} politely stepped aside and waited, and waited, and waited, because it was, after all, a snail.",
+    "{Hero} politely moved aside and waited, and waited, and waited, because it was, after all, a snail.",
     "Just then, {hero} sneezed so loudly that three leaves floated down from a nearby tree. "
     '"Bless you," said a polite squirrel, who had been napping until that very moment.',
     "Just then, a frog hopped up beside {hero} and stared for a very long time. "
@@ -100,6 +105,25 @@ CLOSING = Phrasings(
         "Maybe you are thinking about {context} too.[ {Hero} would tell you that {lesson}.]",
         "Just like {hero}, you might be thinking about {context}.[ Remember: {lesson}.]",
     ),
+)
+
+# When the context is what the child loves ({likes}: "dinosaurs and trains"), someone in
+# their life ({person}: "your best friend Maya"), or a sentence the narrator says to the
+# child ({context_sentence}: "You are a big sister now."), these take the place of the
+# theme's echo and closing, which liken the hero's wish to an event in the child's life.
+LIKES_ECHO = ("{Hero} loved {likes}, just like you.", "{They} thought about {likes}, the best things in the world.")
+LIKES_CLOSING = Phrasings(
+    little=("Do you love {likes} too?",),
+    big=("Maybe one day, {hero} will share {likes} with you.[ {Hero} would tell you that {lesson}.]",),
+)
+PERSON_ECHO = ("{Hero} wished {person} could be there too.", "{Hero} thought of {person}[, who would have loved this].")
+PERSON_CLOSING = Phrasings(
+    little=("You can tell {person} all about it.",),
+    big=("Maybe you can tell {person} all about {hero} tomorrow.[ Remember: {lesson}.]",),
+)
+SENTENCE_CLOSING = Phrasings(
+    little=("{Context_sentence}",),
+    big=("{Context_sentence}[ {Hero} would tell you that {lesson}.]",),
 )
 
 # When the parent told of a loss, or of someone the child misses ({missed}: "your grandpa"),
@@ -125,9 +149,8 @@ ARCS: Mapping[Theme, Arc] = {
             big=("One bright morning", "One breezy afternoon", "Early one sparkling morning"),
         ),
         props=(
-            ({"goal": "the tall hill"}, {"goal": "the end of the path"}, {"goal": "the far woods"}),
             (
-                {"treasure": "a secret garden"},
+                {"treasure": "a treasure chest"},
                 {"treasure": "a sparkly waterfall"},
                 {"treasure": "a box of shiny stones"},
             ),
@@ -152,30 +175,29 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         trying=Phrasings(
             little=(
-                "{Hero} walked and walked. Up and down, up and down!",
-                "{Hero} went past {the_landmark}. Splash, splash, through the stream!",
-                "Off went {hero}, step by step. Over the little bridge!",
+                "{Hero} {travelled} on and on. Far, far away!",
+                "{Hero} {travelled} past {the_landmark}. Whoosh, on and on!",
+                "Off {travelled} {hero}. What a long way!",
             ),
             big=(
-                "{Hero} crossed a wobbly bridge[ and a field of {colour2} flowers]. "
-                "Then {they} hopped over puddles, splish, splash!"
-                "[ The path twisted this way and that.]"
-                "[[ It twisted so much that {hero} passed the same snail twice.]]",
-                "The path led past {landmark2} and into a wood. "
-                "{They} kept going, step by step[, humming a travelling song]"
+                "{Hero} {travelled} past {the_landmark}[ and a row of {colour2} flowers]. "
+                "The way twisted this way and that[, and {hero} followed every twist]"
+                "[[, passing the same snail twice]].",
+                "The way led on past {landmark2}. "
+                "{They} kept going, on and on[, humming a travelling song]"
                 '[[ that had only one word, which was "onwards"]].',
-                "{Hero} climbed over rocks and logs. "
-                "The way was tricky, but {they} kept going[ and did not give up]"
+                "{Hero} {travelled} on past {the_landmark}. "
+                "The way was long, but {hero} kept going[ and did not give up]"
                 "[[, except once, very briefly, for a snack]].",
             ),
         ),
         twist=(
-            'Then something surprising happened: the path split in two, and both ways had a sign saying "This way!" '
+            'Then something surprising happened: the way split in two, and both ways had a sign saying "This way!" '
             "{They} giggled, picked the way with more flowers, and it turned out to be a shortcut.",
             "Halfway there, {hero} noticed that a small, very determined beetle had been following along. "
             "It turned out the beetle knew the way, and it proudly marched in front to lead {them}.",
-            "Suddenly the path stopped at a stream with no bridge at all. "
-            "Then {hero} noticed stepping stones shaped like {colour} hearts, as if the stream had been expecting visitors.",
+            "Suddenly {hero} could not tell which way to go. "
+            "Then {they} noticed a trail of {colour} hearts shining ahead, as if someone had been expecting visitors.",
         ),
         turn=Phrasings(
             little=(
@@ -192,7 +214,7 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         resolution=Phrasings(
             little=(
-                "{Hero} went home, tired and happy. New places are fun!",
+                "{Hero} {travelled} home, tired and happy. New places are fun!",
                 "What a big day! Home again, home again.",
                 "{Hero} had a nap at home. Exploring is so much fun!",
             ),
@@ -202,7 +224,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "That night, {hero} told everyone about the adventure. "
                 "The world is full of wonders for curious explorers"
                 "[ who take the first step][[ and remember to pack snacks]].",
-                "{Hero} got home in time for supper, with muddy feet[ and a big smile]. Exploring is {lovely}, and so is coming home.",
+                "{Hero} got home in time for supper[, tired][ and smiling]. Exploring is {lovely}, and so is coming home.",
             ),
         ),
         echo=(
@@ -306,10 +328,10 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         props=(
             (
-                {"do": "swim in the little pond", "thing": "the little pond"},
-                {"do": "go down the tall slide", "thing": "the tall slide"},
+                # Things any hero can do, whether it swims, flies or walks.
                 {"do": "sing a song for everyone", "thing": "the little stage"},
-                {"do": "ride the new bike", "thing": "the new bike"},
+                {"do": "join the big parade", "thing": "the big parade"},
+                {"do": "dance at the talent show", "thing": "the talent show"},
             ),
         ),
         wish=Phrasings(
@@ -319,7 +341,7 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "{Hero} really wanted to {do}. But {their} tummy felt wobbly[, like jelly on a plate][[ that someone had just bumped]].",
-                "Everyone said {thing} was great fun. {Hero} wanted to try, but {their} knees felt wiggly.",
+                "Everyone said {thing} was great fun. {Hero} wanted to try, but {they} felt wiggly inside.",
                 "Today {hero} would {do}. That was the plan, anyway[, until {they} saw how {big} {thing} looked up close].",
             ),
         ),
@@ -332,7 +354,7 @@ ARCS: Mapping[Theme, Arc] = {
                 '{Hero} took a deep breath, in and out. A friendly frog said, "You can do it!"[ {Hero} felt a tiny bit braver.]',
                 "{Hero} tried a little bit, then a little more. "
                 "Each small step made the wobbly feeling smaller[, like a puddle drying in the sun].",
-                '"Little steps are still steps," said a wise old owl. So {hero} stood up tall[ and counted to three].',
+                '"Little steps are still steps," said a wise old owl. So {hero} held {their} head up high[ and counted to three].',
             ),
         ),
         twist=(
@@ -350,7 +372,7 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "Then, with a big smile, {hero} did it! {They} managed to {do}[, and it was more fun than {they} had hoped].",
-                "One, two, three, go! {Hero} did it, and the wobbles turned into giggles[ that fizzed all the way to {their} toes].",
+                "One, two, three, go! {Hero} did it, and the wobbles turned into giggles[ that fizzed all over].",
                 "{Hero} tried once, and then again. Soon {they} could {do}[, and everyone cheered][[, including a very surprised duck]].",
             ),
         ),
@@ -476,7 +498,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} waved and smiled. The {pal} smiled back.",
             ),
             big=(
-                "{Hero} walked over and said hello. "
+                "{Hero} {travelled} over and said hello. "
                 "The {pal} gave a tiny, shy smile[ and a very small wave]"
                 "[[ that was mostly a wiggle of the ears]].",
                 '{Hero} shared a {colour} treasure with the {pal}. "Want to play {game}?" {they} asked.',
@@ -558,7 +580,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "{Hero} searched high and low. "
                 "{They} counted each {item} carefully[, putting them in a neat little row]"
                 "[[, which a passing ant tried to join]].",
-                "{Hero} found {items} in the grass[ and by the stream]. {They} counted slowly and carefully[, so as not to lose count].",
+                "{Hero} found {items} near {the_landmark}[ and beside {landmark2}]. {They} counted slowly and carefully[, so as not to lose count].",
             ),
         ),
         twist=(
@@ -613,7 +635,7 @@ ARCS: Mapping[Theme, Arc] = {
                 '"What will you grow into?" {they} wondered[, turning it over and over]'
                 "[[ as if the seed might answer]].",
                 "{Hero} wanted to grow a {plant}. So {they} planted a tiny seed {in_the_setting}.",
-                "A bee buzzed by and dropped a tiny seed at {hero_s} feet. {Hero} decided to plant it[ and see what would happen].",
+                "A bee buzzed by and dropped a tiny seed right beside {hero}. {Hero} decided to plant it[ and see what would happen].",
             ),
         ),
         trying=Phrasings(
@@ -633,7 +655,7 @@ ARCS: Mapping[Theme, Arc] = {
         twist=(
             "One morning, {hero} found a tiny green shoot, but it was growing sideways! "
             "It was simply reaching for the sun, so {they} laughed and let it grow its own way.",
-            "Then {hero} discovered that the little sprout had company: a sleepy ladybird had made it her home. "
+            "Then {hero} discovered that the little sprout had company: a sleepy ladybird had made it its home. "
             "{Hero} decided there was room enough for both.",
             "For a while, {hero} thought that nothing was happening at all. "
             "But under the ground, where nobody could see, the roots had been busy growing all along.",
@@ -665,3 +687,45 @@ ARCS: Mapping[Theme, Arc] = {
         lesson="good things grow when we are patient",
     ),
 }
+
+
+@dataclass(frozen=True)
+class World:
+    """How a story speaks of one of the places a scene can happen in (a `SceneSetting`)."""
+
+    place: str  # where one is: "up among the clouds"
+    towards: str  # the way there: "up into the clouds"
+    landmarks: tuple[str, str]  # things one can be beside there
+    goal: str  # the far place an adventure sets off for
+
+
+WORLDS: Mapping[SceneSetting, World] = {
+    SceneSetting.MEADOW: World("in the sunny meadow", "out to the sunny meadow", ("a patch of clover", "a big daisy"), "the tall hill"),
+    SceneSetting.HOME: World("at home", "back indoors", ("the cosy armchair", "the toy box"), "the attic"),
+    SceneSetting.NIGHT_SKY: World(
+        "under the moon and stars", "out under the moon and stars", ("the silver moon", "a twinkling star"), "the brightest star"
+    ),
+    SceneSetting.SKY: World("up among the clouds", "up into the clouds", ("a fluffy cloud", "a flock of birds"), "the highest cloud"),
+    SceneSetting.SPACE: World("out among the planets", "up, up into space", ("a ringed planet", "a silver comet"), "the ringed planet"),
+    SceneSetting.SEA: World(
+        "in the deep blue sea", "down into the deep blue sea", ("a coral reef", "a wavy strand of seaweed"), "the coral castle"
+    ),
+    SceneSetting.LAKE: World("at the quiet lake", "over to the quiet lake", ("a lily pad", "a patch of reeds"), "the little island"),
+    SceneSetting.FOREST: World("in the green forest", "into the green forest", ("an old oak tree", "a mossy log"), "the far woods"),
+    SceneSetting.TOWN: World("in the busy town", "into the busy town", ("the little bakery", "the town clock"), "the clock tower"),
+    SceneSetting.SNOW: World(
+        "in the snowy hills", "off to the snowy hills", ("a snowy fir tree", "a sparkly snowdrift"), "the snowy mountain"
+    ),
+}
+
+# Begins a scene in another world than the last one's; at most one sentence, so scenes stay within their budget.
+ARRIVAL = Phrasings(
+    little=("{They} {travelled} {towards}.",),
+    big=("Then {hero} {travelled} {towards}.", "Next, {hero} {travelled} {towards}.", "Off {travelled} {hero}, {towards}."),
+)
+# Begins the last scene when the story comes back to where it started.
+# {back_home}: "home again, in the deep blue sea".
+RETURN = Phrasings(
+    little=("{They} {travelled} {back_home}.",),
+    big=("At last, {hero} {travelled} {back_home}.", "Then {hero} {travelled} all the way {back_home}."),
+)
