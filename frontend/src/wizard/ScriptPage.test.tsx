@@ -11,7 +11,13 @@ const analysis = { subject: "a dragon", setting: "a castle", details: [], mood: 
 
 const waitingWithScript = runView({
   drawing_analysis: analysis,
-  story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once there was a dragon." }, { number: 2, text: "The end." }] },
+  story_script: {
+    title: "The Brave Dragon",
+    scenes: [
+      { number: 1, text: "Once there was a dragon.", setting: "sky", motion: "fly" },
+      { number: 2, text: "The end.", setting: "home", motion: "rest" },
+    ],
+  },
 });
 
 function fakeApi() {
@@ -54,7 +60,14 @@ describe("the script step", () => {
     expect(api.generateVideo).toHaveBeenCalledOnce();
     expect(api.generateVideo).toHaveBeenCalledWith({
       run_id: "r1",
-      story: { title: "The Brave Dragon", scenes: [{ number: 1, text: "A brave little dragon." }, { number: 2, text: "The end." }] },
+      story: {
+        title: "The Brave Dragon",
+        // Where each scene happens and how its figure moves go with the parent's words to the illustrator.
+        scenes: [
+          { number: 1, text: "A brave little dragon.", setting: "sky", motion: "fly" },
+          { number: 2, text: "The end.", setting: "home", motion: "rest" },
+        ],
+      },
       drawing: analysis,
       style: "anime",
       voice_type: "wise",
