@@ -577,7 +577,6 @@ def _world_slots(world: SceneSetting, worlds: _Worlds, analysis: DrawingAnalysis
         "in_setting": in_setting,
         "in_the_setting": in_the_setting,
         "towards": WORLDS[world].towards,
-        "back_home": "home again" if in_the_setting == WORLDS[SceneSetting.HOME].place else f"home again, {in_the_setting}",
         "the_landmark": _definite(landmarks[0]),
         "landmark2": rng.choice(landmarks[1:]),
     }

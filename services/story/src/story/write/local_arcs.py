@@ -724,8 +724,8 @@ ARRIVAL = Phrasings(
     big=("Then {hero} {travelled} {towards}.", "Next, {hero} {travelled} {towards}.", "Off {travelled} {hero}, {towards}."),
 )
 # Begins the last scene when the story comes back to where it started.
-# {back_home}: "home again, in the deep blue sea".
+# Without the word "home", which the theme's own ending may say ("went home, full of stories").
 RETURN = Phrasings(
-    little=("{They} {travelled} {back_home}.",),
-    big=("At last, {hero} {travelled} {back_home}.", "Then {hero} {travelled} all the way {back_home}."),
+    little=("Soon {hero} {was} back {in_the_setting}.",),
+    big=("Soon {hero} {was} back {in_the_setting}.", "Before long, {hero} {was} back {in_the_setting} again."),
 )
