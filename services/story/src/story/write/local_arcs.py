@@ -718,6 +718,9 @@ WORLDS: Mapping[SceneSetting, World] = {
     ),
 }
 
+# The time of day of a story that starts under the night sky, in place of its theme's sunny mornings.
+NIGHT_WHEN = Phrasings(little=("One night",), big=("One starry night", "One quiet evening", "Late one moonlit night"))
+
 # Begins a scene in another world than the last one's; at most one sentence, so scenes stay within their budget.
 ARRIVAL = Phrasings(
     little=("{They} {travelled} {towards}.",),
@@ -727,5 +730,5 @@ ARRIVAL = Phrasings(
 # Without the word "home", which the theme's own ending may say ("went home, full of stories").
 RETURN = Phrasings(
     little=("Soon {hero} {was} back {in_the_setting}.",),
-    big=("Soon {hero} {was} back {in_the_setting}.", "Before long, {hero} {was} back {in_the_setting} again."),
+    big=("At last, {hero} {was} back {in_the_setting}.", "Before long, {hero} {was} back {in_the_setting}."),
 )
