@@ -26,7 +26,21 @@ from shared.domain.models import (
 from shared.domain.safety import BANNED_WORDS, banned_words_in, read_context
 from story.write import StoryWriter
 from story.write.local import LocalStoryWriter, hero_from
-from story.write.local_arcs import ARCS, CLOSING, DETOUR, OPENING
+from story.write.local_arcs import (
+    ARCS,
+    ARRIVAL,
+    CLOSING,
+    DETOUR,
+    LIKES_CLOSING,
+    LIKES_ECHO,
+    NIGHT_WHEN,
+    OPENING,
+    PERSON_CLOSING,
+    PERSON_ECHO,
+    RETURN,
+    SENTENCE_CLOSING,
+    WORLDS,
+)
 from story.write.woven import weave
 
 # A sentence ends at . ! or ? (maybe closing a quote) before a capital letter.
@@ -292,12 +306,16 @@ def test_long_inputs_still_fit_the_script_limits() -> None:
 
 def test_no_phrasing_says_a_banned_word() -> None:
     def phrasings() -> list[str]:
-        texts = [*OPENING.little, *OPENING.big, *CLOSING.little, *CLOSING.big, *DETOUR]
+        texts = [*DETOUR, *LIKES_ECHO, *PERSON_ECHO]
+        for shared in (OPENING, CLOSING, LIKES_CLOSING, PERSON_CLOSING, SENTENCE_CLOSING, ARRIVAL, RETURN, NIGHT_WHEN):
+            texts += [*shared.little, *shared.big]
+        texts += [text for world in WORLDS.values() for text in (world.place, world.towards, world.goal, *world.landmarks)]
         for arc in ARCS.values():
             texts += [*arc.titles, *arc.twist, *arc.echo, arc.lesson, arc.virtue]
             for beats in (arc.when, arc.wish, arc.trying, arc.turn, arc.resolution):
                 texts += [*beats.little, *beats.big]
-            texts += [value for group in arc.props for choice in group for value in choice.values()]
+            groups = [*arc.props, *(group for groups in arc.props_in.values() for group in groups)]
+            texts += [value for group in groups for choice in group for value in choice.values()]
         return texts
 
     assert set(ARCS) == set(Theme)

@@ -555,7 +555,7 @@ def _slots(
     }
     if not _walks(traits):
         values["went"] = values["travelled"]  # a fish does not stroll home, it swims
-    for group in arc.props:
+    for group in (*arc.props, *arc.props_in.get(start, ())):
         values.update(rng.choice(group))
     if woven:
         values[_CONTEXT_SLOTS[woven.use]] = woven.words

@@ -37,7 +37,7 @@ the beats tell the same story.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared.domain.models import SceneSetting, Theme
 
@@ -62,6 +62,9 @@ class Arc:
     echo: tuple[str, ...]  # ages 4-9: likens the wish to the child's {context}
     virtue: str  # "you can be {virtue} about {context} too", for ages 2-3
     lesson: str  # the lesson in a few words, for the closing line
+    # Props that take the place of `props`' when the story starts in one of these worlds: nobody meets a
+    # lost bunny at the bottom of the sea. Each world's groups set the same slots as the props they replace.
+    props_in: Mapping[SceneSetting, tuple[tuple[Mapping[str, str], ...], ...]] = field(default_factory=dict)
 
 
 OPENING = Phrasings(
@@ -247,6 +250,7 @@ ARCS: Mapping[Theme, Arc] = {
                 {"buddy": "small duck", "home": "pond"},
                 {"buddy": "fluffy bunny", "home": "burrow"},
             ),
+            ({"helper": "squirrel"}, {"helper": "hedgehog"}),
         ),
         wish=Phrasings(
             little=(
@@ -270,13 +274,13 @@ ARCS: Mapping[Theme, Arc] = {
             ),
             big=(
                 "{Hero} shared a snack with the {buddy}. "
-                "Then they set off to look for its {home}[, peeking behind every bush]"
+                "Then they set off to look for its {home}[, peeking here and there]"
                 "[[ and under every leaf, even the leaves that were far too small]].",
                 "{Hero} carried the {buddy} past {landmark2}. "
                 '"Don\'t worry," {they} said, "we will find it together."'
                 "[ The {buddy} snuggled in and felt a little better.]",
-                "{Hero} asked a busy squirrel for help. "
-                "The squirrel pointed the way[ and wished the {buddy} luck, which made it feel braver].",
+                "{Hero} asked a busy {helper} for help. "
+                "The {helper} pointed the way[ and wished the {buddy} luck, which made it feel braver].",
             ),
         ),
         twist=(
@@ -319,6 +323,30 @@ ARCS: Mapping[Theme, Arc] = {
         ),
         virtue="kind",
         lesson="a little kindness goes a long way",
+        props_in={
+            **dict.fromkeys(
+                (SceneSetting.SEA, SceneSetting.LAKE),
+                (
+                    (
+                        {"buddy": "baby seahorse", "home": "coral cave"},
+                        {"buddy": "little crab", "home": "rock pool"},
+                        {"buddy": "tiny starfish", "home": "sandy nook"},
+                    ),
+                    ({"helper": "dolphin"}, {"helper": "turtle"}),
+                ),
+            ),
+            **dict.fromkeys(
+                (SceneSetting.SKY, SceneSetting.SPACE, SceneSetting.NIGHT_SKY),
+                (
+                    (
+                        {"buddy": "baby cloud", "home": "flock of clouds"},
+                        {"buddy": "little star", "home": "place in the sky"},
+                        {"buddy": "young swallow", "home": "nest"},
+                    ),
+                    ({"helper": "owl"}, {"helper": "comet"}),
+                ),
+            ),
+        },
     ),
     Theme.BRAVERY: Arc(
         titles=("{Hero_s} Brave Day", "{Hero} and {thing}", "{Hero} and the Wobbly Feeling"),
@@ -486,7 +514,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "Before long, {hero} noticed a {pal} sitting alone. "
                 "It wanted to play but felt too shy to ask[, so it just watched][[ and pretended to be a bush]].",
                 "{Hero} wished for someone new to play with. "
-                "Then a {pal} peeked out from behind a bush[, then quickly hid again]"
+                "Then a {pal} peeked out from behind {the_landmark}[, then quickly hid again]"
                 "[[, although its tail was still sticking out]].",
                 "A {pal} had just moved in nearby. "
                 "{Hero} wanted to say hello but felt shy[, because new friends can feel like a big surprise].",
@@ -537,6 +565,16 @@ ARCS: Mapping[Theme, Arc] = {
         echo=("Meeting someone new is a bit like {context}[: exciting, and a little shy].",),
         virtue="kind",
         lesson="a friendly hello makes new things easier",
+        props_in={
+            **dict.fromkeys(
+                (SceneSetting.SEA, SceneSetting.LAKE),
+                (({"pal": "shy little octopus"}, {"pal": "quiet young turtle"}, {"pal": "small silver fish"}),),
+            ),
+            **dict.fromkeys(
+                (SceneSetting.SKY, SceneSetting.SPACE, SceneSetting.NIGHT_SKY),
+                (({"pal": "shy little comet"}, {"pal": "quiet young moon"}, {"pal": "small twinkly star"}),),
+            ),
+        },
     ),
     Theme.COUNTING: Arc(
         titles=("{n} {items} for {hero}", "{Hero_s} Counting Day"),
