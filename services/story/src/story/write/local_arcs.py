@@ -494,6 +494,13 @@ ARCS: Mapping[Theme, Arc] = {
         echo=("Big days, like {context}, can wait until morning[, because tonight is for resting].",),
         virtue="calm",
         lesson="a good rest makes tomorrow bright",
+        props_in={
+            **dict.fromkeys((SceneSetting.SEA, SceneSetting.LAKE), (({"singer": "the gentle waves"}, {"singer": "a sleepy whale"}),)),
+            **dict.fromkeys(
+                (SceneSetting.SKY, SceneSetting.SPACE, SceneSetting.NIGHT_SKY),
+                (({"singer": "the gentle wind"}, {"singer": "the twinkling stars"}),),
+            ),
+        },
     ),
     Theme.FRIENDSHIP: Arc(
         titles=("{Hero} and the {pal}", "A Friend for {hero}"),
