@@ -103,6 +103,10 @@ class DrawingAnalysis(Model):
     figures: list[Figure] = Field(default_factory=list, max_length=50)
     palette: list[PaletteColour] = Field(default_factory=list, max_length=12)
     layout: LayoutHints = Field(default_factory=LayoutHints)
+    # How sure the analyser is of the subject's name; an analysis from before, or from a parent, counts as sure.
+    subject_confidence: float = Field(default=1.0, ge=0, le=1)
+    # The subject is only a placeholder ("your drawing's hero"): the app asks the parent what the child drew.
+    subject_unsure: bool = False
 
 
 class SceneSetting(StrEnum):

@@ -25,6 +25,16 @@ _MAX_PAPER_TINT = 0.15
 _MAX_SURROUNDINGS_SHARE = 0.6
 _PAGE_EDGE_MARGIN = 2
 
+# Paper darker than this (navy, black, dark green sugar paper) carries pale crayon.
+_DARK_PAPER_LIGHT = 0.4
+# Ruled lines are at most this many working pixels thick, run straight for this share of the page's long side at
+# a time and cross most of the page (a figure on the line does not cut it: runs go on through the figure's ink).
+_RULE_MAX_WIDTH = 4
+_RULE_RUN_SHARE = 0.06
+_RULE_SPAN_SHARE = 0.6
+_RULE_RUN_FILL = 0.75
+_FAINT_DARKNESS, _FAINT_CHROMA = 0.07, 0.06
+
 # Hysteresis: a stroke must be clearly ink somewhere, and then its fainter edges
 # and crayon grain join it, while faint paper texture on its own does not.
 _STRONG_DARKNESS, _STRONG_CHROMA = 0.30, 0.25
@@ -45,16 +55,56 @@ class Ink:
 
 
 def find_ink(rgb: np.ndarray) -> Ink:
-    paper = estimate_paper(rgb)
-    balanced = np.clip(rgb / np.maximum(paper.colour, 1e-3), 0.0, 1.0)
+    # On dark paper the crayon is lighter than the page: seen as a negative, it is dark ink on pale paper again.
+    dark_paper = _is_dark_paper(rgb)
+    seen = 1.0 - rgb if dark_paper else rgb
+    paper = estimate_paper(seen)
+    balanced = np.clip(seen / np.maximum(paper.colour, 1e-3), 0.0, 1.0)
     darkness = 1.0 - _luminance(balanced)
     chroma = balanced.max(axis=2) - balanced.min(axis=2)
     strong = (darkness > _STRONG_DARKNESS) | (chroma > _STRONG_CHROMA)
     weak = ((darkness > _WEAK_DARKNESS) | (chroma > _WEAK_CHROMA)) & ~paper.off_page
-    mask = _drop_specks(_grow_into(weak, strong), _MIN_SPECK_SHARE * rgb.shape[0] * rgb.shape[1])
+    # Ruled lines are looked for in everything a little off the paper: a faint line is whole there, while only
+    # its pieces touching a stroke would be ink.
+    faint = (darkness > _FAINT_DARKNESS) | (chroma > _FAINT_CHROMA)
+    mask = _drop_specks(_grow_into(weak, strong) & ~_ruled_lines(faint), _MIN_SPECK_SHARE * rgb.shape[0] * rgb.shape[1])
     inkiness = np.maximum(darkness, chroma)
     near_peak = inkiness >= _CORE_SHARE_OF_LOCAL_MAX * ndimage.maximum_filter(inkiness, size=_CORE_WINDOW)
-    return Ink(mask=mask, core=strong & mask & near_peak, colours=balanced)
+    # Colours are named as they look on the page, so the negative is turned back.
+    colours = 1.0 - balanced if dark_paper else balanced
+    return Ink(mask=mask, core=strong & mask & near_peak, colours=colours)
+
+
+def _is_dark_paper(rgb: np.ndarray) -> bool:
+    """Most of a page is bare paper, so the middle of its lightness is the paper's."""
+    return bool(np.median(_luminance(rgb[::_PAPER_SCALE, ::_PAPER_SCALE])) < _DARK_PAPER_LIGHT)
+
+
+def _ruled_lines(marks: np.ndarray) -> np.ndarray:
+    """The printed lines of lined or squared paper (and a margin): thin, straight and running across the page.
+
+    Only the thin pixels of such a run go: a child's crayon is thicker than a ruled line, and where a stroke
+    crosses a ruled line it is thick across it and keeps its pixels.
+    """
+    return _ruled_rows(marks) | _ruled_rows(marks.T).T
+
+
+def _ruled_rows(marks: np.ndarray) -> np.ndarray:
+    thin = marks & ~np.asarray(ndimage.binary_opening(marks, structure=np.ones((_RULE_MAX_WIDTH + 1, 1), dtype=bool)), dtype=bool)
+    # Runs are followed through all the marks, so the lines crossing a grid line do not cut it into short pieces;
+    # a photo's lines slope a little, and thickening them by a pixel keeps a sloping line one long run.
+    thickened = np.asarray(ndimage.binary_dilation(marks, structure=np.ones((3, 1), dtype=bool)), dtype=bool)
+    run = max(2, round(_RULE_RUN_SHARE * max(marks.shape)))
+    # A faint line is broken by paper grain here and there, so most of a run is enough.
+    along = ndimage.uniform_filter1d(thickened.astype(np.float32), size=run, axis=1) > _RULE_RUN_FILL
+    runs = np.asarray(ndimage.maximum_filter1d(along, size=run, axis=1), dtype=bool) & thickened
+    labels, count = label_regions(runs, structure=np.ones((3, 3), dtype=bool))
+    if not count:
+        return np.zeros_like(marks)
+    boxes = ndimage.find_objects(labels)
+    across = np.zeros(count + 1, dtype=bool)
+    across[1:] = [columns.stop - columns.start >= _RULE_SPAN_SHARE * marks.shape[1] for _, columns in boxes]
+    return across[labels] & thin
 
 
 @dataclass(frozen=True)

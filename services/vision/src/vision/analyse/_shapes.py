@@ -133,7 +133,7 @@ def strip_dominated(ink: np.ndarray, coloured: np.ndarray, at_top: bool) -> bool
 def find_figures(figure_ink: np.ndarray) -> Figures:
     height, width = figure_ink.shape
     # Filling the holes puts the eyes inside a closed face into the face's group.
-    groups, _ = label_regions(_fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
+    groups, _ = label_regions(fill_holes(_join_nearby(figure_ink)), structure=_EIGHT_WAY)
     groups = groups * figure_ink
     big = [region for region in _regions(groups) if _big_enough(region, height, width)]
     big = [region.label for region in sorted(big, key=lambda region: region.ink_pixels, reverse=True)[:MAX_FIGURES]]
@@ -180,7 +180,7 @@ def find_sun(names: np.ndarray) -> str | None:
     small_names = names[::_SHAPE_STEP, ::_SHAPE_STEP]
     warm = _solid(in_families(small_names, SUN_FAMILIES))
     height, width = warm.shape
-    discs = _open_with_disc(warm, _RAY_SHARE * max(height, width))
+    discs = open_with_disc(warm, _RAY_SHARE * max(height, width))
     labels, _ = label_regions(discs)
     for label, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
         blob = labels[rows, columns] == label
@@ -213,7 +213,7 @@ def find_house(names: np.ndarray) -> House | None:
         solid = _solid(coloured)
         if solid.sum() < _HOUSE_MIN_AREA_SHARE * solid.size:
             continue
-        labels, _ = label_regions(_open_with_disc(solid, _HOUSE_THIN_SHARE * max(solid.shape)))
+        labels, _ = label_regions(open_with_disc(solid, _HOUSE_THIN_SHARE * max(solid.shape)))
         for label, box in enumerate(ndimage.find_objects(labels), start=1):
             block = labels[box] == label
             if block.sum() < _HOUSE_MIN_AREA_SHARE * solid.size or not _has_walls(block):
@@ -258,17 +258,17 @@ def _red_above(red: np.ndarray, box: tuple[slice, slice]) -> bool:
 
 def _solid(mask: np.ndarray) -> np.ndarray:
     """Crayon grain closed up and outlines filled in, so a drawn shape becomes a block."""
-    return _fill_holes(ndimage.binary_closing(mask, structure=np.ones((3, 3), dtype=bool), iterations=2))
+    return fill_holes(ndimage.binary_closing(mask, structure=np.ones((3, 3), dtype=bool), iterations=2))
 
 
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
+def fill_holes(mask: np.ndarray) -> np.ndarray:
     """scipy's binary_fill_holes, by labelling the background once instead of growing it step by step."""
     background, _ = label_regions(~mask)
     edges = np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]])
     return mask | ((background > 0) & ~np.isin(background, edges))
 
 
-def _open_with_disc(mask: np.ndarray, radius: float) -> np.ndarray:
+def open_with_disc(mask: np.ndarray, radius: float) -> np.ndarray:
     """Morphological opening by a disc, through distance transforms: a large disc costs no more."""
     core = _distances(mask) > radius
     if not core.any():

@@ -1,13 +1,16 @@
 """Putting what was found into the plain words of a DrawingAnalysis.
 
-Only what the shapes and colours show is said: a figure stays "a figure",
-because a classical reading cannot know whether it is a girl, a dog or a robot.
+Only what the shapes and colours show is said: the subject is named when the main
+figure's shape says clearly what it is, and is a placeholder the parent is asked
+to replace otherwise.
 """
 
 from dataclasses import dataclass
 
 from shared.domain.models import DrawingAnalysis, Figure, LayoutHints, PaletteColour
+from shared.domain.subjects import TRAITS, SubjectKind
 from vision.analyse._colour import ALL_COLOURS
+from vision.analyse._kinds import Naming
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 _COOL_FAMILIES = {"blue", "green", "purple"}
@@ -15,8 +18,10 @@ _PLAIN_FAMILIES = {"black", "grey"}
 # Mostly cool colours, or hardly any colour at all, read as a quiet picture.
 _CALM_COOL_SHARE = 0.5
 _CALM_MAX_COLOURED_SHARE = 0.1
-# One colour family covering this much of a figure names it ("a red figure").
-_FIGURE_COLOUR_SHARE = 0.5
+# What the subject is called when the shapes do not tell: the parent is asked, and the story has a hero meanwhile.
+UNSURE_SUBJECT = "your drawing's hero"
+# A child or a rainbow is many colours at once: its colour word would mislead.
+_COLOURLESS_KINDS = {SubjectKind.PERSON, SubjectKind.RAINBOW}
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,13 @@ class Scene:
 def describe(
     scene: Scene,
     figures: list[Figure],
-    figure_families: list[dict[str, int]],
+    naming: Naming,
     palette: list[PaletteColour],
 ) -> DrawingAnalysis:
     return DrawingAnalysis(
-        subject=_subject(scene, figure_families),
+        subject=_subject(scene, naming, len(figures)),
+        subject_confidence=naming.confidence,
+        subject_unsure=naming.kind is SubjectKind.UNKNOWN,
         setting=_setting(scene),
         details=_details(scene, len(figures), palette),
         mood=_mood(palette),
@@ -52,36 +59,15 @@ def describe(
     )
 
 
-def _subject(scene: Scene, figure_families: list[dict[str, int]]) -> str:
-    count = len(figure_families)
-    if scene.house:
-        # The house is one of the figures; the rest stand beside it.
-        others = count - 1
-        if others <= 0:
-            return "a house-like shape"
-        return f"{_figures_phrase(others)} beside a house-like shape"
-    if count == 1:
-        colour = _figure_colour(figure_families[0])
-        return f"{_article(colour)} {colour} figure" if colour else "a figure"
-    if count > 1:
-        return _figures_phrase(count)
+def _subject(scene: Scene, naming: Naming, figure_count: int) -> str:
+    if naming.kind is not SubjectKind.UNKNOWN:
+        noun = TRAITS[naming.kind].noun
+        colour = naming.family if naming.kind not in _COLOURLESS_KINDS else ""
+        phrase = f"{colour} {noun}" if colour else noun
+        return f"{_article(phrase)} {phrase}"
+    if figure_count:
+        return UNSURE_SUBJECT
     return "lines and colours" if scene.has_ink else "a blank page"
-
-
-def _figures_phrase(count: int) -> str:
-    if count == 1:
-        return "a figure"
-    number = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
-    return f"{number} figures"
-
-
-def _figure_colour(families: dict[str, int]) -> str:
-    """The colour word of a figure: its main colour family, "colourful", or "" when it has no colour reading."""
-    total = sum(families.values())
-    if not total:
-        return ""
-    family, pixels = max(families.items(), key=lambda item: item[1])
-    return family if pixels >= _FIGURE_COLOUR_SHARE * total else "colourful"
 
 
 def _setting(scene: Scene) -> str:

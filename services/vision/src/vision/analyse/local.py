@@ -11,13 +11,13 @@ from PIL import Image
 
 from shared.domain.models import Figure
 from vision.analyse import DrawingReading
-from vision.analyse._colour import ALL_COLOURS, NO_COLOUR, in_families, read_colours
+from vision.analyse._colour import in_families, read_colours
 from vision.analyse._ink import find_ink
+from vision.analyse._kinds import name_main_figure
 from vision.analyse._picture import read_picture
 from vision.analyse._shapes import (
     GROUND_FAMILIES,
     SKY_FAMILIES,
-    Figures,
     Region,
     band_mask,
     edge_strip,
@@ -50,7 +50,7 @@ class LocalDrawingAnalyser:
         analysis = describe(
             scene,
             figures=[_figure(region, figures.labels.shape) for region in figures.regions],
-            figure_families=_figure_families(figures, colours.names),
+            naming=name_main_figure(figures, colours.names, house=house is not None),
             palette=colours.palette,
         )
         return DrawingReading(analysis=analysis, figure_mask=_mask_png(figures.labels > 0, picture.upright_size))
@@ -77,22 +77,6 @@ def _figure(region: Region, shape: tuple[int, int]) -> Figure:
         height=round((region.bottom - region.top) / height, 4),
         area_share=round(region.ink_pixels / (height * width), 4),
     )
-
-
-def _figure_families(figures: Figures, names: np.ndarray) -> list[dict[str, int]]:
-    """For each figure, left to right, how many of its ink pixels fall in each colour family."""
-    on_figure = (figures.labels > 0) & (names != NO_COLOUR)
-    pairs = figures.labels[on_figure].astype(np.int64) * len(ALL_COLOURS) + names[on_figure]
-    counts = np.bincount(pairs, minlength=(figures.labels.max() + 1) * len(ALL_COLOURS))
-    per_label = counts.reshape(-1, len(ALL_COLOURS))
-    families = []
-    for region in figures.regions:
-        totals: dict[str, int] = {}
-        for index, pixels in enumerate(per_label[region.label]):
-            family = ALL_COLOURS[index].family
-            totals[family] = totals.get(family, 0) + int(pixels)
-        families.append(totals)
-    return families
 
 
 def _thresholded(value: int) -> int:
