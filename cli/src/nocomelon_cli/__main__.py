@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,8 @@ STAGES = {
 # The --theme, --voice and --style values are checked against what the gateway offers (GET /api/v1/options), so a choice
 # added on the server is usable here without a new CLI.
 CHOICES = {"theme": "themes", "voice": "voices", "style": "styles"}
+# How long one look at a run waits on the gateway for its next stage.
+_GATE_WAIT_SECONDS = 20
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -46,6 +49,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         make.add_argument(f"--{option}", help=f"one of the {listed} `nocomelon options` lists (default: recommended for the drawing)")
     make.add_argument("--age", type=_age, help="the child's age, 2 to 9")
     make.add_argument("--context", default="", help="something about the child's life the story may use")
+    make.add_argument("--subject", help='what the child drew, in place of what is recognised, e.g. "a red rocket named Zoom"')
+    make.add_argument("--name", help="the hero's name, e.g. Zoom")
     make.add_argument("--timeout", type=float, default=900, help="seconds to wait for the video")
     listing = commands.add_parser("options", help="list the styles, themes and voices to choose from")
     for command in (make, listing):
@@ -95,7 +100,10 @@ def make_storybook(arguments: argparse.Namespace) -> int:
             options["age"] = str(arguments.age)
         if arguments.context:
             options["personal_context"] = arguments.context
-        run_id = api.start_run(arguments.drawing, options)
+        if arguments.subject or arguments.name:
+            run_id = _start_with_the_parents_subject(api, arguments, options)
+        else:
+            run_id = api.start_run(arguments.drawing, options)
         console.print(f"Signed in as {credentials.email}; run {run_id} started.", highlight=False)
         run = _follow(api, run_id, arguments.timeout)
         if run["status"] == "failed":
@@ -108,6 +116,51 @@ def make_storybook(arguments: argparse.Namespace) -> int:
     console.print(f"[green]Saved[/green] “{title}” ({run['video_result']['duration_sec']:.1f} s) to {arguments.output}")
     print(arguments.output)
     return 0
+
+
+def hero_subject(recognised: str, unsure: bool, subject: str | None, name: str | None) -> str:
+    """The subject the story is written about: the parent's words over the analyser's, with the hero's name.
+
+    A placeholder the analyser gave when it was unsure is dropped for the name alone.
+    """
+    base = subject or ("" if unsure else recognised)
+    if not name or re.search(rf"\b{re.escape(name)}\b", base, re.IGNORECASE):
+        return base or recognised
+    return f"{base} named {name}" if base else name
+
+
+def _start_with_the_parents_subject(api: NoComelonApi, arguments: argparse.Namespace, chosen: dict[str, str]) -> str:
+    """An interactive run through its gates: the analysis, corrected with the parent's subject, then the story, then the video.
+
+    The gateway checks the parent's words with the same safety policy as every other edit of the analysis.
+    """
+    run_id = api.analyse(arguments.drawing)
+    console.print("Looking at the drawing…", highlight=False)
+    analysis = _at_gate(api, run_id, arguments.timeout)["drawing_analysis"]
+    subject = hero_subject(analysis["subject"], analysis.get("subject_unsure", False), arguments.subject, arguments.name)
+    analysis = {**analysis, "subject": subject, "subject_unsure": False, "subject_confidence": 1.0}
+    options: dict[str, object] = {**api.options(run_id)["recommended"], **chosen}
+    if arguments.age:
+        options["age"] = arguments.age
+    api.generate_story(run_id, analysis, options)
+    console.print(f"Writing the story of {subject}…", highlight=False)
+    story = _at_gate(api, run_id, arguments.timeout)["story_script"]
+    api.generate_pipeline(run_id, story, analysis, style=str(options["style"]), voice=str(options["voice"]))
+    return run_id
+
+
+def _at_gate(api: NoComelonApi, run_id: str, timeout: float) -> dict:
+    """The run once it waits for the parent again, or fails."""
+    deadline = time.monotonic() + timeout
+    while True:
+        run = api.run(run_id, wait=_GATE_WAIT_SECONDS)
+        if run["status"] == "failed":
+            error = run.get("error") or {}
+            raise ClientError(f"The storybook could not be made: {error.get('message', 'unknown error')}")
+        if run["status"] == "waiting":
+            return run
+        if time.monotonic() > deadline:
+            raise ClientError(f"Run {run_id} did not reach its next step within {timeout:.0f} s.")
 
 
 def _follow(api: NoComelonApi, run_id: str, timeout: float) -> dict:

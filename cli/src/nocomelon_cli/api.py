@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -20,6 +20,10 @@ def _error_message(response: httpx.Response) -> str:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         return str(body["error"].get("message"))
     return str(body.get("message", f"the server answered {response.status_code}"))
+
+
+def _upload(drawing: Path, file: BinaryIO) -> tuple[str, BinaryIO, str]:
+    return drawing.name, file, _MEDIA_TYPES.get(drawing.suffix.lower(), "application/octet-stream")
 
 
 class NoComelonApi:
@@ -48,18 +52,32 @@ class NoComelonApi:
         endpoint = config.get("cognito_endpoint") or f"https://cognito-idp.{config['region']}.amazonaws.com/"
         self._token = password_sign_in(endpoint, config["client_id"], credentials)
 
-    def options(self) -> dict[str, Any]:
-        """The choices the gateway offers (styles, themes, voices, ages), with their labels."""
-        return self._request("GET", "/api/v1/options").json()
+    def options(self, run_id: str | None = None) -> dict[str, Any]:
+        """The choices the gateway offers (styles, themes, voices, ages), with their labels; for a run, its recommendations."""
+        return self._request("GET", "/api/v1/options", params={"run_id": run_id} if run_id else None).json()
 
     def start_run(self, drawing: Path, options: dict[str, str]) -> str:
-        media_type = _MEDIA_TYPES.get(drawing.suffix.lower(), "application/octet-stream")
+        """A one-shot run: the drawing straight to a video."""
         with drawing.open("rb") as file:
-            response = self._request("POST", "/api/v1/runs", files={"drawing": (drawing.name, file, media_type)}, data=options)
+            response = self._request("POST", "/api/v1/runs", files={"drawing": _upload(drawing, file)}, data=options)
         return response.json()["run_id"]
 
-    def run(self, run_id: str) -> dict[str, Any]:
-        return self._request("GET", f"/api/v1/runs/{run_id}").json()
+    def analyse(self, drawing: Path) -> str:
+        """An interactive run: it stops after the analysis, for the caller to correct it."""
+        with drawing.open("rb") as file:
+            response = self._request("POST", "/api/v1/vision/analyze", files={"drawing": _upload(drawing, file)})
+        return response.json()["run_id"]
+
+    def generate_story(self, run_id: str, analysis: dict[str, Any], options: dict[str, Any]) -> None:
+        self._request("POST", "/api/v1/story/generate", json={"run_id": run_id, "drawing_analysis": analysis, **options})
+
+    def generate_pipeline(self, run_id: str, story: dict[str, Any], analysis: dict[str, Any], style: str, voice: str) -> None:
+        body = {"run_id": run_id, "story": story, "drawing": analysis, "style": style, "voice_type": voice}
+        self._request("POST", "/api/v1/pipeline/generate", json=body)
+
+    def run(self, run_id: str, wait: int = 0) -> dict[str, Any]:
+        """The run; with `wait`, the gateway answers when its next stage finishes or after that many seconds."""
+        return self._request("GET", f"/api/v1/runs/{run_id}", params={"wait": wait} if wait else None, timeout=wait + 30).json()
 
     def download(self, s3_key: str, destination: Path) -> None:
         url = self._request("POST", "/api/v1/storage/presigned-url", json={"s3_key": s3_key}).json()["url"]
