@@ -38,7 +38,7 @@ describe("ApiClient", () => {
     const { calls, fetcher } = fakeGateway(() => json(202, { run_id: "r1", status: "running", current_stage: "story" }));
     const accepted = await client(fetcher).generateStory({
       run_id: "r1",
-      drawing_analysis: { subject: "a cat", setting: "", details: [], mood: "happy", colors: [], figure_count: 1 },
+      drawing_analysis: { subject: "a cat", setting: "", details: [], mood: "happy", colors: [], figure_count: 1, subject_confidence: 1, subject_unsure: false },
       theme: "bedtime",
       age: 4,
       voice: "gentle",

@@ -13,10 +13,12 @@ interface Props extends Pick<InputHTMLAttributes<HTMLInputElement>, "type" | "au
   max?: number;
   /** Lines of a longer text: a text area rather than a single line. */
   rows?: number;
+  /** Draws the eye to the field: the one thing the parent is asked to fill in (the page's title keeps the focus, for screen readers). */
+  highlighted?: boolean;
 }
 
 /** A labelled text box, with its hint and character count tied to it for screen readers. */
-export function TextField({ id, label, value, onChange, hint, hintId = `${id}-hint`, max, rows, ...input }: Props) {
+export function TextField({ id, label, value, onChange, hint, hintId = `${id}-hint`, max, rows, highlighted = false, ...input }: Props) {
   const countId = `${id}-count`;
   const describedBy = [hint && hintId, max !== undefined && countId].filter(Boolean).join(" ") || undefined;
   const control = {
@@ -27,7 +29,7 @@ export function TextField({ id, label, value, onChange, hint, hintId = `${id}-hi
     onChange: (event: { target: { value: string } }) => onChange(event.target.value),
   };
   return (
-    <div className="field">
+    <div className={highlighted ? "field field--highlighted" : "field"}>
       <label htmlFor={id}>{label}</label>
       {rows ? <textarea rows={rows} {...control} /> : <input {...input} {...control} />}
       {hint && (

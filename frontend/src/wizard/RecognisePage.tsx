@@ -47,6 +47,7 @@ function AnalysisForm({ run, analysis: recognised }: { run: RunView; analysis: D
   const [draft, updateDraft] = useDraft(run.run_id);
   const analysis = draft.analysis ?? recognised;
   const problem = analysisProblem(analysis);
+  const unsure = analysis.subject_unsure ?? false;
 
   function change(changes: Partial<DrawingAnalysis>) {
     updateDraft({ analysis: { ...analysis, ...changes } });
@@ -61,7 +62,16 @@ function AnalysisForm({ run, analysis: recognised }: { run: RunView; analysis: D
       }}
     >
       <p className="lead">This is what we think the drawing shows. Change anything we got wrong: the story is built from it.</p>
-      <TextField label="What it is" id="subject" value={analysis.subject} max={LIMITS.subject} onChange={(subject) => change({ subject })} />
+      <TextField
+        label="What it is"
+        id="subject"
+        value={analysis.subject}
+        max={LIMITS.subject}
+        highlighted={unsure}
+        hint={unsure ? "What did your child draw? We couldn't tell from the shapes, so tell us: the story will be about it." : undefined}
+        // Once the parent has named it, the subject is theirs and sure.
+        onChange={(subject) => change({ subject, subject_unsure: false, subject_confidence: 1 })}
+      />
       <TextField label="Where it is" id="setting" value={analysis.setting} max={LIMITS.setting} onChange={(setting) => change({ setting })} />
       <ListField
         label="Details"
