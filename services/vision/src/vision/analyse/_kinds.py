@@ -81,6 +81,7 @@ def name_main_figure(figures: Figures, names: np.ndarray, house: bool) -> Naming
         (SubjectKind.ROCKET, _rocket(figure)),
         (SubjectKind.FISH, _fish(figure)),
         (SubjectKind.PERSON, _person(figure)),
+        (SubjectKind.BOAT, _boat(figure)),
         # The house test looks at the whole page's blocks of colour, so it is less sure which figure it saw.
         (SubjectKind.HOUSE, 0.7 if house and _stands_on_its_walls(figure) else 0.0),
     ]
@@ -281,6 +282,20 @@ def _fish(figure: _Figure) -> float:
         tail, body = ends[: max(1, pinch)].max(), ends[pinch:].max()
         if waist.min() < 0.35 * body and tail > 2 * waist.min() and tail > 0.5 * body:
             return 0.75
+    return 0.2
+
+
+def _boat(figure: _Figure) -> float:
+    """A hull along the bottom, its keel narrower than its deck, under a mast and sail far narrower than both."""
+    if figure.width < 0.8 * figure.height or figure.height < 8:
+        return 0.0
+    widths = _row_widths(figure.solid)
+    lower = figure.height // 2
+    deck_row = lower + int(np.argmax(widths[lower:]))
+    deck, keel = widths[deck_row], widths[-max(1, figure.height // 20) :].mean()
+    sail = widths[: figure.height // 2].mean()
+    if deck > 0.75 and deck_row < figure.height * 0.9 and 0.4 * deck < keel < 0.85 * deck and sail < 0.5 * deck:
+        return 0.75
     return 0.2
 
 
