@@ -45,9 +45,9 @@ def _waiting_on_a_child_forever() -> None:
     subprocesses.popen(["sleep", "3600"]).wait()
 
 
-def _refuse_the_next_publish(marker: Path) -> None:
+def _sns_unreachable() -> Exception:
     """What an SNS outage between recording and publishing looks like to the process: the call raises."""
-    _instead_of_the_next_publish(marker, lambda: EndpointConnectionError(endpoint_url="https://sns.invalid"))
+    return EndpointConnectionError(endpoint_url="https://sns.invalid")
 
 
 def _instead_of_the_next_publish(marker: Path, fault: Callable[[], Exception | None], *, of: EventType | None = None) -> None:
@@ -74,7 +74,7 @@ def faulty(handler: Handler[Any], fault: str, marker: Path) -> Handler[Any]:
             marker.touch()
             await asyncio.to_thread(_waiting_on_a_child_forever)
         if fault == "publish-fails-once" and not marker.exists():
-            _refuse_the_next_publish(marker)
+            _instead_of_the_next_publish(marker, _sns_unreachable)
         return await handler(event, checkpoint)
 
     return handle
@@ -105,9 +105,7 @@ def gateway(port: str, fault: str, marker: str) -> None:
     if fault not in GATEWAY_FAULTS:
         raise SystemExit(f"unknown gateway fault {fault!r}: one of {', '.join(GATEWAY_FAULTS)}")
     os.environ["NOCOMELON_GATEWAY_PORT"] = port
-    refusal: Callable[[], Exception | None] = (
-        (lambda: EndpointConnectionError(endpoint_url="https://sns.invalid")) if fault == "publish-fails-once" else _killed
-    )
+    refusal = _sns_unreachable if fault == "publish-fails-once" else _killed
     _instead_of_the_next_publish(Path(marker), refusal, of=EventType.DRAWING_SUBMITTED)
     from gateway.__main__ import main as serve
 

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from media.illustrate import FRAME_SIZE
-from media.illustrate.backdrops import Setting, choose_setting
+from media.illustrate.backdrops import Setting, choose_setting, setting_for
 from media.illustrate.local import LocalIllustrator
-from shared.domain.models import DrawingAnalysis, Scene, Style
+from shared.domain.models import DrawingAnalysis, Scene, SceneSetting, Style
 
 INK = np.array((200, 30, 170))  # the stick figure's colour (see conftest)
 SAMPLE = Path("/work/shared/samples/image-002.jpg")
@@ -122,3 +122,11 @@ def test_a_photographed_drawing(drawing) -> None:
 )
 def test_the_setting_follows_the_words(texts: tuple[str, ...], setting: Setting) -> None:
     assert choose_setting(*texts) is setting
+
+
+def test_the_scripts_own_setting_wins_over_the_words() -> None:
+    indoors = Scene(number=5, text="Off wandered the happy hero, back indoors.", setting=SceneSetting.HOME)
+    assert setting_for(indoors, "a sunny meadow") is Setting.HOME
+    assert setting_for(Scene(number=1, text="A rocket flew past the moon.", setting=SceneSetting.SEA), "") is Setting.SEA
+    assert setting_for(Scene(number=1, text="A rocket flew past the moon."), "") is Setting.SPACE
+    assert {setting_for(Scene(number=1, text="x", setting=kind), "") for kind in SceneSetting} <= set(Setting)

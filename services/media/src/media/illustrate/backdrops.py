@@ -17,6 +17,7 @@ from enum import StrEnum
 from functools import partial
 
 from media.illustrate.looks import RGB, WHITE, Box, Canvas, shade
+from shared.domain.models import Scene, SceneSetting
 
 
 class Setting(StrEnum):
@@ -40,6 +41,28 @@ KEYWORDS: dict[Setting, frozenset[str]] = {
     Setting.HOME: frozenset("home house room kitchen door window family mum mom dad grandma grandpa".split()),
     Setting.PARK: frozenset("park garden grass flower flowers playground picnic swing slide butterfly".split()),
 }
+
+
+# The script's own setting, where it gives one, painted with the nearest backdrop this illustrator has.
+FOR_SCENE_SETTING: dict[SceneSetting, Setting] = {
+    SceneSetting.MEADOW: Setting.MEADOW,
+    SceneSetting.HOME: Setting.HOME,
+    SceneSetting.NIGHT_SKY: Setting.NIGHT,
+    SceneSetting.SKY: Setting.SKY,
+    SceneSetting.SPACE: Setting.SPACE,
+    SceneSetting.SEA: Setting.SEA,
+    SceneSetting.LAKE: Setting.SEA,
+    SceneSetting.FOREST: Setting.FOREST,
+    SceneSetting.TOWN: Setting.PARK,
+    SceneSetting.SNOW: Setting.MEADOW,
+}
+
+
+def setting_for(scene: Scene, analysis_setting: str) -> Setting:
+    """The script's setting for the scene; without one, what its words (then the drawing's setting) name."""
+    if scene.setting is not None:
+        return FOR_SCENE_SETTING[scene.setting]
+    return choose_setting(scene.text, analysis_setting)
 
 
 def choose_setting(*texts: str) -> Setting:

@@ -10,7 +10,7 @@ from io import BytesIO
 from PIL import Image, ImageDraw
 
 from media.illustrate import FRAME_SIZE
-from media.illustrate.backdrops import BACKDROPS, choose_setting, paint_backdrop, sparkle_points
+from media.illustrate.backdrops import BACKDROPS, paint_backdrop, setting_for, sparkle_points
 from media.illustrate.figures import as_sticker, cut_out, load_drawing
 from media.illustrate.looks import LOOKS, Canvas, Look
 from shared.domain.models import DrawingAnalysis, Scene, Style
@@ -55,7 +55,7 @@ class LocalIllustrator:
         look, placement = LOOKS[style], placement_for(scene.number, scene_count)
         width, height = FRAME_SIZE
 
-        setting = choose_setting(scene.text, analysis.setting)
+        setting = setting_for(scene, analysis.setting)
         canvas = Canvas(look, FRAME_SIZE)
         # Seeded by setting and scene (not style), so the four styles paint the same composition.
         paint_backdrop(BACKDROPS[setting], canvas, seed=f"{setting}-{scene.number}", figure_x=placement.x)
