@@ -191,14 +191,22 @@ class InMemoryRunPlaces:
     def __init__(self, checkpoints: CheckpointStore) -> None:
         self._checkpoints = checkpoints
         self.started: dict[tuple[str, date], int] = {}
+        # Claimed places whose run's checkpoint is not written yet: they count, as DynamoRunPlaces' do in its grace.
+        self._starting: dict[str, set[str]] = {}
 
     async def claim(self, user_id: str, run_id: str, budget: RunBudget) -> None:
-        if await self._checkpoints.count_active(user_id) >= budget.max_active:
+        starting = self._starting.setdefault(user_id, set())
+        for starter in list(starting):
+            if await self._checkpoints.get(user_id, starter) is not None:
+                starting.discard(starter)
+        if await self._checkpoints.count_active(user_id) + len(starting - {run_id}) >= budget.max_active:
             raise TooManyRuns(budget.max_active)
         today = (user_id, datetime.now(UTC).date())
         if self.started.get(today, 0) >= budget.max_per_day:
             raise DailyRunLimitReached(budget.max_per_day, 3600)
         self.started[today] = self.started.get(today, 0) + 1
+        if await self._checkpoints.get(user_id, run_id) is None:
+            starting.add(run_id)
 
 
 class InMemoryLibraryStore:

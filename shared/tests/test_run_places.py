@@ -5,6 +5,9 @@ import uuid
 
 import pytest
 
+from gateway.settings import GatewaySettings
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoRunPlaces
 from shared.domain.errors import DailyRunLimitReached, RunsBusyNow, TooManyRuns
 from shared.domain.events import RunMode
 from shared.domain.ports import CheckpointStore, RunPlaces
@@ -31,6 +34,15 @@ async def test_a_budget_admits_exactly_its_active_runs_however_many_start_at_onc
     assert sum(isinstance(result, Checkpoint) for result in results) == 3
     assert all(isinstance(result, Checkpoint | TooManyRuns | RunsBusyNow) for result in results)
     assert await checkpoints.count_active(user_id) == 3
+
+
+async def test_a_place_claimed_for_a_run_still_being_written_is_not_given_away(places: RunPlaces, checkpoints: CheckpointStore) -> None:
+    """A start claims its place before it writes its checkpoint: meanwhile another start must not take the place."""
+    user_id = f"budget-{uuid.uuid4()}"
+    budget = RunBudget(max_active=1, max_per_day=100)
+    await places.claim(user_id, _new(user_id).run_id, budget)
+    with pytest.raises(TooManyRuns):
+        await _start(places, checkpoints, user_id, budget)
 
 
 async def test_a_run_waiting_at_a_gate_holds_its_place_and_an_ended_one_gives_it_back(
@@ -60,3 +72,14 @@ async def test_a_budget_counts_the_days_starts(places: RunPlaces, checkpoints: C
     with pytest.raises(DailyRunLimitReached) as refused:
         await _start(places, checkpoints, user_id, budget)
     assert 0 < refused.value.retry_after_seconds <= 24 * 3600
+
+
+async def test_a_place_whose_run_was_never_written_comes_back_after_the_grace(aws: AwsClients, settings: GatewaySettings) -> None:
+    """A gateway stopped between claiming and writing leaves a place nobody will end: past the grace it is given back."""
+    checkpoints = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name)
+    places = DynamoRunPlaces(aws.dynamodb, settings.topology.budgets.name, checkpoints=checkpoints, uncreated_grace_seconds=0)
+    user_id = f"budget-{uuid.uuid4()}"
+    budget = RunBudget(max_active=1, max_per_day=100)
+    await places.claim(user_id, _new(user_id).run_id, budget)
+    await _start(places, checkpoints, user_id, budget)
+    assert await checkpoints.count_active(user_id) == 1

@@ -332,14 +332,27 @@ class DynamoCheckpointStore:
         }
 
 
+UNCREATED_GRACE_SECONDS = 60.0
+
+
+def _claimed_at(run_id: str) -> str:
+    """The attribute of the places item that keeps when the run's place was claimed."""
+    return f"claimed_{run_id}"
+
+
 class DynamoRunPlaces:
     """The places in each parent's budget, in the budgets table."""
 
-    def __init__(self, dynamodb: Any, table: str, *, checkpoints: CheckpointStore) -> None:
+    def __init__(
+        self, dynamodb: Any, table: str, *, checkpoints: CheckpointStore, uncreated_grace_seconds: float = UNCREATED_GRACE_SECONDS
+    ) -> None:
         self._dynamodb = dynamodb
         self._table = table
         # Runs that have ended give their place back, which the checkpoints tell.
         self._checkpoints = checkpoints
+        # A place is claimed before its run's checkpoint is written: until this long after its claim, a run without a
+        # checkpoint is still being started, not one a stopped gateway never created, and keeps its place.
+        self._uncreated_grace = timedelta(seconds=uncreated_grace_seconds)
 
     async def claim(self, user_id: str, run_id: str, budget: RunBudget) -> None:
         """A place for the run in its parent's budget, or TooManyRuns / DailyRunLimitReached.
@@ -367,7 +380,7 @@ class DynamoRunPlaces:
                 tomorrow = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), datetime.min.time(), UTC)
                 raise DailyRunLimitReached(budget.max_per_day, int((tomorrow - datetime.now(UTC)).total_seconds()) + 1)
             holders = set(places.get("active", {}).get("SS", []))
-            if len(holders) >= budget.max_active and not await self._give_back_ended(user_id, holders):
+            if len(holders) >= budget.max_active and not await self._give_back_ended(user_id, places):
                 raise TooManyRuns(budget.max_active)
         raise RunsBusyNow()
 
@@ -399,27 +412,41 @@ class DynamoRunPlaces:
     def _claim(self, user_id: str, run_id: str, budget: RunBudget, today: str) -> dict[str, Any]:
         expression = Expression()
         active, day, started = expression.name("active"), expression.name("day"), expression.name("started")
-        run = expression.value(run_id)
+        run, claimed = expression.value(run_id), expression.name(_claimed_at(run_id))
         room = f"(attribute_not_exists({active}) OR contains({active}, {run}) OR size({active}) < {expression.value(budget.max_active)})"
         return {
             "TableName": self._table,
             "Key": self._places_key(user_id),
-            "UpdateExpression": f"ADD {active} {expression.raw_value({'SS': [run_id]})}, {started} {expression.value(1)}",
+            "UpdateExpression": (
+                f"ADD {active} {expression.raw_value({'SS': [run_id]})}, {started} {expression.value(1)} "
+                f"SET {claimed} = {expression.value(datetime.now(UTC).isoformat())}"
+            ),
             "ConditionExpression": f"{room} AND {day} = {expression.value(today)} AND {started} < {expression.value(budget.max_per_day)}",
             "ExpressionAttributeNames": expression.names,
             "ExpressionAttributeValues": expression.values,
         }
 
-    async def _give_back_ended(self, user_id: str, holders: set[str]) -> bool:
+    async def _give_back_ended(self, user_id: str, places: dict[str, Any]) -> bool:
         """Frees the places of runs that have ended or were never created; True if any was freed."""
+        holders = list(places.get("active", {}).get("SS", []))
         runs = await asyncio.gather(*(self._checkpoints.get(user_id, run_id) for run_id in holders))
-        ended = [run_id for run_id, run in zip(holders, runs, strict=True) if run is None or run.status not in ACTIVE_STATUSES]
+        started_before = (datetime.now(UTC) - self._uncreated_grace).isoformat()
+
+        def never_created(run_id: str) -> bool:
+            return places.get(_claimed_at(run_id), {}).get("S", "") < started_before
+
+        ended = [
+            run_id
+            for run_id, run in zip(holders, runs, strict=True)
+            if (run is None and never_created(run_id)) or (run is not None and run.status not in ACTIVE_STATUSES)
+        ]
         if ended:
             expression = Expression()
+            claims = ", ".join(expression.name(_claimed_at(run_id)) for run_id in ended)
             await self._dynamodb.update_item(
                 TableName=self._table,
                 Key=self._places_key(user_id),
-                UpdateExpression=f"DELETE {expression.name('active')} {expression.raw_value({'SS': ended})}",
+                UpdateExpression=f"DELETE {expression.name('active')} {expression.raw_value({'SS': ended})} REMOVE {claims}",
                 ExpressionAttributeNames=expression.names,
                 ExpressionAttributeValues=expression.values,
             )
