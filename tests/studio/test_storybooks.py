@@ -7,6 +7,7 @@ then reuse that narration, so only the pictures and the video differ.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -164,8 +165,20 @@ def test_the_narration_has_no_long_pauses_and_is_at_the_target_loudness(drawing:
         assert abs(_integrated_loudness(audio) - TARGET_LUFS) <= 2.0, audio.name
 
 
-@pytest.mark.parametrize("style", list(Style))
-@pytest.mark.parametrize("drawing", DRAWINGS, ids=[path.stem for path in DRAWINGS])
+def _books() -> list[tuple[Path, Style]]:
+    """The first drawing in every style (the README's frames come from it), each other drawing in one style, in turn.
+
+    Every drawing in every style is the long sweep, for a change to the renderer: NOCOMELON_STUDIO_EVERY_STYLE=1.
+    """
+    styles = list(Style)
+    if os.environ.get("NOCOMELON_STUDIO_EVERY_STYLE"):
+        return [(drawing, style) for drawing in DRAWINGS for style in styles]
+    return [(DRAWINGS[0], style) for style in styles] + [
+        (drawing, styles[index % len(styles)]) for index, drawing in enumerate(DRAWINGS[1:], start=1)
+    ]
+
+
+@pytest.mark.parametrize(("drawing", "style"), _books(), ids=[f"{drawing.stem}-{style.value}" for drawing, style in _books()])
 def test_a_storybook_in_sync_with_its_voice(drawing: Path, style: Style, written, folder) -> None:
     book = _render(written(drawing), style, folder / drawing.stem / style.value)
 
