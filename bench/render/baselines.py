@@ -13,20 +13,27 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 from moviepy import AudioFileClip, CompositeAudioClip, CompositeVideoClip, ImageClip, vfx
+from PIL import Image
 
 from media.compose import StoryPage
 from media.compose.cards import caption_layer, end_card, load_frame, title_card
 from media.compose.local import AAC_SETTINGS, X264_OPTIONS, X264_PRESET, X264_SETTINGS, StreamingComposer
 from media.compose.timeline import Timeline
+from media.illustrate import on_page, read_figure
 
 FADE_SEC = 0.4
 ZOOM = 0.1  # how much each page zooms in over its time
 
 
+def _still_page(page: StoryPage) -> Image.Image:
+    """The page with its figure pasted where it stands: the baselines pan the page but do not move the figure."""
+    return on_page(load_frame(page.image), *read_figure(page.figure.read_bytes()))
+
+
 def naive_moviepy(title: str, drawing: Path, pages: list[StoryPage], target: Path) -> None:
     """The common moviepy 2 way: a per-frame resize lambda, CrossFadeIn, everything in one CompositeVideoClip."""
     timeline = StreamingComposer().timeline(pages)
-    scenes = [load_frame(slot.page.image) for slot in timeline.pages]
+    scenes = [_still_page(slot.page) for slot in timeline.pages]
     layers = [ImageClip(np.asarray(title_card(title, drawing))).with_duration(timeline.seconds(timeline.title_frames))]
     voices = []
     for slot, scene in zip(timeline.pages, scenes, strict=True):
@@ -65,9 +72,9 @@ def _caption_clip(text: str, timeline: Timeline, start_frame: int, end_frame: in
 
 
 def ffmpeg_filter_graph(title: str, drawing: Path, pages: list[StoryPage], target: Path, scratch: Path) -> None:
-    """Stills in, one ffmpeg out: zoompan per page, xfade between them, captions overlaid when due, narrations delayed and mixed."""
+    """Stills in (the figure pasted on each page), one ffmpeg out: zoompan per page, xfade between them, captions overlaid when due, narrations delayed and mixed."""
     timeline = StreamingComposer().timeline(pages)
-    scenes = [load_frame(slot.page.image) for slot in timeline.pages]
+    scenes = [_still_page(slot.page) for slot in timeline.pages]
     fps, fade = timeline.fps, FADE_SEC
     inputs: list[list[str]] = []  # one group of options per input; an input's index is its place here
     graph: list[str] = []

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from media.compose import StoryPage
 from media.illustrate.local import LocalIllustrator
 from media.narrate.local import PiperNarrator
-from shared.domain.models import DrawingAnalysis, Scene, Style, VoiceType
+from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, Style, Theme, VoiceType
 
 TITLE = "Pip and the Paper Kite"
 SCENES = (  # about 30 s of video with the title and end cards
@@ -43,22 +43,28 @@ def make_storybook(folder: Path, *, style: Style = Style.STORYBOOK, voice: Voice
     illustrator, narrator = LocalIllustrator(), PiperNarrator()
     pages = []
     for number, text in enumerate(SCENES, start=1):
-        picture, audio = folder / f"page-{number}.png", folder / f"page-{number}.mp3"
-        picture.write_bytes(
-            illustrator.illustrate(
-                drawing=image,
-                figure_mask=mask,
-                analysis=DrawingAnalysis(subject="Pip", setting="park"),
-                scene=Scene(number=number, text=text),
-                scene_count=len(SCENES),
-                style=style,
-            )
+        picture, figure, audio = folder / f"page-{number}.png", folder / f"page-{number}-figure.png", folder / f"page-{number}.mp3"
+        illustration = illustrator.illustrate(
+            drawing=image,
+            figure_mask=mask,
+            analysis=DrawingAnalysis(subject="Pip", setting="park"),
+            scene=Scene(number=number, text=text),
+            scene_count=len(SCENES),
+            options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=voice, style=style),
         )
+        picture.write_bytes(illustration.backdrop)
+        figure.write_bytes(illustration.figure)
         narration = narrator.narrate(text=text, voice=voice, age=6)
         audio.write_bytes(narration.audio)
         pages.append(
             StoryPage(
-                number=number, text=text, image=picture, audio=audio, duration_sec=narration.duration_sec, sentences=narration.sentences
+                number=number,
+                text=text,
+                image=picture,
+                figure=figure,
+                audio=audio,
+                duration_sec=narration.duration_sec,
+                sentences=narration.sentences,
             )
         )
     return drawing_path, pages

@@ -21,6 +21,7 @@ def page(number: int, duration: float, sentences: list[tuple[str, float, float]]
         number=number,
         text=text or " ".join(s.text for s in spoken),
         image=Path("p.png"),
+        figure=Path("p_figure.png"),
         audio=Path("p.mp3"),
         duration_sec=duration,
         sentences=spoken,

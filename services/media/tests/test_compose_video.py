@@ -20,7 +20,7 @@ from media.compose.cards import caption_layer
 from media.compose.local import StreamingComposer
 from media.compose.timeline import Timeline
 from media.illustrate.local import LocalIllustrator
-from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, Style, VoiceType
+from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
 
 TITLE = "Pip and the Paper Kite"
 TEXTS = ("Pip found a kite in the park. It was red.", "The wind lifted it up to the clouds.", "At night Pip dreamed of flying.")
@@ -37,19 +37,20 @@ class Rendered:
     workdir: Path
 
 
-def illustrate(drawing, number: int, text: str, count: int, folder: Path) -> Path:  # noqa: ANN001 - the conftest Drawing
-    image = folder / f"{number}.png"
-    image.write_bytes(
-        LocalIllustrator().illustrate(
-            drawing=drawing.image,
-            figure_mask=drawing.mask,
-            analysis=DrawingAnalysis(subject="Pip"),
-            scene=Scene(number=number, text=text),
-            scene_count=count,
-            style=Style.CARTOON_3D,
-        )
+def illustrate(drawing, number: int, text: str, count: int, folder: Path) -> tuple[Path, Path]:  # noqa: ANN001 - the conftest Drawing
+    """The page's backdrop and its figure layer, as files."""
+    image, figure = folder / f"{number}.png", folder / f"{number}_figure.png"
+    illustration = LocalIllustrator().illustrate(
+        drawing=drawing.image,
+        figure_mask=drawing.mask,
+        analysis=DrawingAnalysis(subject="Pip"),
+        scene=Scene(number=number, text=text),
+        scene_count=count,
+        options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.CARTOON_3D),
     )
-    return image
+    image.write_bytes(illustration.backdrop)
+    figure.write_bytes(illustration.figure)
+    return image, figure
 
 
 def render(composer: StreamingComposer, drawing_path: Path, pages: list[StoryPage], workdir: Path) -> Rendered:
@@ -67,8 +68,8 @@ def rendered(drawing, narrator, tmp_path_factory) -> Rendered:
         narration = narrator.narrate(text=text, voice=VoiceType.CHEERFUL, age=6)
         audio = inputs / f"{number}.mp3"
         audio.write_bytes(narration.audio)
-        image = illustrate(drawing, number, text, len(TEXTS), inputs)
-        pages.append(StoryPage(number, text, image, audio, narration.duration_sec, narration.sentences))
+        image, figure = illustrate(drawing, number, text, len(TEXTS), inputs)
+        pages.append(StoryPage(number, text, image, figure, audio, narration.duration_sec, narration.sentences))
     return render(StreamingComposer(), drawing_path, pages, tmp_path_factory.mktemp("video"))
 
 
@@ -80,7 +81,7 @@ def quiet(drawing, tmp_path_factory) -> Rendered:
     drawing_path.write_bytes(drawing.image)
     ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono", "-t", "4", "-c:a", "libmp3lame", str(audio))
     sentence = SpokenSentence(text="Pip waited quietly.", start_sec=1.0, end_sec=3.0)
-    page = StoryPage(1, sentence.text, illustrate(drawing, 1, sentence.text, 1, inputs), audio, 4.0, [sentence])
+    page = StoryPage(1, sentence.text, *illustrate(drawing, 1, sentence.text, 1, inputs), audio, 4.0, [sentence])
     return render(StreamingComposer(), drawing_path, [page], tmp_path_factory.mktemp("quiet-video"))
 
 
@@ -172,7 +173,7 @@ from media.compose import StoryPage
 from media.compose.cards import caption_layer
 from media.compose.local import StreamingComposer
 spec = json.loads(sys.argv[1])
-pages = [StoryPage(p["number"], p["text"], Path(p["image"]), Path(p["audio"]), p["duration_sec"]) for p in spec["pages"]]
+pages = [StoryPage(p["number"], p["text"], Path(p["image"]), Path(p["figure"]), Path(p["audio"]), p["duration_sec"]) for p in spec["pages"]]
 StreamingComposer().compose(title="Memory", drawing=Path(spec["drawing"]), pages=pages, workdir=Path(spec["workdir"]))
 print(json.dumps([resource.getrusage(who).ru_maxrss * 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]))
 """
@@ -180,7 +181,14 @@ print(json.dumps([resource.getrusage(who).ru_maxrss * 1024 for who in (resource.
 
 def test_rendering_peaks_well_under_a_gigabyte(rendered, tmp_path) -> None:
     pages = [
-        {"number": p.number, "text": p.text, "image": str(p.image), "audio": str(p.audio), "duration_sec": p.duration_sec}
+        {
+            "number": p.number,
+            "text": p.text,
+            "image": str(p.image),
+            "figure": str(p.figure),
+            "audio": str(p.audio),
+            "duration_sec": p.duration_sec,
+        }
         for p in rendered.pages
     ]
     spec = json.dumps({"pages": pages, "drawing": str(rendered.drawing), "workdir": str(tmp_path)})

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from media.compose import ComposedVideo, StoryPage
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
+from media.illustrate import Illustration
 from media.narrate import Narration
 from shared.domain.assets import Retention
 from shared.domain.events import Envelope, EventType, ImagesCompleted, MediaJob, PipelineRequested, RunMode, Stage, VideoRequested
@@ -35,8 +36,9 @@ REQUEST = PipelineRequested(
 
 
 class FakeIllustrator:
-    def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, style) -> bytes:
-        return f"{style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}".encode()
+    def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, options) -> Illustration:
+        painted = f"{options.style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}"
+        return Illustration(backdrop=painted.encode(), figure=f"figure of {painted}".encode())
 
 
 class FakeNarrator:
@@ -50,7 +52,7 @@ class FakeComposer:
 
     def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
         self.pages = pages
-        assert all(page.image.read_bytes() and page.audio.read_bytes() for page in pages)
+        assert all(page.image.read_bytes() and page.figure.read_bytes() and page.audio.read_bytes() for page in pages)
         video, thumbnail = workdir / "out.mp4", workdir / "thumb.jpg"
         video.write_bytes(f"{title}|{drawing.read_bytes().decode()}".encode())
         thumbnail.write_bytes(b"jpeg")
@@ -80,7 +82,8 @@ async def test_images_are_painted_per_scene_and_stored(assets) -> None:
     job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.IMAGES_REQUESTED)
     outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=FakeIllustrator())
     assert assets.objects["u/images/r_scene_2.png"] == (b"anime:2/2:drawing+mask", "image/png")
-    assert assets.retention["u/images/r_scene_2.png"] == Retention.INTERMEDIATE
+    assert assets.objects["u/images/r_scene_2_figure.png"] == (b"figure of anime:2/2:drawing+mask", "image/png")
+    assert assets.retention["u/images/r_scene_2.png"] == assets.retention["u/images/r_scene_2_figure.png"] == Retention.INTERMEDIATE
     result = outcome.changes.image_result
     assert isinstance(result, ImageResult)
     assert [image.key for image in result.images] == ["u/images/r_scene_1.png", "u/images/r_scene_2.png"]
@@ -137,6 +140,7 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     done = _halves_done(True, True)
     await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
     await assets.put("u/images/r_scene_1.png", b"image", "image/png", retention=Retention.INTERMEDIATE)
+    await assets.put("u/images/r_scene_1_figure.png", b"figure", "image/png", retention=Retention.INTERMEDIATE)
     await assets.put("u/audio/r_scene_1.mp3", b"audio", "audio/mpeg", retention=Retention.INTERMEDIATE)
     assert done.story_script and done.image_result and done.audio_result
     requested = pipeline_event().follow(

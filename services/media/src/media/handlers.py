@@ -84,10 +84,13 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
             analysis=request.drawing_analysis,
             scene=scene,
             scene_count=len(scenes),
-            style=request.options.style,
+            options=request.options,
         )
         key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
-        await assets.put(key, picture, "image/png", retention=Retention.INTERMEDIATE)
+        await asyncio.gather(
+            assets.put(key, picture.backdrop, "image/png", retention=Retention.INTERMEDIATE),
+            assets.put(figure_layer_key(key), picture.figure, "image/png", retention=Retention.INTERMEDIATE),
+        )
         images.append(GeneratedImage(scene_number=scene.number, key=key))
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
@@ -174,6 +177,11 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
     )
 
 
+def figure_layer_key(scene_image_key: str) -> str:
+    """Where a scene's figure layer is kept: beside its backdrop, so it is one of the run's files like it."""
+    return scene_image_key.removesuffix(".png") + "_figure.png"
+
+
 def _pages(requested: VideoRequested, workdir: Path) -> list[StoryPage]:
     images = {image.scene_number: image for image in requested.image_result.images}
     clips = {clip.scene_number: clip for clip in requested.audio_result.clips}
@@ -182,6 +190,7 @@ def _pages(requested: VideoRequested, workdir: Path) -> list[StoryPage]:
             number=scene.number,
             text=scene.text,
             image=workdir / f"scene_{scene.number}.png",
+            figure=workdir / f"scene_{scene.number}_figure.png",
             audio=workdir / f"scene_{scene.number}.mp3",
             duration_sec=clips[scene.number].duration_sec,
             sentences=clips[scene.number].sentences,
@@ -196,5 +205,6 @@ def _page_files(requested: VideoRequested, pages: list[StoryPage]) -> list[tuple
     clips = {clip.scene_number: clip.key for clip in requested.audio_result.clips}
     files: list[tuple[str, Path]] = []
     for page in pages:
-        files += [(images[page.number], page.image), (clips[page.number], page.audio)]
+        image = images[page.number]
+        files += [(image, page.image), (figure_layer_key(image), page.figure), (clips[page.number], page.audio)]
     return files

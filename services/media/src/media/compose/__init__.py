@@ -11,7 +11,8 @@ from shared.domain.models import SpokenSentence
 class StoryPage:
     number: int
     text: str
-    image: Path  # PNG, 1280x720
+    image: Path  # PNG, 1280x720: the backdrop
+    figure: Path  # PNG: the child's figure on its own layer, with its stance (see media.illustrate.read_figure)
     audio: Path  # MP3 narration of `text`
     duration_sec: float  # of the narration
     sentences: list[SpokenSentence] = field(default_factory=list)  # timed from the start of `audio`

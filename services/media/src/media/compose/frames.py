@@ -2,9 +2,10 @@
 
 The costly work happens once per page, never per frame: each illustration is
 scaled up and converted to YUV once, and each caption is drawn and converted
-once. A frame is then an integer crop of the scaled page's planes (the Ken
-Burns move is a slow, eased pan across it), a uint16 blend while pages
-dissolve into each other, and the caption blended into its own box only.
+once. A frame is then an integer crop of the scaled backdrop's planes (the Ken
+Burns move is a slow, eased pan across it), the child's figure blended into its
+own box only (each of its shapes converted once per page), a uint16 blend while
+pages dissolve into each other, and the caption blended into its own box only.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ import numpy as np
 from PIL import Image
 
 from media.compose.cards import caption_layer
+from media.compose.motion import Pose, pose
 from media.compose.timeline import Caption, PageSlot, Timeline
 from media.compose.yuv import FRAME_BYTES, HEIGHT, WIDTH, full_planes, halve, planes, still, to_uint8
+from media.illustrate import Stance, on_page
 
 OVERSCAN = 1.12  # how much larger than the frame a page is scaled, i.e. how far the camera can travel
+SCALED = (round(WIDTH * OVERSCAN), round(HEIGHT * OVERSCAN))  # the page as the camera sees it
+MARGIN = (SCALED[0] - WIDTH, SCALED[1] - HEIGHT)  # how far the camera can travel across it
 WHOLE = 256  # weights are out of 256 so that blends divide with a shift
 
 # Where the camera starts and ends on the scaled page, as shares of the spare margin (0 = left/top, 1 = right/bottom).
@@ -54,6 +59,16 @@ class Blend:
         area = plane[self.top : self.top + height, self.left : self.left + width]
         area[:] = (area * self.keep + self.weighted) >> 8
 
+    def clipped_onto(self, plane: np.ndarray, top: int, left: int) -> None:
+        """Blended with its corner at (top, left) instead, keeping only what falls inside the plane."""
+        height, width = self.keep.shape
+        rows = slice(max(0, -top), min(height, plane.shape[0] - top))
+        columns = slice(max(0, -left), min(width, plane.shape[1] - left))
+        if rows.start >= rows.stop or columns.start >= columns.stop:
+            return
+        area = plane[top + rows.start : top + rows.stop, left + columns.start : left + columns.stop]
+        area[:] = (area * self.keep[rows, columns] + self.weighted[rows, columns]) >> 8
+
 
 class Overlay:
     """A caption's box, converted once, blended into the luma and both chroma planes of a frame."""
@@ -82,45 +97,151 @@ class Overlay:
         return frame
 
 
-class Pan:
-    """One page's Ken Burns move: eased integer-pixel crops of the page scaled up (and converted) once."""
+@dataclass(frozen=True)
+class PageArt:
+    """One page's pictures: the backdrop, and the figure on its own layer with its stance."""
 
-    def __init__(self, scene: Image.Image, index: int, frames: int) -> None:
-        scaled = scene.resize((round(WIDTH * OVERSCAN), round(HEIGHT * OVERSCAN)), Image.Resampling.BICUBIC)
+    backdrop: Image.Image  # RGB, FRAME_SIZE
+    figure: Image.Image  # RGBA sticker
+    stance: Stance
+
+    def still(self) -> Image.Image:
+        return on_page(self.backdrop, self.figure, self.stance)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The figure in one (stretch, tilt), converted to blends; `feet` is where its feet are inside the blends' box."""
+
+    luma: Blend
+    chroma: tuple[Blend, Blend]
+    feet: tuple[int, int]  # (x, y) in pixels from the box's corner
+
+
+class Figure:
+    """The figure layer of a page, moving as its stance says, blended into each frame over the panning backdrop.
+
+    Only the figure's own box is touched per frame. Each distinct shape (poses are rounded: see motion.py) is
+    transformed and converted once per page; a frame then just places it, at even pixels so chroma lines up.
+    """
+
+    def __init__(self, sticker: Image.Image, stance: Stance, *, frames: int, fps: int) -> None:
+        # The page is shown scaled by OVERSCAN (the camera's room to pan), so the figure is too.
+        box = sticker.getchannel("A").getbbox() or (0, 0, *sticker.size)  # only what shows: fewer pixels to turn and blend
+        size = (round((box[2] - box[0]) * OVERSCAN), round((box[3] - box[1]) * OVERSCAN))
+        scaled = sticker.resize(size, Image.Resampling.BICUBIC, box=box)
+        self._sticker = scaled.convert("RGBa")  # premultiplied, so turning it never drags in the black of clear pixels
+        self._feet_in_sticker = (size[0] / 2, float(size[1]))
+        self._feet_on_page = ((stance.left + box[0]) * OVERSCAN + size[0] / 2, (stance.top + box[1]) * OVERSCAN + size[1])
+        self._stance, self._frames, self._fps = stance, max(frames - 1, 1), fps
+        self._shapes: dict[tuple[float, float], Shape] = {}
+
+    def pose(self, local: int) -> Pose:
+        stance = self._stance
+        return pose(
+            stance.motion, seconds=local / self._fps, progress=local / self._frames, heading=stance.heading, liveliness=stance.liveliness
+        )
+
+    def onto(self, frame: np.ndarray, local: int, corner: tuple[int, int]) -> None:
+        """Blends the figure into `frame` as it is on frame `local` of its page; `corner` is the pan's (left, top) on the page."""
+        now = self.pose(local)
+        shape = self._shape(*now.rounded())
+        feet_x = self._feet_on_page[0] + now.across * WIDTH * OVERSCAN - corner[0]
+        feet_y = self._feet_on_page[1] - now.rise * HEIGHT * OVERSCAN - corner[1]
+        left, top = _even_below(feet_x - shape.feet[0]), _even_below(feet_y - shape.feet[1])
+        y, cb, cr = planes(frame)
+        shape.luma.clipped_onto(y, top, left)
+        for blend, plane in zip(shape.chroma, (cb, cr), strict=True):
+            blend.clipped_onto(plane, top // 2, left // 2)
+
+    def _shape(self, stretch: float, tilt: float) -> Shape:
+        if (stretch, tilt) not in self._shapes:
+            self._shapes[stretch, tilt] = self._transformed(stretch, tilt)
+        return self._shapes[stretch, tilt]
+
+    def _transformed(self, stretch: float, tilt: float) -> Shape:
+        """The sticker stretched about its feet (keeping its area) and turned about them, as blends."""
+        scale_x, scale_y = 1 / math.sqrt(stretch), stretch
+        cos, sin = math.cos(math.radians(tilt)), math.sin(math.radians(tilt))
+        feet_x, feet_y = self._feet_in_sticker
+        width, height = self._sticker.size
+        # Forward: v' = R(tilt) S v about the feet (y down, so a positive tilt leans the top to the left).
+        corners = [(x - feet_x, y - feet_y) for x in (0, width) for y in (0, height)]
+        moved = [(cos * scale_x * x + sin * scale_y * y, -sin * scale_x * x + cos * scale_y * y) for x, y in corners]
+        low_x, low_y = math.floor(min(x for x, _ in moved)), math.floor(min(y for _, y in moved))
+        size = (_even(math.ceil(max(x for x, _ in moved)) - low_x), _even(math.ceil(max(y for _, y in moved)) - low_y))
+        # Image.transform maps each output pixel back into the sticker: v = S^-1 R^-1 v'.
+        inverse = (
+            cos / scale_x,
+            -sin / scale_x,
+            (cos * low_x - sin * low_y) / scale_x + feet_x,
+            sin / scale_y,
+            cos / scale_y,
+            (sin * low_x + cos * low_y) / scale_y + feet_y,
+        )
+        if tilt:
+            turned = self._sticker.transform(size, Image.Transform.AFFINE, inverse, resample=Image.Resampling.BILINEAR).convert("RGBA")
+        else:  # a stretch alone is a resize, several times cheaper than an affine transform
+            stretched = self._sticker.resize((round(width * scale_x), round(height * scale_y)), Image.Resampling.BILINEAR)
+            turned = Image.new("RGBa", size)
+            turned.paste(stretched, (round(-low_x - feet_x * scale_x), round(-low_y - feet_y * scale_y)))
+            turned = turned.convert("RGBA")
+        rgba = np.asarray(turned)
+        alpha = rgba[..., 3].astype(np.float32) / 255
+        y, cb, cr = full_planes(rgba[..., :3])
+        chroma_alpha = halve(alpha)
+        chroma = tuple(Blend.of(halve(plane * alpha) / np.maximum(chroma_alpha, 1e-6), chroma_alpha, 0, 0) for plane in (cb, cr))
+        return Shape(luma=Blend.of(y, alpha, 0, 0), chroma=(chroma[0], chroma[1]), feet=(-low_x, -low_y))
+
+
+class Pan:
+    """One page's Ken Burns move: eased integer-pixel crops of the page scaled up (and converted) once, its figure moving on top."""
+
+    def __init__(self, page: PageArt, index: int, frames: int, fps: int) -> None:
+        self._figure = Figure(page.figure, page.stance, frames=frames, fps=fps)
+        scaled = page.backdrop.resize(SCALED, Image.Resampling.BICUBIC)
         y, cb, cr = full_planes(np.asarray(scaled))
         self._luma = to_uint8(y)
         # A crop may start on an odd pixel, so keep the chroma subsampled from each of the four 2x2 grid offsets.
         self._chroma = {(top, left): (to_uint8(halve(cb, top, left)), to_uint8(halve(cr, top, left))) for top in (0, 1) for left in (0, 1)}
-        self._margin = (scaled.width - WIDTH, scaled.height - HEIGHT)
-        self._path = PANS[index % len(PANS)]
-        self._frames = max(frames - 1, 1)
+        self._index, self._frames = index, frames
 
     def frame(self, local: int) -> np.ndarray:
-        eased = 0.5 - 0.5 * math.cos(math.pi * min(local / self._frames, 1.0))  # no jolt where pages meet
-        (x0, y0), (x1, y1) = self._path
-        left = round((x0 + (x1 - x0) * eased) * self._margin[0])
-        top = round((y0 + (y1 - y0) * eased) * self._margin[1])
+        left, top = camera(self._index, local, self._frames)
         frame = np.empty(FRAME_BYTES, dtype=np.uint8)
         y, cb, cr = planes(frame)
         y[:] = self._luma[top : top + HEIGHT, left : left + WIDTH]
         for plane, source in zip((cb, cr), self._chroma[(top % 2, left % 2)], strict=True):
             plane[:] = source[top // 2 : top // 2 + HEIGHT // 2, left // 2 : left // 2 + WIDTH // 2]
+        self._figure.onto(frame, local, (left, top))
         return frame
+
+
+def camera(index: int, local: int, frames: int) -> tuple[int, int]:
+    """Where page `index`'s pan has its (left, top) corner on the page scaled by OVERSCAN, `local` frames into its `frames`."""
+    eased = 0.5 - 0.5 * math.cos(math.pi * min(local / max(frames - 1, 1), 1.0))  # no jolt where pages meet
+    (x0, y0), (x1, y1) = PANS[index % len(PANS)]
+    return round((x0 + (x1 - x0) * eased) * MARGIN[0]), round((y0 + (y1 - y0) * eased) * MARGIN[1])
 
 
 def _even(size: int) -> int:
     return size + size % 2
 
 
+def _even_below(position: float) -> int:
+    whole = math.floor(position)
+    return whole - whole % 2
+
+
 def render_frames(
-    timeline: Timeline, *, opening: Image.Image, scenes: list[Image.Image], closing: Image.Image, fade_frames: int
+    timeline: Timeline, *, opening: Image.Image, scenes: list[PageArt], closing: Image.Image, fade_frames: int
 ) -> Iterator[np.ndarray]:
     """Each frame in order as a flat I420 buffer: title card, pages (each dissolving in from the one before), end card."""
     title = still(np.asarray(opening))
     yield from _repeat(title, timeline.title_frames)
     previous = title
     for index, (slot, scene) in enumerate(zip(timeline.pages, scenes, strict=True)):
-        pan = Pan(scene, index, slot.end_frame - slot.start_frame)
+        pan = Pan(scene, index, slot.end_frame - slot.start_frame, timeline.fps)
         yield from _page(slot, pan, previous, fade_frames)
         previous = pan.frame(slot.end_frame - slot.start_frame - 1)
     end, fade = still(np.asarray(closing)), min(fade_frames, timeline.end_frames)

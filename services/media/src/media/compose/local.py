@@ -19,11 +19,11 @@ import numpy as np
 
 from media.compose import ComposedVideo, StoryPage
 from media.compose.cards import end_card, load_frame, thumbnail, title_card
-from media.compose.frames import render_frames
+from media.compose.frames import PageArt, render_frames
 from media.compose.soundtrack import RATE, soundtrack, write_wav
 from media.compose.timeline import Timeline, plan_timeline
 from media.compose.yuv import COLOUR_TAGS
-from media.illustrate import FRAME_SIZE
+from media.illustrate import FRAME_SIZE, read_figure
 from shared.runtime import subprocesses
 
 VIDEO_NAME = "storybook.mp4"
@@ -38,7 +38,7 @@ AAC_SETTINGS = ("-c:a", "aac", "-b:a", "128k")
 
 
 class StreamingComposer:
-    """Title card, one gently moving captioned page per narration, "The End"; H.264 + AAC MP4. Blocking."""
+    """Title card, one gently moving captioned page per narration (its figure moving on it), "The End"; H.264 + AAC MP4. Blocking."""
 
     def __init__(
         self,
@@ -73,16 +73,20 @@ class StreamingComposer:
     def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
         timeline = self.timeline(pages)
         workdir.mkdir(parents=True, exist_ok=True)
-        scenes = [load_frame(slot.page.image) for slot in timeline.pages]
+        scenes = [PageArt(load_frame(slot.page.image), *read_figure(slot.page.figure.read_bytes())) for slot in timeline.pages]
         video_path, thumbnail_path = workdir / VIDEO_NAME, workdir / THUMBNAIL_NAME
         frames = render_frames(
-            timeline, opening=title_card(title, drawing), scenes=scenes, closing=end_card(scenes[-1]), fade_frames=self.crossfade_frames
+            timeline,
+            opening=title_card(title, drawing),
+            scenes=scenes,
+            closing=end_card(scenes[-1].still()),
+            fade_frames=self.crossfade_frames,
         )
         with tempfile.TemporaryDirectory(prefix="soundtrack-", dir=workdir) as scratch:
             sound = Path(scratch) / "soundtrack.wav"
             write_wav(soundtrack(timeline), sound)
             encode(frames, sound, video_path, fps=self.fps)
-        thumbnail(scenes[0], title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
+        thumbnail(scenes[0].still(), title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
         return ComposedVideo(video=video_path, thumbnail=thumbnail_path, duration_sec=probe_duration(video_path))
 
 

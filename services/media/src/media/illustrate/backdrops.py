@@ -13,67 +13,35 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import partial
 
 from media.illustrate.looks import RGB, WHITE, Box, Canvas, shade
-from shared.domain.models import Scene, SceneSetting
-
-
-class Setting(StrEnum):
-    SPACE = "space"
-    NIGHT = "night"
-    SEA = "sea"
-    FOREST = "forest"
-    SKY = "sky"
-    HOME = "home"
-    PARK = "park"
-    MEADOW = "meadow"
-
+from shared.domain.models import SceneSetting
 
 # Ties go to the earlier setting: "a rocket at night" is a space scene.
-KEYWORDS: dict[Setting, frozenset[str]] = {
-    Setting.SPACE: frozenset("space rocket rockets planet planets astronaut galaxy alien aliens comet spaceship".split()),
-    Setting.NIGHT: frozenset("night star stars moon bed bedtime sleep sleepy asleep dream dreams dark goodnight".split()),
-    Setting.SEA: frozenset("sea beach water ocean wave waves swim swimming boat fish lake river shore sand island".split()),
-    Setting.FOREST: frozenset("forest wood woods tree trees jungle owl fox".split()),
-    Setting.SKY: frozenset("sky cloud clouds fly flying flew bird birds kite balloon rainbow wings".split()),
-    Setting.HOME: frozenset("home house room kitchen door window family mum mom dad grandma grandpa".split()),
-    Setting.PARK: frozenset("park garden grass flower flowers playground picnic swing slide butterfly".split()),
+KEYWORDS: dict[SceneSetting, frozenset[str]] = {
+    SceneSetting.SPACE: frozenset("space rocket rockets planet planets astronaut galaxy alien aliens comet spaceship".split()),
+    SceneSetting.NIGHT_SKY: frozenset("night star stars moon bedtime dream dreams dark goodnight owl".split()),
+    SceneSetting.SNOW: frozenset("snow snowy snowman snowflake snowflakes ice icy winter frost sledge sled".split()),
+    SceneSetting.SEA: frozenset("sea beach ocean wave waves boat ship shore sand island seaside".split()),
+    SceneSetting.LAKE: frozenset("lake pond river stream splash duck ducks frog frogs reeds".split()),
+    SceneSetting.FOREST: frozenset("forest wood woods tree trees jungle fox leaves".split()),
+    SceneSetting.SKY: frozenset("sky cloud clouds fly flying flew bird birds kite balloon rainbow wings".split()),
+    SceneSetting.HOME: frozenset("home room bedroom kitchen bed sleep asleep family mum mom dad grandma grandpa".split()),
+    SceneSetting.TOWN: frozenset("town street streets shop shops school city road bus market library".split()),
+    SceneSetting.MEADOW: frozenset("meadow field fields park garden grass flower flowers playground picnic farm".split()),
 }
 
 
-# The script's own setting, where it gives one, painted with the nearest backdrop this illustrator has.
-FOR_SCENE_SETTING: dict[SceneSetting, Setting] = {
-    SceneSetting.MEADOW: Setting.MEADOW,
-    SceneSetting.HOME: Setting.HOME,
-    SceneSetting.NIGHT_SKY: Setting.NIGHT,
-    SceneSetting.SKY: Setting.SKY,
-    SceneSetting.SPACE: Setting.SPACE,
-    SceneSetting.SEA: Setting.SEA,
-    SceneSetting.LAKE: Setting.SEA,
-    SceneSetting.FOREST: Setting.FOREST,
-    SceneSetting.TOWN: Setting.PARK,
-    SceneSetting.SNOW: Setting.MEADOW,
-}
-
-
-def setting_for(scene: Scene, analysis_setting: str) -> Setting:
-    """The script's setting for the scene; without one, what its words (then the drawing's setting) name."""
-    if scene.setting is not None:
-        return FOR_SCENE_SETTING[scene.setting]
-    return choose_setting(scene.text, analysis_setting)
-
-
-def choose_setting(*texts: str) -> Setting:
-    """The setting named most often in the first text that names any; a meadow otherwise."""
+def choose_setting(*texts: str) -> SceneSetting | None:
+    """The setting named most often in the first text that names any; None when none does."""
     for text in texts:
         words = re.findall(r"[a-z]+", text.lower())
         hits = {setting: sum(word in keywords for word in words) for setting, keywords in KEYWORDS.items()}
         best = max(hits, key=lambda setting: hits[setting])  # max keeps the first of equals
         if hits[best]:
             return best
-    return Setting.MEADOW
+    return None
 
 
 @dataclass(frozen=True)
@@ -113,11 +81,18 @@ class Backdrop:
     layers: tuple[Layer, ...]
 
 
-def paint_backdrop(backdrop: Backdrop, canvas: Canvas, seed: str, figure_x: float) -> None:
-    stage = Stage(canvas, random.Random(seed), int(backdrop.horizon * canvas.height), figure_x)
+def paint_backdrop(backdrop: Backdrop, canvas: Canvas, *, seed: str, figure_x: float, camera: float = 0.0, water: bool = False) -> None:
+    """`camera` tilts the view (-1 looks up: more sky; 1 looks down: more ground); `water` adds a band of it for a swimmer."""
+    horizon = backdrop.horizon + camera * HORIZON_TRAVEL * (1 - backdrop.horizon)
+    stage = Stage(canvas, random.Random(seed), int(horizon * canvas.height), figure_x)
     canvas.sky(*backdrop.sky, horizon=stage.horizon)
     for layer in backdrop.layers:
         layer(stage)
+    if water:
+        water_band(stage)
+
+
+HORIZON_TRAVEL = 0.35  # how far the camera's tilt moves the horizon, as a share of the land below it
 
 
 # ---- layers -----------------------------------------------------------------------------------
@@ -346,25 +321,122 @@ def _around(x: float, y: float, radius: float) -> Box:
     return (x - radius, y - radius, x + radius, y + radius)
 
 
+def water_band(stage: Stage, water: RGB = (60, 150, 215)) -> None:
+    """Water across the bottom of the page for a figure to swim in, whatever the setting."""
+    top = stage.height * 0.72
+    phase = stage.rng.uniform(0, 6.3)
+    surface = [(x, top + 10 * math.sin(x / 90 + phase)) for x in range(-20, stage.width + 41, 30)]
+    stage.canvas.polygon([*surface, (stage.width + 20, stage.height + 5), (-20, stage.height + 5)], water)
+    crest = shade(water, 0.55)
+    for row in range(3):
+        y = top + 40 + row * 50
+        for start in range(int(stage.rng.uniform(-120, 0)), stage.width, 190):
+            stage.canvas.line([(start + dx, y + 5 * math.sin(dx / 12)) for dx in range(0, 90, 9)], crest, 3)
+
+
+def lake(stage: Stage, water: RGB = (70, 155, 205)) -> None:
+    """A still lake from the far bank to a near one, with reeds at its edge."""
+    top, near = stage.horizon + 0.06 * stage.height, stage.height * 0.86
+    stage.canvas.ellipse((-0.2 * stage.width, top, 1.2 * stage.width, near + (near - top)), water)
+    glint = shade(water, 0.5)
+    for _ in range(9):
+        x, y = stage.rng.uniform(0.05, 0.95) * stage.width, stage.rng.uniform(top + 20, near - 10)
+        stage.canvas.line([(x - 30, y), (x + 30, y)], glint, 3)
+    for _ in range(10):
+        x = stage.rng.uniform(0.0, 1.0) * stage.width
+        if stage.clear_of_figure(x, margin=0.1):
+            stage.canvas.line([(x, near + 10), (x + stage.rng.uniform(-12, 12), near - 50)], (70, 120, 50), 5)
+
+
+WALL, SKIRTING, FLOOR = ((250, 225, 190), (240, 200, 160)), (200, 150, 110), (185, 130, 85)
+
+
+def room(stage: Stage) -> None:
+    """Indoors: the wall was the "sky"; a floor, a window on the world, a picture and a rug."""
+    floor = stage.horizon
+    stage.canvas.rectangle((-5, floor, stage.width + 5, stage.height + 5), FLOOR)
+    stage.canvas.rectangle((-5, floor - 14, stage.width + 5, floor), SKIRTING)
+    for row in range(1, 4):  # floorboards, spreading out towards the viewer
+        y = floor + (stage.height - floor) * row * row / 12
+        stage.canvas.line([(0, y), (stage.width, y)], shade(FLOOR, -0.18), 3)
+    x, size = stage.far_side(), stage.height * 0.3
+    window = (x - size * 0.6, floor - size * 1.75, x + size * 0.6, floor - size * 0.6)
+    stage.canvas.rectangle((window[0] - 12, window[1] - 12, window[2] + 12, window[3] + 12), WHITE)
+    stage.canvas.rectangle(window, (150, 205, 245))
+    stage.canvas.ellipse(_around(window[0] + size * 0.35, window[3] - size * 0.1, size * 0.45), (120, 190, 90))  # a tree outside
+    middle, centre = (window[0] + window[2]) / 2, (window[1] + window[3]) / 2
+    stage.canvas.line([(middle, window[1]), (middle, window[3])], WHITE, 10)
+    stage.canvas.line([(window[0], centre), (window[2], centre)], WHITE, 10)
+    picture_x = stage.width - x + stage.rng.uniform(-60, 60)
+    frame = (picture_x - 60, floor - size * 1.7, picture_x + 60, floor - size * 1.25)
+    stage.canvas.rectangle(frame, (170, 110, 70))
+    stage.canvas.rectangle((frame[0] + 10, frame[1] + 10, frame[2] - 10, frame[3] - 10), (250, 200, 90))
+    rug_y = floor + (stage.height - floor) * 0.55
+    stage.canvas.ellipse(
+        (stage.width * 0.2, rug_y - 40, stage.width * 0.8, rug_y + 60), stage.rng.choice(((220, 100, 110), (110, 150, 220)))
+    )
+
+
+STREET_HOUSES = ((245, 190, 150), (170, 210, 230), (250, 230, 150), (200, 180, 230), (190, 225, 170))
+
+
+def street(stage: Stage) -> None:
+    """A row of little houses and shops along a pavement and a road."""
+    pavement = stage.horizon + 0.1 * stage.height
+    x = stage.rng.uniform(-80, 0)
+    while x < stage.width:
+        width, height = stage.rng.uniform(150, 230), stage.rng.uniform(0.22, 0.36) * stage.height
+        walls = stage.rng.choice(STREET_HOUSES)
+        stage.canvas.rectangle((x, pavement - height, x + width, pavement), walls)
+        roof = (x - 10, pavement - height), (x + width / 2, pavement - height - width * 0.35), (x + width + 10, pavement - height)
+        stage.canvas.polygon(list(roof), stage.rng.choice(((200, 80, 70), (120, 90, 80), (90, 110, 150))))
+        for column in (0.18, 0.6):
+            top = pavement - height * 0.75
+            stage.canvas.rectangle((x + width * column, top, x + width * (column + 0.22), top + height * 0.25), DAYLIGHT_WINDOW)
+        stage.canvas.rectangle((x + width * 0.42, pavement - height * 0.35, x + width * 0.58, pavement), (130, 90, 70))
+        x += width + stage.rng.uniform(10, 40)
+    stage.canvas.rectangle((-5, pavement, stage.width + 5, stage.height + 5), (200, 200, 205))
+    road = pavement + 0.12 * stage.height
+    stage.canvas.rectangle((-5, road, stage.width + 5, stage.height + 5), (110, 110, 120))
+    for start in range(int(stage.rng.uniform(-60, 0)), stage.width, 160):
+        y = road + (stage.height - road) * 0.5
+        stage.canvas.line([(start, y), (start + 80, y)], (250, 250, 250), 6)
+
+
+def snowflakes(stage: Stage, count: int) -> None:
+    for _ in range(count):
+        x, y = stage.rng.uniform(0, stage.width), stage.rng.uniform(0, stage.height)
+        stage.canvas.draw.ellipse(_around(x, y, stage.rng.choice((2.5, 3.5, 5))), fill=stage.canvas.look.colour(WHITE))
+
+
+def snowman(stage: Stage) -> None:
+    x, ground, size = stage.far_side(), stage.horizon + stage.height * 0.16, stage.height * 0.07
+    for radius, rise in ((1.3, 1.0), (0.95, 2.9), (0.65, 4.3)):
+        stage.canvas.ellipse(_around(x, ground - size * rise, size * radius), (245, 248, 255))
+    stage.canvas.polygon([(x, ground - size * 4.35), (x + size * 0.9, ground - size * 4.2), (x, ground - size * 4.05)], (245, 140, 50))
+
+
 # ---- the settings -----------------------------------------------------------------------------
 
 DAY_SKY = ((95, 170, 240), (205, 232, 250))
 GREEN_HILLS = ((170, 215, 120), (120, 190, 85), (85, 165, 65))
+SNOWY_HILLS = ((225, 235, 248), (240, 245, 252), (252, 253, 255))
 LEAFY = (70, 150, 60)
 
-BACKDROPS: dict[Setting, Backdrop] = {
-    Setting.MEADOW: Backdrop(
+BACKDROPS: dict[SceneSetting, Backdrop] = {
+    SceneSetting.MEADOW: Backdrop(
         DAY_SKY,
         horizon=0.6,
         layers=(
             sun,
             partial(clouds, count=3),
             partial(hills, colours=GREEN_HILLS),
-            partial(trees, count=2, painter=_round_tree, crown=LEAFY),
-            partial(flowers, count=16),
+            partial(trees, count=3, painter=_round_tree, crown=LEAFY),
+            path,
+            partial(flowers, count=20),
         ),
     ),
-    Setting.FOREST: Backdrop(
+    SceneSetting.FOREST: Backdrop(
         ((110, 185, 225), (215, 235, 215)),
         horizon=0.55,
         layers=(
@@ -375,12 +447,22 @@ BACKDROPS: dict[Setting, Backdrop] = {
             partial(hills, colours=((65, 125, 55),), start=0.62),
         ),
     ),
-    Setting.SEA: Backdrop(
+    SceneSetting.SEA: Backdrop(
         ((80, 160, 235), (190, 225, 250)),
         horizon=0.52,
         layers=(sun, partial(clouds, count=2), sea, boat, beach),
     ),
-    Setting.SKY: Backdrop(
+    SceneSetting.LAKE: Backdrop(
+        ((120, 185, 235), (220, 238, 245)),
+        horizon=0.5,
+        layers=(
+            partial(clouds, count=3),
+            partial(hills, colours=((130, 185, 120), (100, 170, 90))),
+            partial(trees, count=4, painter=_round_tree, crown=(80, 150, 70)),
+            lake,
+        ),
+    ),
+    SceneSetting.SKY: Backdrop(
         ((70, 150, 240), (185, 222, 255)),
         horizon=0.86,
         layers=(
@@ -391,7 +473,7 @@ BACKDROPS: dict[Setting, Backdrop] = {
             partial(hills, colours=GREEN_HILLS[1:]),
         ),
     ),
-    Setting.NIGHT: Backdrop(
+    SceneSetting.NIGHT_SKY: Backdrop(
         ((12, 18, 60), (70, 60, 130)),
         horizon=0.64,
         layers=(
@@ -403,32 +485,24 @@ BACKDROPS: dict[Setting, Backdrop] = {
             partial(hills, colours=((22, 38, 60),), start=0.62),
         ),
     ),
-    Setting.HOME: Backdrop(
-        DAY_SKY,
+    SceneSetting.HOME: Backdrop(WALL, horizon=0.68, layers=(room,)),
+    SceneSetting.TOWN: Backdrop(
+        ((110, 180, 240), (210, 232, 248)),
+        horizon=0.5,
+        layers=(sun, partial(clouds, count=3), street),
+    ),
+    SceneSetting.SNOW: Backdrop(
+        ((160, 190, 225), (230, 238, 248)),
         horizon=0.6,
         layers=(
-            sun,
-            partial(clouds, count=2),
-            partial(hills, colours=GREEN_HILLS[:2]),
-            partial(trees, count=1, painter=_round_tree, crown=LEAFY),
-            partial(house, scale=1.25),
-            path,
-            partial(flowers, count=8),
+            partial(hills, colours=SNOWY_HILLS),
+            partial(trees, count=4, painter=_pine, crown=(60, 110, 90)),
+            snowman,
+            partial(hills, colours=((250, 252, 255),), start=0.7),
+            partial(snowflakes, count=70),
         ),
     ),
-    Setting.PARK: Backdrop(
-        ((100, 175, 240), (215, 238, 245)),
-        horizon=0.58,
-        layers=(
-            sun,
-            partial(clouds, count=3),
-            partial(hills, colours=GREEN_HILLS),
-            partial(trees, count=4, painter=_round_tree, crown=(80, 160, 60)),
-            path,
-            partial(flowers, count=24),
-        ),
-    ),
-    Setting.SPACE: Backdrop(
+    SceneSetting.SPACE: Backdrop(
         ((5, 5, 30), (50, 25, 90)),
         horizon=0.8,
         layers=(partial(stars, count=140, down_to=0.85), planets, rocket, moon_ground),

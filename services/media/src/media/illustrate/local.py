@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass
 from io import BytesIO
 
 from PIL import Image, ImageDraw
 
-from media.illustrate import FRAME_SIZE
-from media.illustrate.backdrops import BACKDROPS, paint_backdrop, setting_for, sparkle_points
+from media.illustrate import FRAME_SIZE, Illustration, Stance, figure_png
+from media.illustrate.backdrops import BACKDROPS, choose_setting, paint_backdrop, sparkle_points
 from media.illustrate.figures import as_sticker, cut_out, load_drawing
 from media.illustrate.looks import LOOKS, Canvas, Look
-from shared.domain.models import DrawingAnalysis, Scene, Style
+from shared.domain.models import DrawingAnalysis, Motion, Scene, SceneSetting, StoryOptions, Theme
+from shared.domain.subjects import traits_of
 
 PNG_COMPRESS_LEVEL = 3  # level 6 (Pillow's default) triples encode time for a few percent of size
 MAX_FIGURE_WIDTH = 0.7  # of the frame, so a wide group of figures still leaves backdrop to see
+YOUNGEST = 3  # at this age and under the figure moves more gently
+GENTLE = 0.55  # how lively the youngest's or a bedtime story's figure is (1 is lively)
 
 
 @dataclass(frozen=True)
@@ -26,39 +30,86 @@ class Placement:
     x: float  # centre
     height: float  # at most this tall
     bottom: float  # feet here
+    camera: float = 0.0  # -1 looks up (more sky), 1 looks down (more ground)
 
 
-OPENING = Placement(x=0.36, height=0.5, bottom=0.93)  # an establishing shot: more world, smaller hero
-FINALE = Placement(x=0.5, height=0.66, bottom=0.95)
+# Pages take turns through these, so the hero stands somewhere new and the camera tilts differently on each.
+# Feet stand a little above the bottom edge: the captions' band covers the bottom third, and a child wants to see the feet.
+OPENING = Placement(x=0.36, height=0.48, bottom=0.86, camera=-0.3)  # an establishing shot: more world, smaller hero
+FINALE = Placement(x=0.5, height=0.58, bottom=0.88)
 MIDDLE = (
-    Placement(x=0.66, height=0.58, bottom=0.94),
-    Placement(x=0.32, height=0.62, bottom=0.96),
-    Placement(x=0.56, height=0.54, bottom=0.92),
-    Placement(x=0.4, height=0.6, bottom=0.95),
+    Placement(x=0.66, height=0.54, bottom=0.87, camera=0.3),
+    Placement(x=0.32, height=0.56, bottom=0.89, camera=-0.5),
+    Placement(x=0.56, height=0.5, bottom=0.85, camera=0.6),
+    Placement(x=0.4, height=0.55, bottom=0.88, camera=-0.1),
 )
+# Motions that carry the figure off the ground or across the page stand it differently.
+AIRBORNE = 0.52  # a flyer's feet, high in the sky
+AFLOAT = 0.93  # a swimmer sits low, in the water painted along the bottom
+ACROSS = {Motion.FLY: 0.44, Motion.SWIM: 0.44, Motion.WALK: 0.5}  # the figure's height on a page it crosses
+TRAVEL_START = 0.3  # a crossing starts this far from the middle, on the side it comes from
+
+# Words of a scene that say how its hero moves, when the script does not.
+MOTION_WORDS: dict[Motion, frozenset[str]] = {
+    Motion.FLY: frozenset("fly flew flying flies soared soar zoomed zoom swooped glided floated launched".split()),
+    Motion.SWIM: frozenset("swim swam swimming swims splashed dived paddled".split()),
+    Motion.HOP: frozenset("hop hopped jump jumped jumping bounced leapt leaped pounced skipped".split()),
+    Motion.WALK: frozenset("walk walked walking ran run running went trotted galloped padded wandered marched".split()),
+    Motion.WAVE: frozenset("wave waved waving hello goodbye bye cheered".split()),
+    Motion.REST: frozenset("sleep slept asleep rest rested yawned snuggled dreamed goodnight".split()),
+    Motion.SWAY: frozenset("thought wondered listened sang danced swayed breeze".split()),
+}
 
 
-def placement_for(number: int, count: int) -> Placement:
-    if number == 1:
-        return OPENING
-    if number == count:
-        return FINALE
-    return MIDDLE[(number - 2) % len(MIDDLE)]
+def placement_for(number: int, count: int, motion: Motion) -> Placement:
+    base = OPENING if number == 1 else FINALE if number == count else MIDDLE[(number - 2) % len(MIDDLE)]
+    if motion in ACROSS:  # the renderer moves it from one side across; at rest it stands where the crossing starts
+        side = -1 if base.x >= 0.5 else 1  # it starts on the side away from its page's resting spot, so pages alternate
+        bottom = AIRBORNE if motion is Motion.FLY else AFLOAT if motion is Motion.SWIM else base.bottom
+        return Placement(x=0.5 + side * TRAVEL_START, height=ACROSS[motion], bottom=bottom, camera=base.camera)
+    return base
+
+
+def motion_for(scene: Scene, subject: str) -> Motion:
+    """The script's motion; else the one the scene's words name, if the hero's kind moves that way; else its usual way."""
+    if scene.motion is not None:
+        return scene.motion
+    moves = traits_of(subject).moves
+    words = set(re.findall(r"[a-z]+", scene.text.lower()))
+    named = [motion for motion, verbs in MOTION_WORDS.items() if words & verbs and (motion in moves or motion is Motion.REST)]
+    return named[0] if named else moves[0]
+
+
+def setting_for(scene: Scene, analysis: DrawingAnalysis) -> SceneSetting:
+    """The script's setting; else the one the scene's words (then the drawing's) name; else the hero's home world."""
+    return scene.setting or choose_setting(scene.text, analysis.setting) or traits_of(analysis.subject).worlds[0]
+
+
+def liveliness(options: StoryOptions) -> float:
+    gentle = (options.age <= YOUNGEST) + (options.theme is Theme.BEDTIME)
+    return GENTLE**gentle
 
 
 class LocalIllustrator:
     """Paints a 1280x720 scene in a fraction of a second on the CPU; blocking and thread-safe."""
 
     def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, style: Style
-    ) -> bytes:
-        look, placement = LOOKS[style], placement_for(scene.number, scene_count)
+        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+    ) -> Illustration:
+        look, motion, setting = LOOKS[options.style], motion_for(scene, analysis.subject), setting_for(scene, analysis)
+        placement = placement_for(scene.number, scene_count, motion)
         width, height = FRAME_SIZE
 
-        setting = setting_for(scene, analysis.setting)
         canvas = Canvas(look, FRAME_SIZE)
         # Seeded by setting and scene (not style), so the four styles paint the same composition.
-        paint_backdrop(BACKDROPS[setting], canvas, seed=f"{setting}-{scene.number}", figure_x=placement.x)
+        paint_backdrop(
+            BACKDROPS[setting],
+            canvas,
+            seed=f"{setting}-{scene.number}",
+            figure_x=placement.x,
+            camera=placement.camera,
+            water=motion is Motion.SWIM,
+        )
         frame = look.finish(canvas.image)
 
         figures = cut_out(load_drawing(drawing), figure_mask, (round(width * MAX_FIGURE_WIDTH), round(height * placement.height)))
@@ -67,15 +118,20 @@ class LocalIllustrator:
         top = max(8, round(placement.bottom * height) - figures.height)
         centre = (left + figures.width / 2, top + figures.height / 2)
 
-        if look.speed_lines:
+        if look.speed_lines:  # drawn on the backdrop, where the figure starts: a burst it leaps out of
             _draw_speed_lines(frame, centre, radius=max(figures.size) * 0.6, rng=random.Random(scene.number))
-        frame.paste(sticker.image, (left - sticker.inset, top - sticker.inset), sticker.image)
-        if look.speed_lines:
             _draw_sparkles(frame, look, figures.size, centre, rng=random.Random(scene.number))
 
         out = BytesIO()
         frame.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
-        return out.getvalue()
+        stance = Stance(
+            left=left - sticker.inset,
+            top=top - sticker.inset,
+            motion=motion,
+            heading=1 if placement.x < 0.5 else -1,
+            liveliness=liveliness(options),
+        )
+        return Illustration(backdrop=out.getvalue(), figure=figure_png(sticker.image, stance))
 
 
 def _clamp(value: int, low: int, high: int) -> int:
