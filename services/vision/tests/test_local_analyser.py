@@ -237,13 +237,22 @@ def test_sky_ground_sun_and_house_are_recognised_and_the_bands_left_out_of_the_m
     assert mask[400, 250] and mask[350 + 60, 490]
 
 
-def test_a_figure_it_cannot_name_is_left_for_the_parent_to_name() -> None:
+def test_a_stick_figure_is_a_child() -> None:
     page, draw = white_page()
     stick_figure(draw, 400, 200)
     analysis = analyse(encode(page)).analysis
+    assert analysis.subject == "a child" and not analysis.subject_unsure
+    assert analysis.setting == ""
+    assert analysis.details == ["1 figure", "drawn mostly in black"]
+
+
+def test_a_figure_it_cannot_name_is_left_for_the_parent_to_name() -> None:
+    page, draw = white_page()
+    # A zigzag scribble: no shape test's figure.
+    draw.line([(250, 300), (320, 180), (380, 320), (450, 170), (520, 330), (600, 200)], fill=(25, 25, 25), width=6)
+    analysis = analyse(encode(page)).analysis
     assert analysis.subject == UNSURE_SUBJECT and analysis.subject_unsure
     assert analysis.subject_confidence < 0.6
-    assert analysis.setting == ""
     assert analysis.details == ["1 figure", "drawn mostly in black"]
 
 
@@ -344,7 +353,7 @@ def test_sample_003_a_rainbow_over_two_children_and_a_heart() -> None:
 def test_sample_004_a_greyscale_horse_is_one_black_figure() -> None:
     analysis = read_sample("image-004.jpg")[0].analysis
     assert analysis.figure_count == 1
-    assert analysis.subject_unsure  # a horse's shape is beyond the shape tests; it is not called something else
+    assert analysis.subject == "a black horse" and not analysis.subject_unsure  # four legs under a body, its head held high
     assert set(analysis.colors) <= {"black", "grey"} and analysis.colors[0] == "black"
     assert not any(analysis.layout.model_dump().values())
 

@@ -82,6 +82,10 @@ def name_main_figure(figures: Figures, names: np.ndarray, house: bool) -> Naming
         (SubjectKind.FISH, _fish(figure)),
         (SubjectKind.PERSON, _person(figure)),
         (SubjectKind.BOAT, _boat(figure)),
+        *_four_legged(figure),
+        (SubjectKind.CAT, _cat(figure)),
+        (SubjectKind.BIRD, _bird(figure)),
+        (SubjectKind.DINOSAUR, _dinosaur(figure)),
         # The house test looks at the whole page's blocks of colour, so it is less sure which figure it saw.
         (SubjectKind.HOUSE, 0.7 if house and _stands_on_its_walls(figure) else 0.0),
     ]
@@ -301,7 +305,7 @@ def _boat(figure: _Figure) -> float:
 
 def _person(figure: _Figure) -> float:
     """A stick figure: thin lines, taller than wide, a closed head on top and two legs apart at the bottom."""
-    if figure.height < 1.2 * figure.width or figure.ink.sum() > 0.5 * figure.solid.sum():
+    if figure.height < 1.2 * figure.width or figure.ink.sum() > 0.7 * figure.solid.sum():
         return 0.0
     outline = np.asarray(ndimage.binary_closing(figure.ink, structure=np.ones((3, 3), dtype=bool)), dtype=bool)
     holes = fill_holes(outline) & ~outline
@@ -309,6 +313,99 @@ def _person(figure: _Figure) -> float:
     head = any(box[0].stop <= figure.height * 0.4 for box in ndimage.find_objects(labels)) if count else False
     legs = _runs(np.asarray(figure.solid[-max(1, figure.height // 10) :].any(axis=0)))
     return 0.75 if head and legs >= 2 else 0.3
+
+
+@dataclass(frozen=True)
+class _Band:
+    """One of the horizontal slices a figure is read in, top to bottom."""
+
+    runs: int  # separate stretches of the figure across it
+    longest: float  # the longest of them, as a share of the figure's width
+
+
+_BANDS = 20
+
+
+def _bands(solid: np.ndarray) -> list[_Band]:
+    height, width = solid.shape
+    bands = []
+    for index in range(_BANDS):
+        across = np.asarray(solid[index * height // _BANDS : max((index + 1) * height // _BANDS, index * height // _BANDS + 1)].any(axis=0))
+        edges = np.diff(np.r_[0, across.astype(np.int8), 0])
+        lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+        bands.append(_Band(runs=len(lengths), longest=float(lengths.max()) / width if len(lengths) else 0.0))
+    return bands
+
+
+def _legs_under_a_body(bands: list[_Band], *, legs: int) -> float:
+    """How much of the figure's height its legs are, when it stands on `legs` or more thin legs under a body across
+    most of its width; 0 when it does not."""
+    from_bottom = bands[::-1]
+    start = 1 if from_bottom[0].runs < legs else 0  # one foot may reach lower than the others
+    count = 0
+    for band in from_bottom[start:]:
+        if band.runs < legs or band.longest > 0.15:
+            break
+        count += 1
+    body = from_bottom[start + count : start + count + _BANDS * 2 // 5]
+    if count < 2 or not body or max(band.longest for band in body) < 0.55:
+        return 0.0
+    return count / _BANDS
+
+
+def _four_legged(figure: _Figure) -> list[tuple[SubjectKind, float]]:
+    """Four legs under a long body: a horse when tall with it (its neck raises its head), a dog when long and low."""
+    if figure.solid.mean() > 0.6:  # an animal drawn by a child is lines and a coloured body, not one block
+        return []
+    legs = _legs_under_a_body(_bands(figure.solid), legs=3)
+    aspect = figure.width / figure.height
+    if not legs:
+        return []
+    return [(SubjectKind.HORSE, 0.7 if aspect < 1.7 else 0.3), (SubjectKind.DOG, 0.7 if aspect > 1.9 else 0.3)]
+
+
+def _cat(figure: _Figure) -> float:
+    """Sitting up: two pointed ears close together on top of a round head, over a wider body."""
+    if not 0.7 <= figure.width / figure.height <= 1.3:
+        return 0.0
+    bands = _bands(figure.solid)
+    ears = bands[:2]
+    if any(band.runs != 2 or band.longest > 0.15 for band in ears):
+        return 0.0
+    top = figure.solid[: max(1, figure.height // _BANDS)]
+    columns = np.nonzero(top.any(axis=0))[0]
+    head = max(band.longest for band in bands[2:6])
+    body = max(band.longest for band in bands[8:])
+    return 0.7 if np.ptp(columns) < 0.45 * figure.width and 0.25 <= head < body and body >= 0.5 else 0.3
+
+
+def _bird(figure: _Figure) -> float:
+    """A coloured-in body on two thin legs, with a small orange or yellow beak at its head's side."""
+    if figure.ink.sum() < 0.85 * figure.solid.sum() or not 1.1 <= figure.width / figure.height <= 1.8:
+        return 0.0
+    bands = _bands(figure.solid)
+    legs = bands[-3:]
+    beak = figure.share(_WARM)
+    if any(band.runs != 2 or band.longest > 0.08 for band in legs) or not 0.02 <= beak <= 0.2:
+        return 0.0
+    warm = np.logical_or.reduce([figure.family_masks.get(family, np.zeros_like(figure.ink)) for family in _WARM])
+    upper = warm[: figure.height // 2]
+    if not upper.any():
+        return 0.0
+    _, beak_column = figure.centre(np.pad(upper, ((0, figure.height - upper.shape[0]), (0, 0))))
+    return 0.7 if beak_column < 0.25 or beak_column > 0.75 else 0.3
+
+
+def _dinosaur(figure: _Figure) -> float:
+    """A green body with a row of spikes along its back, standing on two thick legs, a long neck and tail."""
+    if figure.shares.get("green", 0.0) < 0.45 or not 1.1 <= figure.width / figure.height <= 1.8:
+        return 0.0
+    bands = _bands(figure.solid)
+    legs = bands[-3:]
+    spikes = any(band.runs >= 3 and band.longest < 0.12 for band in bands[2 : _BANDS // 2])
+    if any(band.runs != 2 or band.longest > 0.1 for band in legs) or not spikes:
+        return 0.0
+    return 0.7 if max(band.longest for band in bands[_BANDS // 3 :]) >= 0.6 else 0.3
 
 
 def _runs(row: np.ndarray) -> int:
