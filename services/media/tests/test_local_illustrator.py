@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from media.compose.cards import CAPTION_AREA
 from media.illustrate import FRAME_SIZE, Illustration, on_page, read_figure
 from media.illustrate.backdrops import choose_setting
 from media.illustrate.local import LocalIllustrator, motion_for, setting_for
@@ -150,7 +151,7 @@ def test_the_figure_stands_where_its_motion_takes_it(drawing) -> None:
 
     assert feet[Motion.FLY] < 0.6  # up in the sky
     assert feet[Motion.FLY] < feet[Motion.WALK] < feet[Motion.SWIM]
-    assert feet[Motion.HOP] > 0.8  # on the ground
+    assert 0.6 < feet[Motion.HOP] <= CAPTION_AREA[0]  # on the ground, just above the captions' band
 
 
 def test_a_figure_that_crosses_the_page_starts_on_one_side_heading_for_the_other(drawing) -> None:

@@ -322,8 +322,8 @@ def _around(x: float, y: float, radius: float) -> Box:
 
 
 def water_band(stage: Stage, water: RGB = (60, 150, 215)) -> None:
-    """Water across the bottom of the page for a figure to swim in, whatever the setting."""
-    top = stage.height * 0.72
+    """Water across the lower page for a figure to swim in, whatever the setting, rising above the captions' band."""
+    top = stage.height * 0.52
     phase = stage.rng.uniform(0, 6.3)
     surface = [(x, top + 10 * math.sin(x / 90 + phase)) for x in range(-20, stage.width + 41, 30)]
     stage.canvas.polygon([*surface, (stage.width + 20, stage.height + 5), (-20, stage.height + 5)], water)

@@ -34,18 +34,18 @@ class Placement:
 
 
 # Pages take turns through these, so the hero stands somewhere new and the camera tilts differently on each.
-# Feet stand a little above the bottom edge: the captions' band covers the bottom third, and a child wants to see the feet.
-OPENING = Placement(x=0.36, height=0.48, bottom=0.86, camera=-0.3)  # an establishing shot: more world, smaller hero
-FINALE = Placement(x=0.5, height=0.58, bottom=0.88)
+# Feet stand just above the captions' band (the bottom third, see compose/cards.py): a child wants to see the whole figure.
+OPENING = Placement(x=0.36, height=0.46, bottom=0.64, camera=-0.3)  # an establishing shot: more world, smaller hero
+FINALE = Placement(x=0.5, height=0.52, bottom=0.65)
 MIDDLE = (
-    Placement(x=0.66, height=0.54, bottom=0.87, camera=0.3),
-    Placement(x=0.32, height=0.56, bottom=0.89, camera=-0.5),
-    Placement(x=0.56, height=0.5, bottom=0.85, camera=0.6),
-    Placement(x=0.4, height=0.55, bottom=0.88, camera=-0.1),
+    Placement(x=0.66, height=0.5, bottom=0.65, camera=0.3),
+    Placement(x=0.32, height=0.52, bottom=0.65, camera=-0.5),
+    Placement(x=0.56, height=0.48, bottom=0.64, camera=0.6),
+    Placement(x=0.4, height=0.5, bottom=0.65, camera=-0.1),
 )
 # Motions that carry the figure off the ground or across the page stand it differently.
 AIRBORNE = 0.52  # a flyer's feet, high in the sky
-AFLOAT = 0.93  # a swimmer sits low, in the water painted along the bottom
+AFLOAT = 0.7  # a swimmer sits low, in the water painted across the lower page
 ACROSS = {Motion.FLY: 0.44, Motion.SWIM: 0.44, Motion.WALK: 0.5}  # the figure's height on a page it crosses
 TRAVEL_START = 0.3  # a crossing starts this far from the middle, on the side it comes from
 
