@@ -266,6 +266,8 @@ def test_a_personal_context_is_data_cleaned_or_dropped(context: str, phrase: str
         ("Grandma", "Grandma", "Grandma", False, "she"),
         ("a boy with a red kite", "a boy with a red kite", "the boy", False, "he"),
         ("a cat and a dog", "a cat and a dog", "the cat and the dog", True, "they"),
+        ("a black horse", "a black horse", "the black horse", False, "it"),
+        ("a red rocket", "a red rocket", "the red rocket", False, "it"),
         ("orange robot", "an orange robot", "the orange robot", False, "they"),
         ("a scary monster with a gun", "a silly creature with a bubble wand", "the silly creature", False, "they"),
         ("!!!", "a little friend", "the little friend", False, "they"),

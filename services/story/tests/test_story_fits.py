@@ -135,13 +135,16 @@ def test_every_story_speaks_of_its_hero_with_one_pronoun(stories: list[tuple[str
         pronoun = hero_from(SUBJECTS[kind].subject).pronoun
         others = {
             "they": r"\b(?:he|she|his|him|hers)\b",
+            "it": r"\b(?:he|she|his|him|hers)\b",  # "they" is still the hero with a friend
             "he": r"\b(?:she|hers|they|their|them)\b",
             "she": r"\b(?:he|his|him|they|their|them)\b",
         }
         text = " ".join(scene.text for scene in script.scenes)
         # "they" is also the hero with a friend ("they looked and looked"); a singular hero's "they" takes "were", never "was".
         assert not re.search(r"\b[Tt]hey (?:was|is|has)\b", text), (asked, text)
-        if pronoun != "they":
+        if pronoun == "it":
+            assert not re.search(others["it"], text, re.IGNORECASE), (asked, text)
+        elif pronoun != "they":
             assert not re.search(others[pronoun], text), (asked, text)
         else:
             assert not re.search(others["they"], text, re.IGNORECASE), (asked, text)
@@ -230,3 +233,18 @@ def test_the_parents_words_become_the_storys(context: str, use: ContextUse, word
 @pytest.mark.parametrize("context", ["Honestly no idea what to put here", "Grandpa passed away last month", ""])
 def test_what_is_not_an_event_or_tells_of_a_loss_is_not_woven_as_one(context: str) -> None:
     assert weave(read_context(context)) is None
+
+
+_GROUND_WORDS = re.compile(r"\b(?:leaf|leaves|grass|muddy|puddles?)\b", re.IGNORECASE)
+_DAYLIGHT_WORDS = re.compile(r"\b(?:sun set|sunset|sunny|sunshine|sunlit)\b", re.IGNORECASE)
+
+
+def test_the_time_and_the_place_hold(stories: list[tuple[str, SubjectKind, StoryScript]]) -> None:
+    """Nothing pushes leaves aside among the clouds or in space, and after a night under the stars no sun shines."""
+    aloft = {SceneSetting.SKY, SceneSetting.SPACE, SceneSetting.NIGHT_SKY}
+    for asked, _, script in stories:
+        settings = [scene.setting for scene in script.scenes]
+        night = settings.index(SceneSetting.NIGHT_SKY) if SceneSetting.NIGHT_SKY in settings else len(settings)
+        for index, scene in enumerate(script.scenes):
+            assert not (scene.setting in aloft and _GROUND_WORDS.search(scene.text)), (asked, scene)
+            assert not (index >= night and _DAYLIGHT_WORDS.search(scene.text)), (asked, scene)

@@ -246,6 +246,21 @@ def test_a_stick_figure_is_a_child() -> None:
     assert analysis.details == ["1 figure", "drawn mostly in black"]
 
 
+def test_a_drawing_on_a_dark_page_happens_at_night() -> None:
+    page = Image.new("RGB", (800, 600), (30, 40, 80))
+    stick_figure(ImageDraw.Draw(page), 400, 200, colour=(250, 240, 200))
+    analysis = analyse(encode(page)).analysis
+    assert analysis.setting == "under a dark night sky"
+
+
+def test_a_dark_page_with_a_sun_on_it_is_not_a_night() -> None:
+    page = Image.new("RGB", (800, 600), (30, 40, 80))
+    draw = ImageDraw.Draw(page)
+    stick_figure(draw, 400, 250, colour=(250, 240, 200))
+    draw.ellipse([620, 40, 720, 140], fill=(250, 210, 30))
+    assert "night" not in analyse(encode(page)).analysis.setting
+
+
 def test_a_figure_it_cannot_name_is_left_for_the_parent_to_name() -> None:
     page, draw = white_page()
     # A zigzag scribble: no shape test's figure.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from shared.domain.models import MIN_AGE, DrawingAnalysis, LayoutHints, Motion, Scene, SceneSetting, StoryOptions, StoryScript, Theme
 from shared.domain.safety import PersonalContext, read_context, soften
-from shared.domain.subjects import TRAITS, KindTraits, kind_of
+from shared.domain.subjects import TRAITS, KindTraits, SubjectKind, kind_of
 from story.write.local_arcs import (
     ARCS,
     ARRIVAL,
@@ -109,6 +109,7 @@ _COLOUR_WORDS = frozenset({
 })  # fmt: skip
 _PRONOUN_FORMS: Mapping[str, tuple[str, str, str]] = {
     "they": ("they", "them", "their"),
+    "it": ("it", "it", "its"),
     "she": ("she", "her", "her"),
     "he": ("he", "him", "his"),
 }
@@ -119,7 +120,7 @@ class Hero:
     intro: str  # first mention: "a purple dragon named Max", "three friends"
     ref: str  # every later mention: "Max", "the three friends"
     plural: bool
-    pronoun: str  # "they", "she" or "he"
+    pronoun: str  # "they", "she", "he", or "it" for an animal or a thing nobody has named
 
 
 def hero_from(subject: str, mood: str = "happy") -> Hero:
@@ -154,7 +155,10 @@ def hero_from(subject: str, mood: str = "happy") -> Hero:
     plural = _is_plural(core)
     intro = _with_article(text if len(text.split()) <= 8 and len(text) <= 60 else core)
     ref = _clip(_definite(core), _MAX_HERO_CHARS)
-    return Hero(intro=_clip(intro, 60), ref=ref, plural=plural, pronoun=_pronoun(text, plural))
+    pronoun = _pronoun(text, plural)
+    if pronoun == "they" and not plural and kind_of(text) not in (SubjectKind.PERSON, SubjectKind.CREATURE, SubjectKind.UNKNOWN):
+        pronoun = "it"  # "the black horse ... it galloped"; a hero with a name is someone, and keeps "they"
+    return Hero(intro=_clip(intro, 60), ref=ref, plural=plural, pronoun=pronoun)
 
 
 def _shorten(noun_phrase: str) -> str:
@@ -599,6 +603,23 @@ def _scene_worlds(count: int, worlds: _Worlds) -> list[SceneSetting]:
     ]
 
 
+# What a world rules out: no leaves to push aside among the clouds or in space, and once the story has been out
+# under the stars, no sunshine or sunset after it ("until morning" is still fine).
+_GROUND_WORDS = re.compile(r"\b(?:leaf|leaves|grass|muddy|puddles?)\b", re.IGNORECASE)
+_DAYLIGHT_WORDS = re.compile(r"\b(?:sun set|sunset|sunny|sunshine|sunlit)\b", re.IGNORECASE)
+_ALOFT = frozenset({SceneSetting.SKY, SceneSetting.SPACE, SceneSetting.NIGHT_SKY})
+
+
+def _in_place(templates: Sequence[str], world: SceneSetting, *, after_dark: bool) -> Sequence[str]:
+    """The templates that can be told in `world` at this point of the story; all of them if none can."""
+    fitting = [
+        template
+        for template in templates
+        if not (world in _ALOFT and _GROUND_WORDS.search(template)) and not (after_dark and _DAYLIGHT_WORDS.search(template))
+    ]
+    return fitting or templates
+
+
 _MAX_SENTENCES = 4
 _SENTENCE_BREAK = re.compile(r'(?<=[.!?])"?\s+(?="?[A-Z])')
 
@@ -633,13 +654,14 @@ class LocalStoryWriter:
         scenes: list[Scene] = []
         here = worlds.start
         for number, beats in enumerate(plan, start=1):
+            there = meant[number - 1]
+            after_dark = SceneSetting.NIGHT_SKY in meant[:number]
             templates = [
-                rng.choice(options_)
+                rng.choice(_in_place(options_, there, after_dark=after_dark))
                 for beat in beats
                 if (with_context or beat not in _CONTEXT_BEATS)
                 and (options_ := _templates(beat, arc, tier, woven, missing_someone=context.missed is not None))
             ]
-            there = meant[number - 1]
             text = self._scene_text(templates, there, here, worlds, by_world, shared, rng, tier)
             if text is None:  # no room to tell of the journey: the scene stays where the last one was
                 there, text = here, " ".join(_render(template, _Slots(shared | by_world[here], rng, tier), tier) for template in templates)

@@ -745,7 +745,7 @@ class World:
 
 
 WORLDS: Mapping[SceneSetting, World] = {
-    SceneSetting.MEADOW: World("in the sunny meadow", "out to the sunny meadow", ("a patch of clover", "a big daisy"), "the tall hill"),
+    SceneSetting.MEADOW: World("in the green meadow", "out to the green meadow", ("a patch of clover", "a big daisy"), "the tall hill"),
     SceneSetting.HOME: World("at home", "back indoors", ("the cosy armchair", "the toy box"), "the attic"),
     SceneSetting.NIGHT_SKY: World(
         "under the moon and stars", "out under the moon and stars", ("the silver moon", "a twinkling star"), "the brightest star"

@@ -52,6 +52,7 @@ class Ink:
     mask: np.ndarray  # bool H x W: the child's marks
     core: np.ndarray  # bool H x W: the ink pixels that show the crayon's own colour
     colours: np.ndarray  # float32 H x W x 3: the picture white-balanced to its paper
+    dark_paper: bool  # drawn in pale crayon on a dark page (a night sky, often)
 
 
 def find_ink(rgb: np.ndarray) -> Ink:
@@ -72,7 +73,7 @@ def find_ink(rgb: np.ndarray) -> Ink:
     near_peak = inkiness >= _CORE_SHARE_OF_LOCAL_MAX * ndimage.maximum_filter(inkiness, size=_CORE_WINDOW)
     # Colours are named as they look on the page, so the negative is turned back.
     colours = 1.0 - balanced if dark_paper else balanced
-    return Ink(mask=mask, core=strong & mask & near_peak, colours=colours)
+    return Ink(mask=mask, core=strong & mask & near_peak, colours=colours, dark_paper=dark_paper)
 
 
 def _is_dark_paper(rgb: np.ndarray) -> bool:

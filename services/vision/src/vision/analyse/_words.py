@@ -34,6 +34,7 @@ class Scene:
     house: bool
     red_roof: bool
     has_ink: bool
+    dark_page: bool = False  # drawn on dark paper: with no sun on it, a child's night
 
 
 def describe(
@@ -72,6 +73,8 @@ def _subject(scene: Scene, naming: Naming, figure_count: int) -> str:
 
 def _setting(scene: Scene) -> str:
     places = []
+    if scene.dark_page and not scene.sun:  # a night is not "outdoors": a rocket's or an owl's night is theirs
+        return _join(["under a dark night sky", *(["on green grass"] if scene.ground == "green" else [])])
     if scene.sky:
         places.append("under a blue sky")
     if scene.ground == "green":

@@ -46,6 +46,7 @@ class LocalDrawingAnalyser:
             house=house is not None,
             red_roof=house is not None and house.red_roof,
             has_ink=bool(ink.mask.any()),
+            dark_page=ink.dark_paper,
         )
         analysis = describe(
             scene,
