@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from media.compose.cards import CAPTION_AREA
 from media.illustrate import FRAME_SIZE, Illustration, on_page, read_figure
 from media.illustrate.backdrops import choose_setting
 from media.illustrate.local import LocalIllustrator, motion_for, setting_for
-from shared.domain.models import DrawingAnalysis, Motion, Scene, SceneSetting, StoryOptions, Style, Theme, VoiceType
+from shared.domain.models import DrawingAnalysis, Figure, Motion, Scene, SceneSetting, StoryOptions, Style, Theme, VoiceType
 
 INK = np.array((200, 30, 170))  # the stick figure's colour (see conftest)
 PAPER = np.array((246, 243, 236))
@@ -221,3 +221,31 @@ def test_a_photographed_drawing(drawing) -> None:
 )
 def test_the_setting_follows_the_words(texts: tuple[str, ...], setting: SceneSetting | None) -> None:
     assert choose_setting(*texts) is setting
+
+
+def test_with_several_figures_the_main_character_leads() -> None:
+    """A big blue cat and a small red sun: the cat alone is on the moving layer; the sun stays on the backdrop."""
+    page, mask = Image.new("RGB", (800, 600), (250, 250, 246)), Image.new("L", (800, 600), 0)
+    for picture, blue, red in ((ImageDraw.Draw(page), (30, 60, 200), (220, 40, 40)), (ImageDraw.Draw(mask), 255, 255)):
+        picture.rectangle([150, 200, 450, 520], fill=blue)
+        picture.ellipse([600, 60, 700, 160], fill=red)
+    analysis = DrawingAnalysis(
+        subject="a blue cat",
+        figures=[
+            Figure(x=150 / 800, y=200 / 600, width=301 / 800, height=321 / 600, area_share=0.2),
+            Figure(x=0.75, y=0.1, width=0.125, height=1 / 6, area_share=0.016),
+        ],
+    )
+    options = StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.STORYBOOK)
+    scene = Scene(number=2, text="The cat hopped.", setting=SceneSetting.MEADOW, motion=Motion.HOP)
+    illustration = illustrator.illustrate(
+        drawing=png_of(page), figure_mask=png_of(mask), analysis=analysis, scene=scene, scene_count=4, options=options
+    )
+
+    sticker, _ = read_figure(illustration.figure)
+    rgba = np.asarray(sticker)
+    ink = rgba[rgba[..., 3] > 200][:, :3].astype(int)
+    assert (np.abs(ink - (30, 60, 200)).max(axis=1) < 40).sum() > 1000, "the cat is on the figure layer"
+    assert (np.abs(ink - (220, 40, 40)).max(axis=1) < 40).sum() == 0, "the sun is not on the figure layer"
+    backdrop = np.asarray(Image.open(BytesIO(illustration.backdrop)).convert("RGB")).reshape(-1, 3).astype(int)
+    assert (np.abs(backdrop - (220, 40, 40)).max(axis=1) < 30).sum() > 500, "the sun stays on the backdrop"

@@ -62,7 +62,7 @@ _SENTENCE_BREAK = re.compile(r'(?<=[.!?])"?\s+(?="?[A-Z])')
 # Words that may start with a capital inside a sentence: names, days, and the narrator's "I" in speech.
 _PROPER = {"I", "Monday", "Maya", "Biscuit", "Grandpa", "Daddy", "Whiskers", "Star", "Goodnight", "Sweet"}
 # What a hero of a kind cannot do, or does not have.
-_LEGLESS = re.compile(r"\b(?:walk\w*|climb\w*|stepped|strolled|ambled|ran|feet|knees|toes|muddy)\b", re.IGNORECASE)
+_LEGLESS = re.compile(r"\b(?:walk\w*|climb\w*|kneel\w*|stepped|strolled|ambled|ran|feet|knees|toes|muddy)\b", re.IGNORECASE)
 _UNFIT: dict[SubjectKind, re.Pattern[str]] = {
     SubjectKind.FISH: _LEGLESS,
     SubjectKind.ROCKET: _LEGLESS,

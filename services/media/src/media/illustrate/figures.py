@@ -31,15 +31,30 @@ def load_drawing(data: bytes) -> Image.Image:
     return image.convert("RGB")
 
 
-def cut_out(drawing: Image.Image, figure_mask: bytes, max_size: tuple[int, int]) -> Image.Image:
-    """The figures as RGBA, cropped to their ink and scaled to fit `max_size`.
+Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
+# The main figure leads only where it is one among others: a box holding nearly all the ink is the whole group.
+LEAD_SHARE = 0.85
+
+
+@dataclass(frozen=True)
+class CutOut:
+    figures: Image.Image  # RGBA: every figure, cropped to their ink and scaled, as the child arranged them
+    lead: Box | None  # the main figure's box inside `figures`, when it stands among other figures
+
+
+def cut_out(
+    drawing: Image.Image, figure_mask: bytes, max_size: tuple[int, int], main: tuple[float, float, float, float] | None = None
+) -> CutOut:
+    """The figures as RGBA, cropped to their ink and scaled to fit `max_size`; `main` is the main figure's box
+    (left, top, width, height as shares of the drawing), found again inside the cut-out when it is not the whole of it.
 
     Without a usable mask the whole drawing is used and its paper made see-through.
     """
     mask = Image.open(BytesIO(figure_mask)).convert("L")
     ink = mask.point(_is_ink)
     if ink.histogram()[255] < MIN_MASK_PIXELS:
-        return _with_see_through_paper(drawing.resize(_fitted(drawing.size, max_size), Image.Resampling.LANCZOS, reducing_gap=3.0))
+        fitted = drawing.resize(_fitted(drawing.size, max_size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        return CutOut(_with_see_through_paper(fitted), None)
     box = ink.getbbox()
     assert box is not None  # the mask has at least MIN_MASK_PIXELS ink pixels, so it has a box
     # The drawing may have been decoded at a reduced scale: map the mask's box onto it.
@@ -49,7 +64,31 @@ def cut_out(drawing: Image.Image, figure_mask: bytes, max_size: tuple[int, int])
     # Resizing straight from a box skips the copies a crop would make of a 12-megapixel photo.
     figures = drawing.resize(size, Image.Resampling.LANCZOS, box=drawing_box, reducing_gap=3.0)
     figures.putalpha(mask.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0))
-    return figures
+    return CutOut(figures, _lead_in(main, mask.size, box, size) if main else None)
+
+
+def _lead_in(main: tuple[float, float, float, float], mask_size: tuple[int, int], ink_box: Box, size: tuple[int, int]) -> Box | None:
+    """The main figure's box in the cut-out's pixels, None when it holds nearly all of the cut-out anyway."""
+    x, y, width, height = main
+    scale_x, scale_y = size[0] / (ink_box[2] - ink_box[0]), size[1] / (ink_box[3] - ink_box[1])
+    left = max(0, round((x * mask_size[0] - ink_box[0]) * scale_x))
+    top = max(0, round((y * mask_size[1] - ink_box[1]) * scale_y))
+    right = min(size[0], round(((x + width) * mask_size[0] - ink_box[0]) * scale_x) + 1)
+    bottom = min(size[1], round(((y + height) * mask_size[1] - ink_box[1]) * scale_y) + 1)
+    if right <= left or bottom <= top or (right - left) * (bottom - top) >= LEAD_SHARE * size[0] * size[1]:
+        return None
+    return left, top, right, bottom
+
+
+def split_lead(figures: Image.Image, lead: Box) -> tuple[Image.Image, Image.Image]:
+    """The main figure alone (cropped to its box) and the other figures without it (the cut-out's size)."""
+    inside, nothing = Image.new("L", figures.size, 0), Image.new("L", figures.size, 0)
+    inside.paste(255, lead)
+    alpha = figures.getchannel("A")
+    main, others = figures.copy(), figures.copy()
+    main.putalpha(Image.composite(alpha, nothing, inside))
+    others.putalpha(Image.composite(nothing, alpha, inside))
+    return main.crop(lead), others
 
 
 def _is_ink(alpha: int) -> int:

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from media.illustrate import FRAME_SIZE, Illustration, Stance, figure_png
 from media.illustrate.backdrops import BACKDROPS, choose_setting, paint_backdrop, sparkle_points
-from media.illustrate.figures import as_sticker, cut_out, load_drawing
+from media.illustrate.figures import Sticker, as_sticker, cut_out, load_drawing, split_lead
 from media.illustrate.looks import LOOKS, Canvas, Look
 from shared.domain.models import DrawingAnalysis, Motion, Scene, SceneSetting, StoryOptions, Theme
 from shared.domain.subjects import traits_of
@@ -112,15 +112,29 @@ class LocalIllustrator:
         )
         frame = look.finish(canvas.image)
 
-        figures = cut_out(load_drawing(drawing), figure_mask, (round(width * MAX_FIGURE_WIDTH), round(height * placement.height)))
-        sticker = as_sticker(figures, look)
+        cut = cut_out(
+            load_drawing(drawing),
+            figure_mask,
+            (round(width * MAX_FIGURE_WIDTH), round(height * placement.height)),
+            main=_main_box(analysis),
+        )
+        figures = cut.figures
         left = _clamp(round(placement.x * width - figures.width / 2), 8, width - figures.width - 8)
         top = max(8, round(placement.bottom * height) - figures.height)
+        friends: tuple[Sticker, tuple[int, int]] | None = None
+        if cut.lead:
+            # The main character leads: it alone moves on its layer, its friends stay where the child drew them.
+            figures, others = split_lead(figures, cut.lead)
+            friends = (as_sticker(others, look), (left, top))
+            left, top = left + cut.lead[0], top + cut.lead[1]
+        sticker = as_sticker(figures, look)
         centre = (left + figures.width / 2, top + figures.height / 2)
 
         if look.speed_lines:  # drawn on the backdrop, where the figure starts: a burst it leaps out of
             _draw_speed_lines(frame, centre, radius=max(figures.size) * 0.6, rng=random.Random(scene.number))
             _draw_sparkles(frame, look, figures.size, centre, rng=random.Random(scene.number))
+        if friends:
+            _paste(frame, *friends)
 
         out = BytesIO()
         frame.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
@@ -132,6 +146,18 @@ class LocalIllustrator:
             liveliness=liveliness(options),
         )
         return Illustration(backdrop=out.getvalue(), figure=figure_png(sticker.image, stance))
+
+
+def _paste(frame: Image.Image, sticker: Sticker, at: tuple[int, int]) -> None:
+    frame.paste(sticker.image, (at[0] - sticker.inset, at[1] - sticker.inset), sticker.image)
+
+
+def _main_box(analysis: DrawingAnalysis) -> tuple[float, float, float, float] | None:
+    """The main figure's box as the analyser chose it (the largest), when there are others beside it."""
+    if len(analysis.figures) < 2:
+        return None
+    main = max(analysis.figures, key=lambda figure: figure.width * figure.height)
+    return main.x, main.y, main.width, main.height
 
 
 def _clamp(value: int, low: int, high: int) -> int:

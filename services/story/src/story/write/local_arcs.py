@@ -264,7 +264,7 @@ ARCS: Mapping[Theme, Arc] = {
                 "[[, and then it hiccupped, which did not help at all]].",
                 "{Hero} heard a small, sad sound. "
                 "It was a {buddy} who could not find its {home}[ anywhere][[, not even in the obvious places]].",
-                'A {buddy} sat all alone, looking lost. "Are you all right?" asked {hero} gently[, kneeling down beside it].',
+                'A {buddy} sat all alone, looking lost. "Are you all right?" asked {hero} gently[, coming close].',
             ),
         ),
         trying=Phrasings(
