@@ -28,6 +28,7 @@ from typing import Any
 
 from botocore.exceptions import EndpointConnectionError
 
+from shared.adapters.aws import AwsClients
 from shared.adapters.sns_sqs import SnsEventPublisher
 from shared.domain.events import Envelope, EventType
 from shared.domain.ports import AssetStore
@@ -87,8 +88,8 @@ def worker(service: str, event_type: str, fault: str, marker: str) -> None:
     settings_module = importlib.import_module(f"{service}.settings")
     settings_type: type[WorkerSettings] = getattr(settings_module, f"{service.capitalize()}Settings")
 
-    def build_routes(settings: WorkerSettings, assets: AssetStore) -> dict[EventType, Route[Any]]:
-        routes: dict[EventType, Route[Any]] = bootstrap.build_routes(settings, assets)
+    def build_routes(settings: WorkerSettings, assets: AssetStore, aws: AwsClients) -> dict[EventType, Route[Any]]:
+        routes: dict[EventType, Route[Any]] = bootstrap.build_routes(settings, assets, aws)
         target = EventType(event_type)
         routes[target] = dataclasses.replace(routes[target], handler=faulty(routes[target].handler, fault, Path(marker)))
         return routes

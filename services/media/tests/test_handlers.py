@@ -42,7 +42,7 @@ class FakeIllustrator:
 
 
 class FakeNarrator:
-    def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
         return Narration(audio=f"{voice}:{text}".encode(), duration_sec=len(text) / 2)
 
 

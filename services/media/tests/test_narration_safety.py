@@ -16,7 +16,7 @@ from tests.fakes import InMemoryAssetStore
 class RefusingNarrator:
     """A narrator that must not be asked to speak at all."""
 
-    def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
         raise AssertionError(f"the narrator was asked to say {text!r}")
 
 

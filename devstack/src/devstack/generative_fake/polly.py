@@ -56,6 +56,7 @@ _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\s]+")
 _RATE = re.compile(r"""<prosody\b[^>]*\brate=["'](\d+)%["']""")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+_SENTENCE_START = re.compile(r"[\"'“‘(]*[A-Z0-9]")
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,12 @@ def _bytes_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _timed(words: list[_Word]) -> list[_Timed]:
     timed, clock = [], LEAD_IN
-    for word in words:
+    for index, word in enumerate(words):
         letters = sum(character.isalnum() for character in word.value)
         length = (WORD_BASE + PER_LETTER * letters) / word.rate
-        ends = bool(_SENTENCE_END.search(word.value))
+        following = words[index + 1].value if index + 1 < len(words) else ""
+        # A sentence ends at . ! or ? before a word that starts one: '"Hello!" said the fox' is one sentence.
+        ends = bool(_SENTENCE_END.search(word.value)) and (not following or bool(_SENTENCE_START.match(following)))
         timed.append(_Timed(word, clock, clock + length, ends))
         clock += length + (SENTENCE_PAUSE if ends else WORD_GAP) / word.rate
     return timed

@@ -9,8 +9,9 @@ from typing import Any
 from media.compose import VideoComposer
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
 from media.illustrate import Illustrator
-from media.narrate import Narrator
+from media.narrate import InThread, Narrator
 from media.settings import MediaSettings
+from shared.adapters.aws import AwsClients
 from shared.domain.events import (
     EventType,
     ImagesCompleted,
@@ -31,24 +32,37 @@ class MediaProviders:
     composer: VideoComposer
 
 
-def providers_for(settings: MediaSettings) -> MediaProviders:
-    if settings.media_provider == "local":
-        from media.compose.local import StreamingComposer
-        from media.illustrate.local import LocalIllustrator
-        from media.narrate.local import PiperNarrator
+def providers_for(settings: MediaSettings, aws: AwsClients | None = None) -> MediaProviders:
+    if settings.media_provider != "local":
+        raise SystemExit(f"media provider {settings.media_provider!r} is not available; use 'local'")
+    from media.compose.local import StreamingComposer
+    from media.illustrate.local import LocalIllustrator
 
-        narrator = PiperNarrator()
-        narrator.warm_up()  # at start-up, so a parent's first storybook does not wait for the voice to load
-        return MediaProviders(illustrator=LocalIllustrator(), narrator=narrator, composer=StreamingComposer())
-    raise SystemExit(f"media provider {settings.media_provider!r} is not available; use 'local'")
+    return MediaProviders(illustrator=LocalIllustrator(), narrator=_narrator_for(settings, aws), composer=StreamingComposer())
+
+
+def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
+    if settings.voice_provider == "polly":
+        from media.narrate.polly import PollyNarrator
+
+        if aws is None:
+            raise SystemExit("the polly voice needs the worker's AWS clients")
+        return PollyNarrator(aws.polly, voices=settings.polly_voices, engine=settings.polly_engine)
+    from media.narrate.local import PiperNarrator
+
+    piper = PiperNarrator()
+    piper.warm_up()  # at start-up, so a parent's first storybook does not wait for the voice to load
+    return InThread(piper)
 
 
 def _pipeline_of(payload: MediaJob | VideoRequested) -> str:
     return payload.pipeline_id
 
 
-def build_routes(settings: MediaSettings, assets: AssetStore, providers: MediaProviders | None = None) -> dict[EventType, Route[Any]]:
-    providers = providers or providers_for(settings)
+def build_routes(
+    settings: MediaSettings, assets: AssetStore, aws: AwsClients | None = None, *, providers: MediaProviders | None = None
+) -> dict[EventType, Route[Any]]:
+    providers = providers or providers_for(settings, aws)
     illustrate = partial(illustrate_scenes, assets=assets, illustrator=providers.illustrator)
     narrate = partial(narrate_scenes, assets=assets, narrator=providers.narrator)
     render = partial(render_video, assets=assets, composer=providers.composer)

@@ -115,7 +115,7 @@ async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, a
 
     async def narrate(scene: Scene) -> GeneratedAudio:
         async with cores:
-            narration = await asyncio.to_thread(narrator.narrate, text=scene.text, voice=options.voice, age=options.age)
+            narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age)
         key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
         await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
         return GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
+from shared.domain.models import VoiceType
 from shared.runtime.settings import WorkerSettings
+
+# One Polly voice for each of the app's narrators (US English; each has the neural engine).
+POLLY_VOICES = {VoiceType.GENTLE: "Joanna", VoiceType.CHEERFUL: "Ivy", VoiceType.SILLY: "Justin", VoiceType.WISE: "Matthew"}
 
 
 class MediaSettings(WorkerSettings):
     media_provider: str = "local"
+    # NOCOMELON_VOICE_PROVIDER: who narrates. "polly" needs AWS credentials, or AWS_ENDPOINT_URL_POLLY for the local fake.
+    voice_provider: Literal["local", "polly"] = "local"
+    polly_engine: Literal["standard", "neural", "generative"] = "neural"
+    polly_voices: dict[VoiceType, str] = Field(default_factory=lambda: dict(POLLY_VOICES))
+
+    def cloud_services(self) -> tuple[str, ...]:
+        return ("polly",) if self.voice_provider == "polly" else ()

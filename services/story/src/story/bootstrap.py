@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from shared.adapters.aws import AwsClients
 from shared.domain.events import EventType, Stage, StoryRequested, VisionCompleted
 from shared.domain.ports import AssetStore
 from shared.runtime.processing import Route
@@ -21,7 +22,10 @@ def writer_for(settings: StorySettings) -> StoryWriter:
     raise SystemExit(f"story provider {settings.story_provider!r} is not available; use 'local'")
 
 
-def build_routes(settings: StorySettings, assets: AssetStore, writer: StoryWriter | None = None) -> dict[EventType, Route[Any]]:
+def build_routes(
+    settings: StorySettings, assets: AssetStore, aws: AwsClients | None = None, *, writer: StoryWriter | None = None
+) -> dict[EventType, Route[Any]]:
+    """`aws` is there for the cloud writers; the offline one needs no client."""
     writer = writer or writer_for(settings)
     return {
         EventType.VISION_COMPLETED: Route(VisionCompleted, Stage.STORY, partial(write_story_for_drawing, writer=writer)),

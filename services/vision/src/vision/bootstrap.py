@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from shared.adapters.aws import AwsClients
 from shared.domain.events import DrawingSubmitted, EventType, Stage
 from shared.domain.ports import AssetStore
 from shared.runtime.processing import Route
@@ -21,7 +22,10 @@ def analyser_for(settings: VisionSettings) -> DrawingAnalyser:
     raise SystemExit(f"vision provider {settings.vision_provider!r} is not available; use 'local'")
 
 
-def build_routes(settings: VisionSettings, assets: AssetStore, analyser: DrawingAnalyser | None = None) -> dict[EventType, Route[Any]]:
+def build_routes(
+    settings: VisionSettings, assets: AssetStore, aws: AwsClients | None = None, *, analyser: DrawingAnalyser | None = None
+) -> dict[EventType, Route[Any]]:
+    """`aws` is there for the cloud analysers; the offline one needs no client."""
     analyser = analyser or analyser_for(settings)
     return {
         EventType.DRAWING_SUBMITTED: Route(DrawingSubmitted, Stage.VISION, partial(analyse_drawing, assets=assets, analyser=analyser)),

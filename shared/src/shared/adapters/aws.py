@@ -21,12 +21,16 @@ from shared.domain.errors import DeleteIncomplete
 log = logging.getLogger(__name__)
 
 _CLIENT_CONFIG = AioConfig(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+CORE_SERVICES = ("s3", "sqs", "sns", "dynamodb")
+# The generative services are found only through botocore's own variables (AWS_ENDPOINT_URL_POLLY,
+# AWS_ENDPOINT_URL_BEDROCK_RUNTIME, then AWS_ENDPOINT_URL): locally they are a fake of their own, not moto.
+_FOUND_BY_BOTOCORE = frozenset({"polly", "bedrock-runtime"})
 
 
 class AwsClients:
     """The clients one process needs, closed together when the process stops."""
 
-    def __init__(self, *, region: str, endpoint_url: str | None, services: tuple[str, ...] = ("s3", "sqs", "sns", "dynamodb")) -> None:
+    def __init__(self, *, region: str, endpoint_url: str | None, services: tuple[str, ...] = CORE_SERVICES) -> None:
         self._region = region
         self._endpoint_url = endpoint_url
         self._services = services
@@ -38,8 +42,9 @@ class AwsClients:
         # its client as Any and tests (moto, botocore's models) hold the calls to the real API.
         session: Any = aioboto3.Session(region_name=self._region)
         for service in self._services:
+            endpoint_url = None if service in _FOUND_BY_BOTOCORE else self._endpoint_url
             self._clients[service] = await self._stack.enter_async_context(
-                session.client(service, endpoint_url=self._endpoint_url, config=_CLIENT_CONFIG)
+                session.client(service, endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
             )
         return self
 

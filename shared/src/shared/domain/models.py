@@ -182,12 +182,22 @@ class GeneratedImage(Model):
     key: str
 
 
+class SpokenWord(Model):
+    """When one word of a sentence is heard, from the start of its scene's audio."""
+
+    text: str
+    start_sec: float = Field(ge=0)
+    end_sec: float = Field(ge=0)
+
+
 class SpokenSentence(Model):
     """When one sentence of a scene's narration is heard, from the start of that scene's audio."""
 
     text: str
     start_sec: float = Field(ge=0)
     end_sec: float = Field(ge=0)
+    # Where the narrator knows them (a cloud voice's speech marks); empty where it knows only the sentences.
+    words: list[SpokenWord] = Field(default_factory=list, max_length=200)
 
 
 class GeneratedAudio(Model):

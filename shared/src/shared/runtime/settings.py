@@ -63,6 +63,10 @@ class WorkerSettings(ServiceSettings):
     receive_wait_seconds: int = 10
     worker_concurrency: int = 2
 
+    def cloud_services(self) -> tuple[str, ...]:
+        """The AWS services this worker's providers call beyond the queues, files and runs ("polly", "bedrock-runtime")."""
+        return ()
+
 
 class GatewayAddress(BaseSettings):
     """Where the gateway listens: its own settings, and the health check that asks it."""

@@ -12,7 +12,7 @@ import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from shared.adapters.aws import AwsClients
+from shared.adapters.aws import CORE_SERVICES, AwsClients
 from shared.adapters.dynamodb import DynamoCheckpointStore
 from shared.adapters.s3 import S3AssetStore
 from shared.adapters.sns_sqs import QueueConsumer, SnsEventPublisher
@@ -26,7 +26,8 @@ from shared.runtime.settings import WorkerSettings
 log = logging.getLogger(__name__)
 
 S = TypeVar("S", bound=WorkerSettings)
-RouteBuilder = Callable[[S, AssetStore], dict[EventType, Route[Any]]]
+# A service's routes from its settings, its file store and the process's AWS clients (for its cloud providers).
+RouteBuilder = Callable[[S, AssetStore, AwsClients], dict[EventType, Route[Any]]]
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:
@@ -38,14 +39,15 @@ def stop_on_signals(stop: asyncio.Event) -> None:
 
 async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) -> None:
     spec = settings.topology.queues[service]
-    async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url) as aws:
+    services = CORE_SERVICES + settings.cloud_services()
+    async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=services) as aws:
         queue_url = (await aws.sqs.get_queue_url(QueueName=spec.name))["QueueUrl"]
         dead_letter_url = (await aws.sqs.get_queue_url(QueueName=spec.dead_letter_name))["QueueUrl"]
         assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
         processor = EventProcessor(
             checkpoints=DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days),
             publisher=SnsEventPublisher(aws.sns, settings.topic_arn),
-            routes=build_routes(settings, assets),
+            routes=build_routes(settings, assets, aws),
             max_receive_count=spec.max_receive_count,
             stage_budgets=settings.stage_budgets,
         )

@@ -1,5 +1,6 @@
-"""The port through which the media service speaks one scene."""
+"""The port through which the media service speaks one scene (async: a cloud voice waits on the network)."""
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,6 +16,20 @@ class Narration:
 
 
 class Narrator(Protocol):
+    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration: ...
+
+
+class BlockingNarrator(Protocol):
     def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
-        """Blocking."""
+        """Blocking: CPU work."""
         ...
+
+
+class InThread:
+    """A narrator that works on the CPU, behind the port: its work runs off the event loop, one thread a scene."""
+
+    def __init__(self, blocking: BlockingNarrator) -> None:
+        self._blocking = blocking
+
+    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+        return await asyncio.to_thread(self._blocking.narrate, text=text, voice=voice, age=age)

@@ -1,0 +1,41 @@
+"""Which narrator a media worker runs, and the AWS clients it opens for it, from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from media.bootstrap import providers_for
+from media.narrate import InThread
+from media.settings import POLLY_VOICES, MediaSettings
+from shared.domain.models import VoiceType
+
+
+def test_the_offline_voice_is_the_default_and_needs_no_cloud_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOCOMELON_VOICE_PROVIDER", raising=False)
+    settings = MediaSettings()
+    assert settings.voice_provider == "local" and settings.cloud_services() == ()
+
+
+def test_polly_is_chosen_with_its_voices_and_engine_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
+    monkeypatch.setenv("NOCOMELON_POLLY_ENGINE", "generative")
+    monkeypatch.setenv("NOCOMELON_POLLY_VOICES", '{"gentle": "Ruth", "cheerful": "Ivy", "silly": "Justin", "wise": "Matthew"}')
+    settings = MediaSettings()
+    assert settings.cloud_services() == ("polly",)
+    assert settings.polly_engine == "generative" and settings.polly_voices[VoiceType.GENTLE] == "Ruth"
+    assert set(POLLY_VOICES) == set(VoiceType)  # every narrator has a default voice
+
+
+def test_a_provider_that_does_not_exist_is_refused_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "espeak")
+    with pytest.raises(ValueError, match="voice_provider"):
+        MediaSettings()
+
+
+def test_polly_without_the_workers_clients_is_a_start_up_error() -> None:
+    with pytest.raises(SystemExit, match="AWS clients"):
+        providers_for(MediaSettings(voice_provider="polly"), None)
+
+
+def test_the_offline_narrator_runs_off_the_event_loop() -> None:
+    assert isinstance(providers_for(MediaSettings()).narrator, InThread)
