@@ -11,6 +11,7 @@ from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, StoryScri
 from shared.domain.run import Checkpoint
 from shared.domain.safety import banned_in_script
 from story.handlers import UNSAFE_STORY_MESSAGE, write_requested_story, write_story_for_drawing
+from story.write import OffTheLoop
 from story.write.local import LocalStoryWriter
 from story.write.woven import UNWOVEN_NOTE
 
@@ -25,7 +26,7 @@ class ScriptedWriter:
         self.script = StoryScript(title=title, scenes=[Scene(number=n, text=text) for n, text in enumerate(texts or ("Hello.",), 1)])
         self.given: list[tuple[DrawingAnalysis, StoryOptions]] = []
 
-    def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
+    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
         self.given.append((analysis, options))
         return self.script
 
@@ -98,7 +99,7 @@ async def test_a_context_left_out_is_not_given_to_the_writer_and_the_parent_is_t
 
 async def test_a_loss_is_given_to_the_writer_and_woven_in_gently() -> None:
     asked = OPTIONS.model_copy(update={"personal_context": "her grandpa passed away"})
-    outcome = await write_requested_story(interactive(options=asked), run(), writer=LocalStoryWriter())
+    outcome = await write_requested_story(interactive(options=asked), run(), writer=OffTheLoop(LocalStoryWriter()))
     script = outcome.changes.story_script
     assert isinstance(script, StoryScript)
     text = " ".join(scene.text for scene in script.scenes)
@@ -115,7 +116,7 @@ async def test_a_kind_context_and_a_clean_story_leave_no_note() -> None:
 
 async def test_a_context_the_story_cannot_read_is_left_out_with_a_note() -> None:
     asked = OPTIONS.model_copy(update={"personal_context": "Honestly no idea what to put here"})
-    outcome = await write_requested_story(interactive(options=asked), run(), writer=LocalStoryWriter())
+    outcome = await write_requested_story(interactive(options=asked), run(), writer=OffTheLoop(LocalStoryWriter()))
     script = outcome.changes.story_script
     assert isinstance(script, StoryScript)
     assert "idea" not in " ".join(scene.text for scene in script.scenes)

@@ -12,7 +12,7 @@ class FakeWriter:
     def __init__(self) -> None:
         self.calls: list[tuple[StoryOptions, int]] = []
 
-    def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
+    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
         self.calls.append((options, seed))
         return StoryScript(title=f"{analysis.subject} ({options.theme})", scenes=[Scene(number=1, text="Once upon a time.")])
 

@@ -24,7 +24,7 @@ from shared.domain.models import (
     VoiceType,
 )
 from shared.domain.safety import BANNED_WORDS, banned_words_in, read_context
-from story.write import StoryWriter
+from story.write import OffTheLoop, StoryWriter
 from story.write.local import LocalStoryWriter, hero_from
 from story.write.local_arcs import (
     ARCS,
@@ -120,8 +120,8 @@ def average_words(script: StoryScript) -> float:
     return sum(counts) / len(counts)
 
 
-def test_the_local_writer_is_a_story_writer() -> None:
-    writer: StoryWriter = LocalStoryWriter()
+def test_the_local_writer_is_a_story_writer_behind_the_port() -> None:
+    writer: StoryWriter = OffTheLoop(LocalStoryWriter())
     assert callable(writer.write)
 
 

@@ -2,7 +2,7 @@
 service each request is signed for. `python -m devstack.generative_fake --port N`.
 
 Besides the services' own paths it has two of its own, for tests:
-- `POST /_fake/faults` with `{"throttle": 2, "slow_seconds": 1.5, ...}`: the next requests fail or wait
+- `POST /_fake/faults` with `{"throttle": 2, "slow": 1, "slow_seconds": 1.5, "refuse": 1, "malformed": 1}`: the next requests fail or wait
   (each count is used up one request at a time);
 - `GET /_fake/calls`: every call answered so far (service, operation and parameters, bytes left out).
 """
@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from devstack.generative_fake import polly
+from devstack.generative_fake import bedrock, polly
 from devstack.generative_fake.wire import Call, Reply, WireError, read_call, refusal, reply, signed_for
 
 SERVICES_BY_SIGNING_NAME = {"bedrock": "bedrock-runtime", "polly": "polly"}
 
-Answer = Callable[[dict[str, Any]], dict[str, Any]]
+Answer = Callable[[dict[str, Any], "Faults"], dict[str, Any]]
 ANSWERS: dict[tuple[str, str], Answer] = {
-    ("polly", "SynthesizeSpeech"): polly.synthesize,
-    ("polly", "DescribeVoices"): polly.describe_voices,
+    ("polly", "SynthesizeSpeech"): lambda params, _: polly.synthesize(params),
+    ("polly", "DescribeVoices"): lambda params, _: polly.describe_voices(params),
+    ("bedrock-runtime", "Converse"): lambda params, faults: bedrock.converse(
+        params, refuse=faults.take("refuse"), malformed=faults.take("malformed")
+    ),
 }
 # What each service calls being asked too often.
 THROTTLED = {"bedrock-runtime": (429, "ThrottlingException"), "polly": (400, "ThrottlingException")}
@@ -38,11 +41,15 @@ class Faults:
     throttle: int = 0
     slow_seconds: float = 0.0
     slow: int = 0
+    refuse: int = 0  # a model's content filter stops the answer
+    malformed: int = 0  # a tool input that leaves out what its schema requires
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def set(self, asked: dict[str, Any]) -> None:
         with self.lock:
             self.throttle = int(asked.get("throttle", self.throttle))
+            self.refuse = int(asked.get("refuse", self.refuse))
+            self.malformed = int(asked.get("malformed", self.malformed))
             self.slow = int(asked.get("slow", self.slow))
             self.slow_seconds = float(asked.get("slow_seconds", self.slow_seconds))
 
@@ -74,7 +81,7 @@ class FakeState:
             answer = ANSWERS.get((call.service, call.operation))
             if answer is None:
                 raise WireError(501, "NotImplementedException", f"The fake does not answer {call.service} {call.operation}.")
-            return reply(call.service, call.operation, answer(call.params))
+            return reply(call.service, call.operation, answer(call.params, self.faults))
         except WireError as error:
             return refusal(error)
 

@@ -125,7 +125,7 @@ def _routes(service: str) -> list[tuple[str, re.Pattern[str], str]]:
     for name in model.operation_names:
         http = model.operation_model(name).http
         uri = http["requestUri"].split("?")[0]
-        pattern = re.sub(r"\\\{(\w+)\\\+?\\\}", r"(?P<\1>[^/]+)", re.escape(uri))
+        pattern = re.sub(r"\\\{(\w+)(?:\\\+)?\\\}", r"(?P<\1>[^/]+)", re.escape(uri))
         routes.append((http["method"], re.compile(pattern), name))
     return routes
 
@@ -180,8 +180,8 @@ def _json(body: bytes) -> Any:
 def _from_json(value: Any, shape: Shape) -> Any:
     """A JSON value read as botocore's parameters: blobs decoded from base64, structures by member name."""
     kind = shape.type_name
-    if value is None:
-        return None
+    if value is None or getattr(shape, "is_document_type", False):  # a document (a JSON schema, a tool's input) is any JSON
+        return value
     if kind == "structure" and isinstance(value, dict):
         members: dict[str, Shape] = shape.members  # type: ignore[attr-defined]
         by_wire = {member.serialization.get("name", name): (name, member) for name, member in members.items()}
@@ -206,6 +206,8 @@ def _from_json(value: Any, shape: Shape) -> Any:
 
 def _to_json(value: Any, shape: Shape) -> Any:
     kind = shape.type_name
+    if getattr(shape, "is_document_type", False):
+        return value
     if kind == "structure":
         members: dict[str, Shape] = shape.members  # type: ignore[attr-defined]
         return {members[name].serialization.get("name", name): _to_json(item, members[name]) for name, item in value.items()}

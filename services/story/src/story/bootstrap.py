@@ -11,22 +11,26 @@ from shared.domain.ports import AssetStore
 from shared.runtime.processing import Route
 from story.handlers import write_requested_story, write_story_for_drawing
 from story.settings import StorySettings
-from story.write import StoryWriter
+from story.write import OffTheLoop, StoryWriter
 
 
-def writer_for(settings: StorySettings) -> StoryWriter:
-    if settings.story_provider == "local":
-        from story.write.local import LocalStoryWriter
+def writer_for(settings: StorySettings, aws: AwsClients | None = None) -> StoryWriter:
+    from story.write.local import LocalStoryWriter
 
-        return LocalStoryWriter()
-    raise SystemExit(f"story provider {settings.story_provider!r} is not available; use 'local'")
+    offline = OffTheLoop(LocalStoryWriter())
+    if settings.story_provider == "bedrock":
+        from story.write.bedrock import BedrockStoryWriter
+
+        if aws is None:
+            raise SystemExit("the bedrock writer needs the worker's AWS clients")
+        return BedrockStoryWriter(aws.bedrock_runtime, model_id=settings.bedrock_story_model, fallback=offline)
+    return offline
 
 
 def build_routes(
     settings: StorySettings, assets: AssetStore, aws: AwsClients | None = None, *, writer: StoryWriter | None = None
 ) -> dict[EventType, Route[Any]]:
-    """`aws` is there for the cloud writers; the offline one needs no client."""
-    writer = writer or writer_for(settings)
+    writer = writer or writer_for(settings, aws)
     return {
         EventType.VISION_COMPLETED: Route(VisionCompleted, Stage.STORY, partial(write_story_for_drawing, writer=writer)),
         EventType.STORY_REQUESTED: Route(StoryRequested, Stage.STORY, partial(write_requested_story, writer=writer)),

@@ -7,7 +7,6 @@ it wrote is softened before it is kept, or the stage fails if it cannot be.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -36,7 +35,7 @@ async def _write(
     """The script, made safe, and the notes for the parent (why their personal context was left out)."""
     context = read_context(options.personal_context)
     told = options.model_copy(update={"personal_context": context.text})
-    written = await asyncio.to_thread(writer.write, analysis=soften_analysis(analysis), options=told, seed=story_seed(event))
+    written = await writer.write(analysis=soften_analysis(analysis), options=told, seed=story_seed(event))
     script = soften_script(written)
     if banned_in_script(script):
         # Softening can join what it left into a word again ("f shit u c k"); such a script is never kept.

@@ -1,11 +1,28 @@
-"""The port through which the story service writes a script."""
+"""The port through which the story service writes a script (async: a cloud writer waits on the network)."""
 
+from __future__ import annotations
+
+import asyncio
 from typing import Protocol
 
 from shared.domain.models import DrawingAnalysis, StoryOptions, StoryScript
 
 
 class StoryWriter(Protocol):
-    def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
-        """Blocking; the same inputs and seed give the same script."""
+    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
+        """The same inputs and seed give the same script from the offline writer; a model's may vary."""
         ...
+
+
+class BlockingStoryWriter(Protocol):
+    def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript: ...
+
+
+class OffTheLoop:
+    """A writer that works on the CPU (the offline one), behind the port: it writes in a thread."""
+
+    def __init__(self, blocking: BlockingStoryWriter) -> None:
+        self._blocking = blocking
+
+    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
+        return await asyncio.to_thread(self._blocking.write, analysis=analysis, options=options, seed=seed)

@@ -1,0 +1,123 @@
+"""Bedrock Runtime's Converse as the fake answers it: a forced tool call answered with an input that fits the tool's schema.
+
+It plays a model that follows instructions plainly: the tool's JSON schema says what to fill in (objects,
+arrays, enums, bounds; `$ref`s resolved), "exactly N scenes" in the system prompt says how many, and the
+subject quoted in the first message is what the sentences are about. Every string it writes is a gentle
+sentence, and its answer is checked against the schema it was sent before it goes back. Faults: `refuse`
+(the answer a content filter gives) and `malformed` (a tool input that leaves out what the schema requires).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+
+from devstack.generative_fake.wire import WireError
+
+_SCENES = re.compile(r"exactly (\d+) scenes", re.IGNORECASE)
+_SUBJECT = re.compile(r'"subject"\s*:\s*"([^"]{1,80})"')
+# Short enough for the youngest tier's sentences, with a subject of three words.
+SENTENCES = (
+    "{Subject} woke up with a big smile.",
+    "{Subject} looked for a friend.",
+    "A little bird sang a happy song.",
+    "Together they found shining stones.",
+    "The stones led to a flower garden.",
+    "{Subject} shared a snack with the bird.",
+    "They played until the sun went down.",
+    "At home, {subject} felt warm and happy.",
+)
+# The models this fake account has been given access to (Bedrock's model access page).
+ENABLED_MODELS = frozenset({"amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0", "anthropic.claude-3-5-haiku-20241022-v1:0"})
+
+
+def converse(params: dict[str, Any], *, refuse: bool = False, malformed: bool = False) -> dict[str, Any]:
+    if params["modelId"] not in ENABLED_MODELS:
+        raise WireError(403, "AccessDeniedException", "You don't have access to the model with the specified model ID.")
+    tools = params.get("toolConfig", {}).get("tools", [])
+    choice = params.get("toolConfig", {}).get("toolChoice", {})
+    if not tools:
+        raise WireError(400, "ValidationException", "The fake answers only with a tool: send toolConfig with one.")
+    spec = next(iter(tools))["toolSpec"]
+    if "tool" in choice and choice["tool"]["name"] != spec["name"]:
+        raise WireError(400, "ValidationException", f"The tool choice names {choice['tool']['name']!r}, which is not offered.")
+    prompt = " ".join(block.get("text", "") for block in params.get("system", []))
+    asked = " ".join(block.get("text", "") for message in params["messages"] for block in message["content"])
+    usage = {"inputTokens": max(1, len((prompt + asked).split()) * 4 // 3), "outputTokens": 0, "totalTokens": 0}
+    if refuse:
+        usage["totalTokens"] = usage["inputTokens"]
+        text = "Sorry, I can't help with that."
+        return {
+            "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+            "stopReason": "content_filtered",
+            "usage": usage,
+            "metrics": {"latencyMs": 5},
+        }
+    schema = spec["inputSchema"]["json"]
+    subject_said, scenes_asked = _SUBJECT.search(asked), _SCENES.search(prompt)
+    subject = subject_said[1].strip() if subject_said else "the little hero"
+    scenes = int(scenes_asked[1]) if scenes_asked else None
+    answer = _Writer(schema, subject, scenes).fill(schema)
+    if malformed:
+        answer = {key: value for key, value in answer.items() if key not in schema.get("required", [])[:1]}
+    else:
+        jsonschema.validate(answer, schema)  # the fake's own answer fits what it was asked for
+    usage["outputTokens"] = len(json.dumps(answer)) // 4
+    usage["totalTokens"] = usage["inputTokens"] + usage["outputTokens"]
+    content = [{"toolUse": {"toolUseId": "tooluse_fake_1", "name": spec["name"], "input": answer}}]
+    return {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": "tool_use",
+        "usage": usage,
+        "metrics": {"latencyMs": 5},
+    }
+
+
+class _Writer:
+    """An instance of a JSON schema, written as a plain, gentle model would."""
+
+    def __init__(self, root: dict[str, Any], subject: str, items: int | None) -> None:
+        self._root, self._subject, self._items, self._said = root, subject, items, 0
+
+    def fill(self, schema: dict[str, Any], *, position: int = 0, name: str = "") -> Any:
+        if "$ref" in schema:
+            return self.fill(self._resolved(schema["$ref"]), position=position, name=name)
+        if "anyOf" in schema:
+            return self.fill(next(option for option in schema["anyOf"] if option.get("type") != "null"), position=position, name=name)
+        if "enum" in schema:
+            return schema["enum"][position % len(schema["enum"])]
+        kind = schema.get("type")
+        if kind == "object":
+            properties = schema.get("properties", {})
+            return {key: self.fill(properties[key], position=position, name=key) for key in properties}
+        if kind == "array":
+            low, high = schema.get("minItems", 1), schema.get("maxItems", 12)
+            count = min(max(self._items or low, low), high)
+            return [self.fill(schema["items"], position=index, name=name) for index in range(count)]
+        if kind == "integer":
+            low = schema.get("minimum", 0)
+            return min(low + position, schema.get("maximum", low + position))  # a numbered list counts up from its first
+        if kind == "number":
+            return float(schema.get("minimum", 0))
+        if kind == "boolean":
+            return False
+        return self._sentence(schema.get("maxLength", 200), title=name == "title")
+
+    def _resolved(self, reference: str) -> dict[str, Any]:
+        node: Any = self._root
+        for part in reference.removeprefix("#/").split("/"):
+            node = node[part]
+        return node
+
+    def _sentence(self, limit: int, *, title: bool) -> str:
+        if title:
+            words = self._subject.split()
+            named = " ".join(word.capitalize() for word in (words[1:] if words[0].lower() in ("a", "an", "the") else words))
+            return f"The Day of the {named}"[:limit]
+        template = SENTENCES[self._said % len(SENTENCES)]
+        self._said += 1
+        text = template.format(subject=self._subject, Subject=self._subject[:1].upper() + self._subject[1:])
+        return text[:limit]

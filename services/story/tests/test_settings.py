@@ -1,0 +1,24 @@
+"""Which writer a story worker runs, and the AWS clients it opens for it, from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from story.bootstrap import writer_for
+from story.settings import StorySettings
+from story.write import OffTheLoop
+
+
+def test_the_offline_writer_is_the_default_and_needs_no_cloud_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOCOMELON_STORY_PROVIDER", raising=False)
+    settings = StorySettings()
+    assert settings.cloud_services() == () and isinstance(writer_for(settings), OffTheLoop)
+
+
+def test_bedrock_is_chosen_with_its_model_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_STORY_PROVIDER", "bedrock")
+    monkeypatch.setenv("NOCOMELON_BEDROCK_STORY_MODEL", "us.amazon.nova-pro-v1:0")
+    settings = StorySettings()
+    assert settings.cloud_services() == ("bedrock-runtime",) and settings.bedrock_story_model == "us.amazon.nova-pro-v1:0"
+    with pytest.raises(SystemExit, match="AWS clients"):
+        writer_for(settings, None)
