@@ -17,7 +17,7 @@ class FakeAnalyser:
     def __init__(self) -> None:
         self.seen: list[bytes] = []
 
-    def analyse(self, drawing: bytes) -> DrawingReading:
+    async def analyse(self, drawing: bytes) -> DrawingReading:
         self.seen.append(drawing)
         return DrawingReading(analysis=ANALYSIS, figure_mask=b"mask-png")
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from shared.domain.errors import StageFailure
-from vision.analyse import DrawingAnalyser, DrawingReading
+from vision.analyse import BlockingDrawingAnalyser, DrawingReading
 from vision.analyse._words import UNSURE_SUBJECT
 from vision.analyse.local import LocalDrawingAnalyser
 
@@ -58,7 +58,7 @@ def stick_figure(draw: ImageDraw.ImageDraw, x: int, y: int, colour: tuple[int, i
 
 
 def test_it_implements_the_port() -> None:
-    analyser: DrawingAnalyser = LocalDrawingAnalyser()
+    analyser: BlockingDrawingAnalyser = LocalDrawingAnalyser()
     page, draw = white_page()
     stick_figure(draw, 400, 200)
     reading = analyser.analyse(encode(page))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from io import BytesIO
 from typing import Any
 
 import jsonschema
+import numpy as np
+from PIL import Image
 
 from devstack.generative_fake.wire import WireError
 
@@ -61,6 +64,9 @@ def converse(params: dict[str, Any], *, refuse: bool = False, malformed: bool = 
     subject = subject_said[1].strip() if subject_said else "the little hero"
     scenes = int(scenes_asked[1]) if scenes_asked else None
     answer = _Writer(schema, subject, scenes).fill(schema)
+    images = [block["image"]["source"]["bytes"] for message in params["messages"] for block in message["content"] if "image" in block]
+    if images:  # a vision request: what it "sees" is what the picture's colours say
+        answer.update({key: value for key, value in seen_in(images[0]).items() if key in schema.get("properties", {})})
     if malformed:
         answer = {key: value for key, value in answer.items() if key not in schema.get("required", [])[:1]}
     else:
@@ -73,6 +79,31 @@ def converse(params: dict[str, Any], *, refuse: bool = False, malformed: bool = 
         "stopReason": "tool_use",
         "usage": usage,
         "metrics": {"latencyMs": 5},
+    }
+
+
+# Hues (degrees) of the colour words the fake sees, with the saturated pixels' mean hue nearest wins.
+_HUES = {"red": 0, "orange": 30, "yellow": 55, "green": 120, "blue": 220, "purple": 280, "pink": 330}
+
+
+def seen_in(image: bytes) -> dict[str, Any]:
+    """What the fake's vision model says a drawing shows: its main ink colour is measured, the rest is its stock answer."""
+    picture = Image.open(BytesIO(image)).convert("HSV")
+    picture.thumbnail((128, 128))
+    hsv = np.asarray(picture, dtype=np.float32)
+    coloured = hsv[(hsv[..., 1] > 90) & (hsv[..., 2] > 60)]
+    if len(coloured):
+        hue = float(np.median(coloured[:, 0])) * 360 / 255
+        colour = min(_HUES, key=lambda name: min(abs(_HUES[name] - hue), 360 - abs(_HUES[name] - hue)))
+    else:
+        colour = "grey"
+    return {
+        "subject": f"a friendly {colour} creature",
+        "character": f"A friendly {colour} creature with round black eyes, a wide smile and two little feet.",
+        "setting": "in a sunny garden",
+        "details": ["a smiling face", "two little feet"],
+        "mood": "happy",
+        "colors": [colour],
     }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from shared.domain.assets import AssetKeys, Retention, run_file
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode, VisionCompleted
 from shared.domain.ports import AssetStore
@@ -16,7 +14,7 @@ async def analyse_drawing(
     event: Envelope[DrawingSubmitted], checkpoint: Checkpoint, *, assets: AssetStore, analyser: DrawingAnalyser
 ) -> Outcome:
     drawing = await assets.get(run_file(event.payload.drawing_key, event.user_id, event.run_id))
-    reading = await asyncio.to_thread(analyser.analyse, drawing)
+    reading = await analyser.analyse(drawing)
     mask_key = AssetKeys.figure_mask(event.user_id, event.run_id)
     await assets.put(mask_key, reading.figure_mask, "image/png", retention=Retention.INTERMEDIATE)
 

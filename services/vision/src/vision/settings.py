@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from shared.runtime.settings import WorkerSettings
 
 
 class VisionSettings(WorkerSettings):
-    vision_provider: str = "local"
+    # NOCOMELON_VISION_PROVIDER: "bedrock" needs AWS credentials, or AWS_ENDPOINT_URL_BEDROCK_RUNTIME for the local fake.
+    vision_provider: Literal["local", "bedrock"] = "local"
+    # A model (or inference profile) that takes images and tool use in Converse.
+    bedrock_vision_model: str = "amazon.nova-lite-v1:0"
+
+    def cloud_services(self) -> tuple[str, ...]:
+        return ("bedrock-runtime",) if self.vision_provider == "bedrock" else ()

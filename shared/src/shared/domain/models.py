@@ -107,6 +107,8 @@ class DrawingAnalysis(Model):
     subject_confidence: float = Field(default=1.0, ge=0, le=1)
     # The subject is only a placeholder ("your drawing's hero"): the app asks the parent what the child drew.
     subject_unsure: bool = False
+    # What the main character looks like (colours, features, clothing), said once so every page and sentence keeps it.
+    character: str = Field(default="", max_length=300)
 
 
 class SceneSetting(StrEnum):

@@ -357,6 +357,7 @@ def soften_analysis(analysis: DrawingAnalysis) -> DrawingAnalysis:
             "mood": soften(analysis.mood),
             "colors": [colour for text in analysis.colors if (colour := soften(text))],
             "palette": [colour.model_copy(update={"name": soften(colour.name)}) for colour in analysis.palette],
+            "character": soften(analysis.character),
         }
     )
 
@@ -369,6 +370,7 @@ def analysis_texts(analysis: DrawingAnalysis) -> Iterator[tuple[str, str]]:
     yield "mood", analysis.mood
     yield from (("colors", colour) for colour in analysis.colors)
     yield from (("palette", colour.name) for colour in analysis.palette)
+    yield "character", analysis.character
 
 
 def soften_script(script: StoryScript) -> StoryScript:

@@ -1,5 +1,8 @@
-"""The port through which the vision service reads a drawing."""
+"""The port through which the vision service reads a drawing (async: a cloud analyser waits on the network)."""
 
+from __future__ import annotations
+
+import asyncio
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +17,20 @@ class DrawingReading:
 
 
 class DrawingAnalyser(Protocol):
-    def analyse(self, drawing: bytes) -> DrawingReading:
-        """Blocking; raises shared.domain.errors.StageFailure for a file that is not a readable drawing."""
+    async def analyse(self, drawing: bytes) -> DrawingReading:
+        """Raises shared.domain.errors.StageFailure for a file that is not a readable drawing."""
         ...
+
+
+class BlockingDrawingAnalyser(Protocol):
+    def analyse(self, drawing: bytes) -> DrawingReading: ...
+
+
+class OffTheLoop:
+    """An analyser that works on the CPU (the classical one), behind the port: it reads in a thread."""
+
+    def __init__(self, blocking: BlockingDrawingAnalyser) -> None:
+        self._blocking = blocking
+
+    async def analyse(self, drawing: bytes) -> DrawingReading:
+        return await asyncio.to_thread(self._blocking.analyse, drawing)
