@@ -1,6 +1,9 @@
 """Media's handlers with fake providers: fan-out, fan-in, stale pipelines, video."""
 
+import asyncio
 from pathlib import Path
+
+import pytest
 
 from media.compose import ComposedVideo, StoryPage
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
@@ -36,7 +39,14 @@ REQUEST = PipelineRequested(
 
 
 class FakeIllustrator:
-    def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, options) -> Illustration:
+    def __init__(self, pool: int = 2) -> None:
+        self.pool, self.busy, self.most_at_once = pool, 0, 0
+
+    async def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, options) -> Illustration:
+        self.busy += 1
+        self.most_at_once = max(self.most_at_once, self.busy)
+        await asyncio.sleep(0.01)
+        self.busy -= 1
         painted = f"{options.style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}"
         return Illustration(backdrop=painted.encode(), figure=f"figure of {painted}".encode())
 
@@ -90,6 +100,16 @@ async def test_images_are_painted_per_scene_and_stored(assets) -> None:
     assert outcome.changes.stages[Stage.IMAGES].status == StageStatus.DONE
     assert outcome.changes.stages[Stage.IMAGES].attempt == "p1"
     assert [follow.type for follow in outcome.events] == [EventType.IMAGES_COMPLETED]
+
+
+@pytest.mark.parametrize("pool", [1, 2])
+async def test_pages_are_painted_as_many_at_once_as_the_illustrator_takes(assets, pool: int) -> None:
+    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
+    await assets.put("u/drawings/r_mask.png", b"mask", "image/png", retention=Retention.INTERMEDIATE)
+    job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.IMAGES_REQUESTED)
+    illustrator = FakeIllustrator(pool=pool)
+    await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=illustrator)
+    assert illustrator.most_at_once == pool  # the script has two scenes
 
 
 async def test_every_scene_is_narrated_with_its_duration(assets) -> None:

@@ -1,10 +1,11 @@
-"""Which narrator a media worker runs, and the AWS clients it opens for it, from the environment."""
+"""Which illustrator and narrator a media worker runs, and the AWS clients it opens for it, from the environment."""
 
 from __future__ import annotations
 
 import pytest
 
 from media.bootstrap import providers_for
+from media.illustrate import OffTheLoop
 from media.narrate import InThread
 from media.settings import POLLY_VOICES, MediaSettings
 from shared.domain.models import VoiceType
@@ -39,3 +40,18 @@ def test_polly_without_the_workers_clients_is_a_start_up_error() -> None:
 
 def test_the_offline_narrator_runs_off_the_event_loop() -> None:
     assert isinstance(providers_for(MediaSettings()).narrator, InThread)
+
+
+def test_bedrock_pictures_are_chosen_with_their_model_and_pool_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "bedrock")
+    monkeypatch.setenv("NOCOMELON_BEDROCK_IMAGE_MODEL", "amazon.nova-canvas-v1:0")
+    monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
+    settings = MediaSettings()
+    assert settings.cloud_services() == ("polly", "bedrock-runtime") and settings.bedrock_image_pool == 3
+    with pytest.raises(SystemExit, match="AWS clients"):
+        providers_for(MediaSettings(illustration_provider="bedrock"), None)
+
+
+def test_the_offline_illustrator_paints_one_page_at_a_time_off_the_event_loop() -> None:
+    illustrator = providers_for(MediaSettings()).illustrator
+    assert isinstance(illustrator, OffTheLoop) and illustrator.pool == 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from devstack.generative_fake import bedrock, polly
+from devstack.generative_fake import bedrock, images, polly
 from devstack.generative_fake.wire import Call, Reply, WireError, read_call, refusal, reply, signed_for
 
 SERVICES_BY_SIGNING_NAME = {"bedrock": "bedrock-runtime", "polly": "polly"}
@@ -29,6 +29,7 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("bedrock-runtime", "Converse"): lambda params, faults: bedrock.converse(
         params, refuse=faults.take("refuse"), malformed=faults.take("malformed")
     ),
+    ("bedrock-runtime", "InvokeModel"): lambda params, faults: images.invoke(params, refuse=faults.take("refuse")),
 }
 # What each service calls being asked too often.
 THROTTLED = {"bedrock-runtime": (429, "ThrottlingException"), "polly": (400, "ThrottlingException")}
@@ -98,6 +99,11 @@ def _service_of(headers: dict[str, str]) -> str:
 
 
 def _without_bytes(value: Any) -> Any:
+    """What a test reads of a call: bytes and base64 pictures as their length, an InvokeModel JSON body as JSON."""
+    if isinstance(value, dict) and isinstance(value.get("body"), bytes) and value.get("contentType") == "application/json":
+        return _without_bytes({**value, "body": json.loads(value["body"])})
+    if isinstance(value, str) and len(value) > 2000:
+        return f"<{len(value)} characters>"
     if isinstance(value, dict):
         return {key: _without_bytes(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -8,7 +8,7 @@ from typing import Any
 
 from media.compose import VideoComposer
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
-from media.illustrate import Illustrator
+from media.illustrate import Illustrator, OffTheLoop
 from media.narrate import InThread, Narrator
 from media.settings import MediaSettings
 from shared.adapters.aws import AwsClients
@@ -38,7 +38,22 @@ def providers_for(settings: MediaSettings, aws: AwsClients | None = None) -> Med
     from media.compose.local import StreamingComposer
     from media.illustrate.local import LocalIllustrator
 
-    return MediaProviders(illustrator=LocalIllustrator(), narrator=_narrator_for(settings, aws), composer=StreamingComposer())
+    offline = OffTheLoop(LocalIllustrator())
+    return MediaProviders(
+        illustrator=_illustrator_for(settings, aws, offline), narrator=_narrator_for(settings, aws), composer=StreamingComposer()
+    )
+
+
+def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: Illustrator) -> Illustrator:
+    if settings.illustration_provider == "bedrock":
+        from media.illustrate.bedrock import BedrockIllustrator
+
+        if aws is None:
+            raise SystemExit("the bedrock illustrator needs the worker's AWS clients")
+        return BedrockIllustrator(
+            aws.bedrock_runtime, model_id=settings.bedrock_image_model, pool=settings.bedrock_image_pool, fallback=offline
+        )
+    return offline
 
 
 def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:

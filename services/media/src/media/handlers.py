@@ -75,23 +75,26 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     drawing_key, mask_key = (run_file(key, event.user_id, event.run_id) for key in (request.drawing_key, request.figure_mask_key))
     drawing, figure_mask = await asyncio.gather(assets.get(drawing_key), assets.get(mask_key))
     scenes = request.story_script.scenes
-    images: list[GeneratedImage] = []
-    for scene in scenes:
-        picture = await asyncio.to_thread(
-            illustrator.illustrate,
-            drawing=drawing,
-            figure_mask=figure_mask,
-            analysis=request.drawing_analysis,
-            scene=scene,
-            scene_count=len(scenes),
-            options=request.options,
-        )
+    pool = asyncio.Semaphore(illustrator.pool)  # a cloud model paints several pages at once, the offline painter one
+
+    async def illustrate(scene: Scene) -> GeneratedImage:
+        async with pool:
+            picture = await illustrator.illustrate(
+                drawing=drawing,
+                figure_mask=figure_mask,
+                analysis=request.drawing_analysis,
+                scene=scene,
+                scene_count=len(scenes),
+                options=request.options,
+            )
         key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
         await asyncio.gather(
             assets.put(key, picture.backdrop, "image/png", retention=Retention.INTERMEDIATE),
             assets.put(figure_layer_key(key), picture.figure, "image/png", retention=Retention.INTERMEDIATE),
         )
-        images.append(GeneratedImage(scene_number=scene.number, key=key))
+        return GeneratedImage(scene_number=scene.number, key=key)
+
+    images = list(await asyncio.gather(*(illustrate(scene) for scene in scenes)))
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
         changes=images_painted(result, job.pipeline_id),

@@ -15,10 +15,16 @@ POLLY_VOICES = {VoiceType.GENTLE: "Joanna", VoiceType.CHEERFUL: "Ivy", VoiceType
 
 class MediaSettings(WorkerSettings):
     media_provider: str = "local"
+    # NOCOMELON_ILLUSTRATION_PROVIDER: who paints. "bedrock" needs AWS credentials, or AWS_ENDPOINT_URL_BEDROCK_RUNTIME for the fake.
+    illustration_provider: Literal["local", "bedrock"] = "local"
+    # Stability's sketch control by default (the drawing is the sketch); a Titan Image v2 or Nova Canvas id works too.
+    bedrock_image_model: str = "us.stability.stable-image-control-sketch-v1:0"
+    bedrock_image_pool: int = Field(default=3, ge=1, le=12)  # pages painted at once: the model waits on the network, not on us
     # NOCOMELON_VOICE_PROVIDER: who narrates. "polly" needs AWS credentials, or AWS_ENDPOINT_URL_POLLY for the local fake.
     voice_provider: Literal["local", "polly"] = "local"
     polly_engine: Literal["standard", "neural", "generative"] = "neural"
     polly_voices: dict[VoiceType, str] = Field(default_factory=lambda: dict(POLLY_VOICES))
 
     def cloud_services(self) -> tuple[str, ...]:
-        return ("polly",) if self.voice_provider == "polly" else ()
+        wanted = {"polly": self.voice_provider == "polly", "bedrock-runtime": self.illustration_provider == "bedrock"}
+        return tuple(service for service, used in wanted.items() if used)

@@ -43,6 +43,11 @@ def error_code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
+def filtered(error: ClientError) -> bool:
+    """True when the model's content filter stopped the request (Titan and Nova Canvas say so in a ValidationException)."""
+    return error_code(error) == "ValidationException" and "content filter" in error.response.get("Error", {}).get("Message", "")
+
+
 def unusable(error: ClientError) -> bool:
     """True for a refusal that will not change if asked again (no access, no such model, a request it rejects)."""
     return error_code(error) in UNUSABLE_CODES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Protocol
@@ -61,15 +62,40 @@ def on_page(backdrop: Image.Image, sticker: Image.Image, stance: Stance) -> Imag
 
 
 class Illustrator(Protocol):
+    """Paints one page (async: a cloud model waits on the network). `pool` is how many pages it paints at once."""
+
+    pool: int
+
+    async def illustrate(
+        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+    ) -> Illustration: ...
+
+
+class BlockingIllustrator(Protocol):
     def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
+        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
     ) -> Illustration:
-        """Blocking."""
+        """Blocking: CPU work."""
         ...
+
+
+class OffTheLoop:
+    """An illustrator that paints on the CPU (the offline one), behind the port: one page at a time, off the event loop."""
+
+    pool = 1
+
+    def __init__(self, blocking: BlockingIllustrator) -> None:
+        self._blocking = blocking
+
+    async def illustrate(
+        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+    ) -> Illustration:
+        return await asyncio.to_thread(
+            self._blocking.illustrate,
+            drawing=drawing,
+            figure_mask=figure_mask,
+            analysis=analysis,
+            scene=scene,
+            scene_count=scene_count,
+            options=options,
+        )

@@ -1,0 +1,156 @@
+"""An illustrator in the cloud: a Bedrock image model paints each page conditioned on the child's drawing, so the
+pages keep the child's character where and as the child drew it.
+
+Stability's sketch-control model is the default: it takes the drawing as the sketch. Titan Image Generator v2 and
+Nova Canvas take it as a canny-edge condition image. Every page of a book has the same seed (from the drawing),
+the same style words and the character card, and a negative prompt for anything frightening; the answer is fitted
+to the 16:9 frame. The whole page is the model's, so the figure layer is empty and the camera alone moves.
+
+A page the model refuses (its content filter) is asked for once more with another seed; after that, or for a
+model the account cannot use, the offline illustrator paints that page (the log says so). Throttling past
+botocore's retries and outages raise, so the message comes round again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+from io import BytesIO
+from typing import Any
+
+from botocore.exceptions import ClientError
+from PIL import Image, ImageOps
+
+from media.illustrate import FRAME_SIZE, Illustration, Illustrator, Stance, figure_png
+from media.illustrate.figures import load_drawing
+from media.illustrate.local import setting_for
+from shared.adapters.bedrock import error_code, filtered, invoke_json, unusable
+from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions, Style
+
+log = logging.getLogger(__name__)
+
+STYLE_WORDS = {
+    Style.STORYBOOK: "a warm children's picture-book illustration, flat friendly colours, soft rounded shapes",
+    Style.WATERCOLOR: "a soft watercolour painting for a children's book, gentle washes on textured paper",
+    Style.CARTOON_3D: "a bright, glossy 3D cartoon scene for young children, like an animated film",
+    Style.ANIME: "a crisp, cheerful anime illustration for children, clean outlines and cel shading",
+}
+NEGATIVE = "scary, frightening, dark shadows, violence, weapons, blood, sharp teeth, monsters, crying, text, letters, words, watermark"
+CONTROL_LONG_SIDE = 1024  # the condition image; the models resize it anyway
+# Titan's and Nova Canvas's prompts stop at 1024 characters; Stability's at 10000.
+PROMPT_LIMIT = {"stability": 10000, "titan": 1024, "nova": 1024}
+# The sizes each family paints closest to 16:9 (Titan only paints sizes from its list; Nova Canvas any multiple of 16).
+PAINTED_SIZE = {"titan": (1280, 768), "nova": (1280, 720)}
+BLANK_FIGURE = Image.new("RGBA", (2, 2), (0, 0, 0, 0))
+
+
+class BedrockIllustrator:
+    """Implements the Illustrator port with Bedrock InvokeModel; `client` is an aioboto3 bedrock-runtime client."""
+
+    def __init__(self, client: Any, *, model_id: str, pool: int, fallback: Illustrator, control_strength: float = 0.7) -> None:
+        self._client, self._model_id, self.pool, self._fallback = client, model_id, pool, fallback
+        self._family = family_of(model_id)
+        self._control_strength = control_strength
+
+    async def illustrate(
+        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+    ) -> Illustration:
+        prompt = page_prompt(analysis, scene, options)[: PROMPT_LIMIT[self._family]]
+        control, seed = await asyncio.to_thread(_control_image, drawing), drawing_seed(drawing)
+        for attempt in (0, 1):
+            try:
+                painted = self._painted(
+                    await invoke_json(self._client, model_id=self._model_id, body=self._body(prompt, control, seed + attempt))
+                )
+            except ClientError as error:
+                if not unusable(error):
+                    raise
+                if not filtered(error):
+                    log.warning("the image model cannot paint this page", extra={"code": error_code(error), "scene": scene.number})
+                    break
+                painted = None
+            if painted is not None:
+                return Illustration(backdrop=await asyncio.to_thread(fitted_page, painted), figure=_blank_figure())
+            log.warning("the image model's filter stopped a page", extra={"attempt": attempt + 1, "scene": scene.number})
+        log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
+        return await self._fallback.illustrate(
+            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options
+        )
+
+    def _body(self, prompt: str, control: bytes, seed: int) -> dict[str, Any]:
+        image = base64.b64encode(control).decode()
+        if self._family == "stability":
+            return {
+                "prompt": prompt,
+                "negative_prompt": NEGATIVE,
+                "image": image,
+                "control_strength": self._control_strength,
+                "seed": seed,
+                "output_format": "png",
+            }
+        width, height = PAINTED_SIZE[self._family]
+        return {
+            "taskType": "TEXT_IMAGE",
+            "textToImageParams": {
+                "text": prompt,
+                "negativeText": NEGATIVE,
+                "conditionImage": image,
+                "controlMode": "CANNY_EDGE",
+                "controlStrength": self._control_strength,
+            },
+            "imageGenerationConfig": {"numberOfImages": 1, "width": width, "height": height, "cfgScale": 6.5, "seed": seed},
+        }
+
+    @staticmethod
+    def _painted(answer: dict[str, Any]) -> bytes | None:
+        """The picture, or None when the model's filter stopped it (Stability says so in `finish_reasons`)."""
+        if any(answer.get("finish_reasons") or []) or answer.get("error") or not answer.get("images"):
+            return None
+        return base64.b64decode(answer["images"][0])
+
+
+def family_of(model_id: str) -> str:
+    for family in ("stability", "titan", "nova"):
+        if f"{family}." in model_id or f".{family}-" in model_id:
+            return family
+    raise SystemExit(f"{model_id!r} is not an image model NoComelon can paint with: use a Stability, Titan Image or Nova Canvas model")
+
+
+def page_prompt(analysis: DrawingAnalysis, scene: Scene, options: StoryOptions) -> str:
+    hero = analysis.character or f"{analysis.subject}, as a young child drew it"
+    return " ".join(
+        [
+            f"{STYLE_WORDS[options.style]}.",
+            f"The hero, exactly as in the child's drawing: {hero}.",
+            f"The place: {setting_for(scene, analysis).value.replace('_', ' ')}.",
+            f"This page of the story: {scene.text}",
+            "Gentle, bright and safe for a small child.",
+        ]
+    )
+
+
+def drawing_seed(drawing: bytes) -> int:
+    """The same for every page of a book (and every redo of it), so the pages look alike."""
+    return int.from_bytes(hashlib.sha256(drawing).digest()[:4], "big") % 2_147_483_647
+
+
+def fitted_page(painted: bytes) -> bytes:
+    """The model's picture filling the 16:9 frame (cropped at the middle, never stretched), as PNG."""
+    page = ImageOps.fit(Image.open(BytesIO(painted)).convert("RGB"), FRAME_SIZE, Image.Resampling.LANCZOS)
+    out = BytesIO()
+    page.save(out, "PNG", compress_level=3)
+    return out.getvalue()
+
+
+def _control_image(drawing: bytes) -> bytes:
+    image = load_drawing(drawing)
+    image.thumbnail((CONTROL_LONG_SIDE, CONTROL_LONG_SIDE))
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _blank_figure() -> bytes:
+    return figure_png(BLANK_FIGURE, Stance(left=0, top=0, motion=Motion.REST, heading=1, liveliness=0.0))
