@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,39 @@ def probe(path: Path) -> MediaInfo:
         video_duration=_decoded_seconds(path, "v:0") if video else 0.0,
         moov_first=_moov_before_mdat(path),
     )
+
+
+def decoded_audio(path: Path, rate: int) -> np.ndarray:
+    """The first audio stream, mono at `rate`, as floats in -1..1."""
+    raw = subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-vn",
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(raw, dtype=np.int16) / 32768
+
+
+def frame_at(path: Path, seconds: float) -> np.ndarray:
+    """The decoded picture shown at `seconds`, RGB, height x width x 3."""
+    info = probe(path)
+    raw = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-ss", f"{seconds:.3f}", "-i", str(path), "-frames:v", "1"]
+        + ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(info.height, info.width, 3)

@@ -11,7 +11,7 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from devstack.generative_fake.polly import _pitch
+from devstack.generative_fake.polly import pitch
 from media.narrate.polly import VOICE_FAILED_MESSAGE, PollyNarrator
 from media.settings import POLLY_VOICES
 from shared.adapters.aws import AwsClients
@@ -64,7 +64,7 @@ async def test_sentences_and_words_are_timed_by_the_speech_marks(cloud_env: Fake
     assert np.abs(gap).mean() < 0.005  # and quiet between the sentences
     # The voice that spoke is the gentle narrator's: the fake hums at Joanna's pitch.
     spectrum = np.abs(np.fft.rfft(audio))
-    assert abs(np.argmax(spectrum) * 16_000 / len(audio) - _pitch("Joanna")) < 3
+    assert abs(np.argmax(spectrum) * 16_000 / len(audio) - pitch("Joanna")) < 3
     assert abs(loudness(narration.audio, tmp_path) + 16) <= 2  # the level every narrator keeps
 
 

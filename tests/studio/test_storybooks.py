@@ -32,6 +32,7 @@ from media.illustrate.local import LocalIllustrator, setting_for
 from media.narrate.local import PiperNarrator
 from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
 from story.write.local import LocalStoryWriter
+from tests.media_probe import decoded_audio
 from tests.paths import ARTEFACTS, SAMPLES
 from vision.analyse.local import LocalDrawingAnalyser
 
@@ -147,11 +148,6 @@ def _ffmpeg(*arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, check=True)
 
 
-def _decoded_audio(media: Path) -> np.ndarray:
-    raw = _ffmpeg("-loglevel", "error", "-i", str(media), "-vn", "-f", "s16le", "-ac", "1", "-ar", str(RATE), "pipe:1").stdout
-    return np.frombuffer(raw, dtype=np.int16) / 32768
-
-
 def _decoded_frames(video: Path, numbers: list[int]) -> dict[int, np.ndarray]:
     select = "+".join(f"eq(n\\,{number})" for number in sorted(numbers))
     arguments = ["-loglevel", "error", "-i", str(video), "-vf", f"select='{select}'", "-fps_mode", "passthrough"]
@@ -177,7 +173,7 @@ def _integrated_loudness(audio: Path) -> float:
 @pytest.mark.parametrize("drawing", DRAWINGS, ids=[path.stem for path in DRAWINGS])
 def test_the_narration_has_no_long_pauses_and_is_at_the_target_loudness(drawing: Path, written) -> None:
     for audio, _, _ in written(drawing).audio:
-        assert _longest_quiet_sec(_decoded_audio(audio)) <= MAX_PAUSE_SEC, f"a long pause in {audio.name}"
+        assert _longest_quiet_sec(decoded_audio(audio, RATE)) <= MAX_PAUSE_SEC, f"a long pause in {audio.name}"
         assert abs(_integrated_loudness(audio) - TARGET_LUFS) <= 2.0, audio.name
 
 
@@ -374,7 +370,7 @@ def _grown(mask: np.ndarray, by: int) -> np.ndarray:
 
 
 def _check_the_sound(book: Storybook) -> None:
-    mix = _decoded_audio(book.video.video)
+    mix = decoded_audio(book.video.video, RATE)
     for slot in book.timeline.pages:
         start, end = (round(book.timeline.seconds(frame) * RATE) for frame in (slot.start_frame, slot.end_frame))
         assert _longest_quiet_sec(mix[start:end]) <= MAX_PAUSE_SEC, f"dead air in page {slot.page.number}"

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from devstack.provision import Provisioner
-from devstack.stack import WEBAPP_DIR, LocalAws, Stack, answers
+from devstack.stack import WEBAPP_DIR, GenerativeFake, LocalAws, Stack, answers
 from nocomelon_cli.signin import DEMO_ACCOUNT
 from shared.runtime.settings import GatewayAddress, ServiceSettings
 from shared.topology import topology
@@ -22,14 +22,23 @@ from shared.topology import topology
 LOCAL_DIR = Path(".local")
 
 
-def run(aws_port: int, gateway_port: int) -> int:
+def run(aws_port: int, gateway_port: int, fake_port: int | None) -> int:
     local_aws = LocalAws(port=aws_port, log_path=LOCAL_DIR / "logs" / "moto.log")
     if answers(f"{local_aws.endpoint}/moto-api/"):
         print(f"Using the local AWS already running at {local_aws.endpoint}")
     else:
         print(f"Starting the local AWS (moto) at {local_aws.endpoint} ...")
         local_aws.start()
-    stack = Stack(aws_endpoint=local_aws.endpoint, gateway_port=gateway_port, log_dir=LOCAL_DIR / "logs")
+    fake = GenerativeFake(port=fake_port, log_path=LOCAL_DIR / "logs" / "generative-fake.log") if fake_port else None
+    if fake is not None:
+        print(f"Starting the fake Bedrock Runtime and Polly at {fake.endpoint} ...")
+        fake.start()
+    stack = Stack(
+        aws_endpoint=local_aws.endpoint,
+        gateway_port=gateway_port,
+        log_dir=LOCAL_DIR / "logs",
+        cloud_endpoint=fake.endpoint if fake else None,
+    )
     stopping = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -69,6 +78,8 @@ NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs
     finally:
         print("Stopping ...", flush=True)
         stack.stop()
+        if fake is not None:
+            fake.stop()
         local_aws.stop()
 
 
@@ -88,10 +99,15 @@ def main() -> int:
     run_command = commands.add_parser("run", help="local AWS, provisioning and the four services")
     run_command.add_argument("--aws-port", type=int, default=int(os.environ.get("NOCOMELON_AWS_PORT", "4566")))
     run_command.add_argument("--gateway-port", type=int, default=GatewayAddress().gateway_port)
+    # NOCOMELON_GENERATIVE_FAKE=1: the cloud providers (bedrock, polly) talk to the local fake instead of AWS.
+    fake_wanted = os.environ.get("NOCOMELON_GENERATIVE_FAKE", "0") == "1"
+    run_command.add_argument(
+        "--generative-fake-port", type=int, default=int(os.environ.get("NOCOMELON_GENERATIVE_FAKE_PORT", "4599")) if fake_wanted else None
+    )
     commands.add_parser("provision", help="provision the AWS that AWS_ENDPOINT_URL points at")
     arguments = parser.parse_args()
     if arguments.command == "run":
-        return run(arguments.aws_port, arguments.gateway_port)
+        return run(arguments.aws_port, arguments.gateway_port, arguments.generative_fake_port)
     return provision()
 
 

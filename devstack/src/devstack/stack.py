@@ -96,6 +96,30 @@ class LocalAws:
 
 
 @dataclass
+class GenerativeFake:
+    """The fake of Bedrock Runtime and Polly (devstack/generative_fake) on its own port, for the cloud providers."""
+
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log: IO[bytes] = self.log_path.open("ab")
+        command = [sys.executable, "-m", "devstack.generative_fake", "--port", str(self.port)]
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        wait_for_http(f"{self.endpoint}/_fake/calls", timeout=60, process=self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process, grace_seconds=5)
+
+
+@dataclass
 class Stack:
     aws_endpoint: str
     gateway_port: int
@@ -104,6 +128,8 @@ class Stack:
     region: str = "us-east-1"
     # Extra settings for every service, e.g. a short visibility timeout in tests.
     overrides: dict[str, str] = field(default_factory=dict)
+    # Where the services find Bedrock Runtime and Polly (the generative fake's endpoint); unset, botocore finds AWS's.
+    cloud_endpoint: str | None = None
     outputs: StackOutputs | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -128,6 +154,7 @@ class Stack:
     def service_environment(self) -> dict[str, str]:
         assert self.outputs is not None, "provision first"
         webapp = {"NOCOMELON_WEBAPP_DIR": str(WEBAPP_DIR)} if (WEBAPP_DIR / "index.html").is_file() else {}
+        cloud = {f"AWS_ENDPOINT_URL_{name}": self.cloud_endpoint for name in ("BEDROCK_RUNTIME", "POLLY")} if self.cloud_endpoint else {}
         return {
             **os.environ,
             **LOCAL_CREDENTIALS,
@@ -142,19 +169,27 @@ class Stack:
             "NOCOMELON_GATEWAY_PORT": str(self.gateway_port),
             "PYTHONUNBUFFERED": "1",
             **webapp,
+            **cloud,
             **self.overrides,
         }
 
-    def start_service(self, service: str, name: str | None = None) -> subprocess.Popen:
-        """Starts one service process; `name` lets tests run a second worker of the same service."""
-        return self.start_module(name or service, service)
+    def start_service(self, service: str, name: str | None = None, settings: dict[str, str] | None = None) -> subprocess.Popen:
+        """Starts one service process; `name` lets tests run a second worker of the same service, `settings` adds to its environment."""
+        return self.start_module(name or service, service, settings=settings)
 
-    def start_module(self, name: str, module: str, *arguments: str) -> subprocess.Popen:
+    def restart_service(self, service: str, settings: dict[str, str]) -> subprocess.Popen:
+        """Stops a service's process and starts it again with other settings (another provider, say)."""
+        if service in self.processes:
+            stop_process(self.processes.pop(service))
+        return self.start_service(service, settings=settings)
+
+    def start_module(self, name: str, module: str, *arguments: str, settings: dict[str, str] | None = None) -> subprocess.Popen:
         """Runs `python -m module arguments` as one of the stack's processes (a service, or a test's faulty worker)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
         command = [sys.executable, "-m", module, *arguments]
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.service_environment())
+        environment = {**self.service_environment(), **(settings or {})}
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
         self.processes[name] = process
         return process
 

@@ -103,7 +103,7 @@ def synthesize(params: dict[str, Any]) -> dict[str, Any]:
     rate = int(params.get("SampleRate", DEFAULT_RATES.get(output_format, "16000")))
     if output_format == "pcm" and str(rate) not in PCM_RATES:
         raise WireError(400, "InvalidSampleRateException", f"The sample rate {rate} is not valid for pcm.")
-    samples = _hum(_timed(words), rate, pitch=_pitch(voice))
+    samples = _hum(_timed(words), rate, pitch=pitch(voice))
     if output_format == "pcm":
         return {"AudioStream": samples.tobytes(), "ContentType": "audio/pcm", "RequestCharacters": characters}
     if output_format == "mp3":
@@ -186,7 +186,7 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-def _pitch(voice: str) -> float:
+def pitch(voice: str) -> float:
     """Each voice hums at its own pitch, so a test can tell which voice spoke."""
     return 160.0 + 10 * (sum(map(ord, voice)) % 14)
 

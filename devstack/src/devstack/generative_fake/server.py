@@ -4,6 +4,7 @@ service each request is signed for. `python -m devstack.generative_fake --port N
 Besides the services' own paths it has two of its own, for tests:
 - `POST /_fake/faults` with `{"throttle": 2, "slow": 1, "slow_seconds": 1.5, "refuse": 1, "malformed": 1}`: the next requests fail or wait
   (each count is used up one request at a time);
+- `GET /_fake/faults`: how many of each are left;
 - `GET /_fake/calls`: every call answered so far (service, operation and parameters, bytes left out).
 """
 
@@ -53,6 +54,10 @@ class Faults:
             self.malformed = int(asked.get("malformed", self.malformed))
             self.slow = int(asked.get("slow", self.slow))
             self.slow_seconds = float(asked.get("slow_seconds", self.slow_seconds))
+
+    def left(self) -> dict[str, int]:
+        with self.lock:
+            return {name: getattr(self, name) for name in ("throttle", "slow", "refuse", "malformed")}
 
     def take(self, name: str) -> bool:
         with self.lock:
@@ -122,6 +127,8 @@ def make_server(port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
         def do_GET(self) -> None:
             if self.path == "/_fake/calls":
                 self._send(Reply(200, {"Content-Type": "application/json"}, json.dumps(state.calls).encode()))
+            elif self.path == "/_fake/faults":
+                self._send(Reply(200, {"Content-Type": "application/json"}, json.dumps(state.faults.left()).encode()))
             else:
                 self._serve("GET")
 

@@ -30,8 +30,12 @@ _FOUND_BY_BOTOCORE = frozenset({"polly", "bedrock-runtime"})
 class AwsClients:
     """The clients one process needs, closed together when the process stops."""
 
-    def __init__(self, *, region: str, endpoint_url: str | None, services: tuple[str, ...] = CORE_SERVICES) -> None:
+    def __init__(
+        self, *, region: str, endpoint_url: str | None, services: tuple[str, ...] = CORE_SERVICES, model_read_timeout: float = 60
+    ) -> None:
         self._region = region
+        # A model's answer can take a while (a page of pictures, a whole story); past this it is asked again.
+        self._model_config = _CLIENT_CONFIG.merge(AioConfig(read_timeout=model_read_timeout))
         self._endpoint_url = endpoint_url
         self._services = services
         self._stack = AsyncExitStack()
@@ -42,9 +46,13 @@ class AwsClients:
         # its client as Any and tests (moto, botocore's models) hold the calls to the real API.
         session: Any = aioboto3.Session(region_name=self._region)
         for service in self._services:
-            endpoint_url = None if service in _FOUND_BY_BOTOCORE else self._endpoint_url
+            generative = service in _FOUND_BY_BOTOCORE
             self._clients[service] = await self._stack.enter_async_context(
-                session.client(service, endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
+                session.client(
+                    service,
+                    endpoint_url=None if generative else self._endpoint_url,
+                    config=self._model_config if generative else _CLIENT_CONFIG,
+                )
             )
         return self
 

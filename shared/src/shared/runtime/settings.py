@@ -62,6 +62,8 @@ class WorkerSettings(ServiceSettings):
     visibility_timeout_seconds: int = 60
     receive_wait_seconds: int = 10
     worker_concurrency: int = 2
+    # How long a cloud model (Bedrock, Polly) may take to answer before botocore asks again (its standard retries).
+    model_read_timeout_seconds: float = 60
 
     def cloud_services(self) -> tuple[str, ...]:
         """The AWS services this worker's providers call beyond the queues, files and runs ("polly", "bedrock-runtime")."""

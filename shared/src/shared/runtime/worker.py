@@ -40,7 +40,12 @@ def stop_on_signals(stop: asyncio.Event) -> None:
 async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) -> None:
     spec = settings.topology.queues[service]
     services = CORE_SERVICES + settings.cloud_services()
-    async with AwsClients(region=settings.aws_region, endpoint_url=settings.aws_endpoint_url, services=services) as aws:
+    async with AwsClients(
+        region=settings.aws_region,
+        endpoint_url=settings.aws_endpoint_url,
+        services=services,
+        model_read_timeout=settings.model_read_timeout_seconds,
+    ) as aws:
         queue_url = (await aws.sqs.get_queue_url(QueueName=spec.name))["QueueUrl"]
         dead_letter_url = (await aws.sqs.get_queue_url(QueueName=spec.dead_letter_name))["QueueUrl"]
         assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)

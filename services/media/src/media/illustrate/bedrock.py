@@ -38,7 +38,7 @@ STYLE_WORDS = {
     Style.ANIME: "a crisp, cheerful anime illustration for children, clean outlines and cel shading",
 }
 NEGATIVE = "scary, frightening, dark shadows, violence, weapons, blood, sharp teeth, monsters, crying, text, letters, words, watermark"
-CONTROL_LONG_SIDE = 1024  # the condition image; the models resize it anyway
+CONTROL_LONG_SIDE = 1024  # the condition image's width; the models resize it anyway
 # Titan's and Nova Canvas's prompts stop at 1024 characters; Stability's at 10000.
 PROMPT_LIMIT = {"stability": 10000, "titan": 1024, "nova": 1024}
 # The sizes each family paints closest to 16:9 (Titan only paints sizes from its list; Nova Canvas any multiple of 16).
@@ -145,10 +145,13 @@ def fitted_page(painted: bytes) -> bytes:
 
 
 def _control_image(drawing: bytes) -> bytes:
-    image = load_drawing(drawing)
-    image.thumbnail((CONTROL_LONG_SIDE, CONTROL_LONG_SIDE))
+    """The drawing whole on a white 16:9 sheet: the models paint in the sketch's proportions, so no part of it is cropped."""
+    width = CONTROL_LONG_SIDE
+    sheet = Image.new("RGB", (width, width * FRAME_SIZE[1] // FRAME_SIZE[0]), "white")
+    drawn = ImageOps.contain(load_drawing(drawing), sheet.size, Image.Resampling.LANCZOS)
+    sheet.paste(drawn, ((sheet.width - drawn.width) // 2, (sheet.height - drawn.height) // 2))
     out = BytesIO()
-    image.save(out, "PNG")
+    sheet.save(out, "PNG")
     return out.getvalue()
 
 
