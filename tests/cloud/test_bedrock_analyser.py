@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from shared.adapters.aws import AwsClients
+from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from tests.cloud.conftest import FakeCloud
 from tests.paths import sample
@@ -17,7 +18,9 @@ from vision.analyse.local import LocalDrawingAnalyser
 
 async def analyse(drawing: bytes, model: str = "amazon.nova-lite-v1:0") -> DrawingReading:
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        analyser = BedrockDrawingAnalyser(aws.bedrock_runtime, model_id=model, classical=OffTheLoop(LocalDrawingAnalyser()))
+        analyser = BedrockDrawingAnalyser(
+            aws.bedrock_runtime, model_id=model, classical=OffTheLoop(LocalDrawingAnalyser()), prices=PriceTable()
+        )
         return await analyser.analyse(drawing)
 
 
@@ -52,14 +55,17 @@ async def test_an_answer_that_does_not_fit_is_asked_for_again_then_the_classical
     refused = await analyse(drawing)
     asked_again = cloud_env.calls("Converse")[before:][1]["params"]["messages"][0]["content"][1]["text"]
     assert "could not be used: the answer stopped with 'content_filtered'" in asked_again
-    assert refused == LocalDrawingAnalyser().analyse(drawing)
+    classical = LocalDrawingAnalyser().analyse(drawing)
+    assert (refused.analysis, refused.figure_mask) == (classical.analysis, classical.figure_mask)
 
 
 async def test_a_model_the_account_cannot_use_gives_the_classical_analysis_at_once(cloud_env: FakeCloud) -> None:
     drawing = sample("image-003.jpg").read_bytes()
     before = len(cloud_env.calls("Converse"))
     reading = await analyse(drawing, model="amazon.titan-text-express-v1")
-    assert reading == LocalDrawingAnalyser().analyse(drawing) and len(cloud_env.calls("Converse")) == before + 1  # not asked twice
+    classical = LocalDrawingAnalyser().analyse(drawing)
+    assert (reading.analysis, reading.figure_mask) == (classical.analysis, classical.figure_mask) and reading.usage is None
+    assert len(cloud_env.calls("Converse")) == before + 1  # not asked twice
 
 
 async def test_a_file_that_is_no_drawing_fails_before_the_model_is_asked(cloud_env: FakeCloud) -> None:

@@ -15,6 +15,7 @@ from media.illustrate import FRAME_SIZE, Illustration, OffTheLoop, read_figure
 from media.illustrate.bedrock import BedrockIllustrator
 from media.illustrate.local import LocalIllustrator
 from shared.adapters.aws import AwsClients
+from shared.domain.costs import PriceTable
 from shared.domain.models import DrawingAnalysis, Motion, Scene, SceneSetting, StoryOptions, Style, Theme, VoiceType
 from tests.cloud.conftest import FakeCloud
 from tests.paths import sample
@@ -29,7 +30,9 @@ SCENES = [
 
 async def paint(model: str, scene: Scene, drawing: bytes) -> Illustration:
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        illustrator = BedrockIllustrator(aws.bedrock_runtime, model_id=model, pool=2, fallback=OffTheLoop(LocalIllustrator()))
+        illustrator = BedrockIllustrator(
+            aws.bedrock_runtime, model_id=model, pool=2, fallback=OffTheLoop(LocalIllustrator()), prices=PriceTable()
+        )
         mask = Image.new("L", Image.open(BytesIO(drawing)).size, 0)
         out = BytesIO()
         mask.save(out, "PNG")

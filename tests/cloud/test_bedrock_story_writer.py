@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from shared.adapters.aws import AwsClients
+from shared.domain.costs import DEFAULT_PRICES, PriceTable
 from shared.domain.models import DrawingAnalysis, StoryOptions, StoryScript, Style, Theme, VoiceType
-from story.write import OffTheLoop
-from story.write.bedrock import BedrockStoryWriter
+from story.write import OffTheLoop, WrittenStory
+from story.write.bedrock import WRITTEN_OFFLINE_NOTE, BedrockStoryWriter
 from story.write.local import LocalStoryWriter
 from story.write.tiers import tier_for, tier_problems
 from tests.cloud.conftest import FakeCloud
@@ -21,10 +24,14 @@ def options(age: int = 6) -> StoryOptions:
     return StoryOptions(theme=Theme.ADVENTURE, age=age, voice=VoiceType.GENTLE, style=Style.STORYBOOK, personal_context=CONTEXT)
 
 
-async def write(age: int = 6, model: str = "amazon.nova-lite-v1:0") -> StoryScript:
+async def written(age: int = 6, model: str = "amazon.nova-lite-v1:0") -> WrittenStory:
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        writer = BedrockStoryWriter(aws.bedrock_runtime, model_id=model, fallback=OffTheLoop(LocalStoryWriter()))
+        writer = BedrockStoryWriter(aws.bedrock_runtime, model_id=model, fallback=OffTheLoop(LocalStoryWriter()), prices=PriceTable())
         return await writer.write(analysis=ROCKET, options=options(age), seed=7)
+
+
+async def write(age: int = 6, model: str = "amazon.nova-lite-v1:0") -> StoryScript:
+    return (await written(age, model)).script
 
 
 def offline(age: int = 6) -> StoryScript:
@@ -61,8 +68,19 @@ async def test_a_malformed_answer_is_asked_again_with_the_reason(cloud_env: Fake
 async def test_a_refusing_model_twice_means_the_offline_writer_writes(cloud_env: FakeCloud) -> None:
     before = len(cloud_env.calls("Converse"))
     cloud_env.faults(refuse=2)
-    assert await write() == offline()
+    story = await written()
+    assert story.script == offline() and story.note == WRITTEN_OFFLINE_NOTE  # the parent is told, without naming a provider
     assert len(cloud_env.calls("Converse")[before:]) == 2
+
+
+async def test_the_models_tokens_are_recorded_with_their_price(cloud_env: FakeCloud) -> None:
+    story = await written()
+    usage = story.usage
+    assert usage is not None and usage.model == "amazon.nova-lite-v1:0" and usage.requests == 1 and not story.note
+    assert usage.input_tokens > 0 and usage.output_tokens > 0
+    price = DEFAULT_PRICES["amazon.nova-lite-v1:0"]
+    expected = usage.input_tokens / 1000 * price.per_1k_input_tokens + usage.output_tokens / 1000 * price.per_1k_output_tokens
+    assert usage.usd is not None and usage.usd == pytest.approx(expected, abs=1e-6) and usage.usd > 0
 
 
 async def test_a_model_the_account_cannot_use_means_the_offline_writer_at_once(cloud_env: FakeCloud) -> None:

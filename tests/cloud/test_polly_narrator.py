@@ -15,6 +15,7 @@ from devstack.generative_fake.polly import pitch
 from media.narrate.polly import VOICE_FAILED_MESSAGE, PollyNarrator
 from media.settings import POLLY_VOICES
 from shared.adapters.aws import AwsClients
+from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from shared.domain.models import VoiceType
 from tests.cloud.conftest import FakeCloud
@@ -24,7 +25,7 @@ TEXT = 'The little fox found a shiny star. "Hello, star!" said the fox & the owl
 
 async def narrate(text: str = TEXT, *, age: int = 6, voices: dict[VoiceType, str] | None = None, engine: str = "neural"):
     async with AwsClients(region="eu-west-1", endpoint_url=None, services=("polly",)) as aws:
-        narrator = PollyNarrator(aws.polly, voices=voices or POLLY_VOICES, engine=engine)
+        narrator = PollyNarrator(aws.polly, voices=voices or POLLY_VOICES, engine=engine, prices=PriceTable())
         return await narrator.narrate(text=text, voice=VoiceType.GENTLE, age=age)
 
 

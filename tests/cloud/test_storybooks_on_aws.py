@@ -3,6 +3,7 @@ pictures, Polly for the voice), the four services as real processes talking to t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -80,6 +81,15 @@ def assert_the_fakes_storybook(run: dict, video: Path, fake: FakeCloud, before: 
     for clip, scene in zip(run["audio_result"]["clips"], scenes, strict=True):
         words = [word["text"] for sentence in clip["sentences"] for word in sentence["words"]]
         assert words == re.findall(r"[\w'’]+", scene["text"])  # the captions are timed by the fake's word marks
+
+    stages = run["stages"]
+    assert stages["vision"]["usage"]["model"] == stages["story"]["usage"]["model"] == "amazon.nova-lite-v1:0"
+    assert stages["images"]["usage"]["images"] == len(scenes) and stages["images"]["usage"]["usd"] == pytest.approx(0.07 * len(scenes))
+    characters = sum(len(html.unescape(re.sub(r"<[^>]*>", "", call["params"]["Text"]))) for call in spoken)
+    assert stages["voice"]["usage"]["characters"] == characters > 0  # Polly bills the text of both calls, not its SSML tags
+    assert run["cost_usd"] == pytest.approx(
+        sum(stages[stage]["usage"]["usd"] for stage in ("vision", "story", "images", "voice")), abs=1e-4
+    )
 
     info = probe(video)
     assert (info.width, info.height, info.audio_codec) == (1280, 720, "aac")

@@ -11,7 +11,7 @@ from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, StoryScri
 from shared.domain.run import Checkpoint
 from shared.domain.safety import banned_in_script
 from story.handlers import UNSAFE_STORY_MESSAGE, write_requested_story, write_story_for_drawing
-from story.write import OffTheLoop
+from story.write import OffTheLoop, WrittenStory
 from story.write.local import LocalStoryWriter
 from story.write.woven import UNWOVEN_NOTE
 
@@ -26,9 +26,9 @@ class ScriptedWriter:
         self.script = StoryScript(title=title, scenes=[Scene(number=n, text=text) for n, text in enumerate(texts or ("Hello.",), 1)])
         self.given: list[tuple[DrawingAnalysis, StoryOptions]] = []
 
-    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
+    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> WrittenStory:
         self.given.append((analysis, options))
-        return self.script
+        return WrittenStory(self.script)
 
 
 def interactive(analysis: DrawingAnalysis = ANALYSIS, options: StoryOptions = OPTIONS) -> Envelope[StoryRequested]:

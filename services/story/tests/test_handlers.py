@@ -4,6 +4,7 @@ from shared.domain.events import Envelope, EventType, PipelineRequested, RunMode
 from shared.domain.models import DrawingAnalysis, OptionChoices, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
 from shared.domain.run import Checkpoint, RunStatus
 from story.handlers import write_requested_story, write_story_for_drawing
+from story.write import WrittenStory
 
 ANALYSIS = DrawingAnalysis(subject="three figures", colors=["sky blue"], figure_count=3)
 
@@ -12,9 +13,9 @@ class FakeWriter:
     def __init__(self) -> None:
         self.calls: list[tuple[StoryOptions, int]] = []
 
-    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> StoryScript:
+    async def write(self, *, analysis: DrawingAnalysis, options: StoryOptions, seed: int) -> WrittenStory:
         self.calls.append((options, seed))
-        return StoryScript(title=f"{analysis.subject} ({options.theme})", scenes=[Scene(number=1, text="Once upon a time.")])
+        return WrittenStory(StoryScript(title=f"{analysis.subject} ({options.theme})", scenes=[Scene(number=1, text="Once upon a time.")]))
 
 
 def checkpoint(mode: RunMode, choices: OptionChoices | None = None) -> Checkpoint:

@@ -51,7 +51,11 @@ def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: I
         if aws is None:
             raise SystemExit("the bedrock illustrator needs the worker's AWS clients")
         return BedrockIllustrator(
-            aws.bedrock_runtime, model_id=settings.bedrock_image_model, pool=settings.bedrock_image_pool, fallback=offline
+            aws.bedrock_runtime,
+            model_id=settings.bedrock_image_model,
+            pool=settings.bedrock_image_pool,
+            fallback=offline,
+            prices=settings.price_table(),
         )
     return offline
 
@@ -62,7 +66,7 @@ def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
 
         if aws is None:
             raise SystemExit("the polly voice needs the worker's AWS clients")
-        return PollyNarrator(aws.polly, voices=settings.polly_voices, engine=settings.polly_engine)
+        return PollyNarrator(aws.polly, voices=settings.polly_voices, engine=settings.polly_engine, prices=settings.price_table())
     from media.narrate.local import PiperNarrator
 
     piper = PiperNarrator()

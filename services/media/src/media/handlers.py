@@ -18,6 +18,7 @@ from media.compose import StoryPage, VideoComposer
 from media.illustrate import Illustrator
 from media.narrate import Narrator
 from shared.domain.assets import AssetKeys, Retention, run_file
+from shared.domain.costs import Usage, combined
 from shared.domain.errors import StageFailure
 from shared.domain.events import (
     Envelope,
@@ -77,7 +78,7 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     scenes = request.story_script.scenes
     pool = asyncio.Semaphore(illustrator.pool)  # a cloud model paints several pages at once, the offline painter one
 
-    async def illustrate(scene: Scene) -> GeneratedImage:
+    async def illustrate(scene: Scene) -> tuple[GeneratedImage, Usage | None]:
         async with pool:
             picture = await illustrator.illustrate(
                 drawing=drawing,
@@ -92,12 +93,13 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
             assets.put(key, picture.backdrop, "image/png", retention=Retention.INTERMEDIATE),
             assets.put(figure_layer_key(key), picture.figure, "image/png", retention=Retention.INTERMEDIATE),
         )
-        return GeneratedImage(scene_number=scene.number, key=key)
+        return GeneratedImage(scene_number=scene.number, key=key), picture.usage
 
-    images = list(await asyncio.gather(*(illustrate(scene) for scene in scenes)))
+    painted = await asyncio.gather(*(illustrate(scene) for scene in scenes))
+    images = [image for image, _ in painted]
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
-        changes=images_painted(result, job.pipeline_id),
+        changes=images_painted(result, job.pipeline_id, combined(usage for _, usage in painted)),
         expect=Expect(pipeline_id=job.pipeline_id),
         events=[event.follow(ImagesCompleted(pipeline_id=job.pipeline_id, image_result=result), type=EventType.IMAGES_COMPLETED)],
     )
@@ -116,17 +118,18 @@ async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, a
     # Scenes are spoken side by side, one per core: the narrator keeps each to one thread.
     cores = asyncio.Semaphore(os.cpu_count() or 1)
 
-    async def narrate(scene: Scene) -> GeneratedAudio:
+    async def narrate(scene: Scene) -> tuple[GeneratedAudio, Usage | None]:
         async with cores:
             narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age)
         key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
         await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
-        return GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
+        clip = GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
+        return clip, narration.usage
 
-    clips = await asyncio.gather(*(narrate(scene) for scene in script.scenes))
-    result = AudioResult(voice=options.voice, clips=list(clips))
+    spoken = await asyncio.gather(*(narrate(scene) for scene in script.scenes))
+    result = AudioResult(voice=options.voice, clips=[clip for clip, _ in spoken])
     return Outcome(
-        changes=voice_recorded(result, job.pipeline_id),
+        changes=voice_recorded(result, job.pipeline_id, combined(usage for _, usage in spoken)),
         expect=Expect(pipeline_id=job.pipeline_id),
         events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
     )

@@ -18,7 +18,7 @@ async def analyse_drawing(
     mask_key = AssetKeys.figure_mask(event.user_id, event.run_id)
     await assets.put(mask_key, reading.figure_mask, "image/png", retention=Retention.INTERMEDIATE)
 
-    changes = drawing_read(reading.analysis, mask_key)
+    changes = drawing_read(reading.analysis, mask_key, reading.usage)
     if event.mode is RunMode.INTERACTIVE:
         # The parent reviews and corrects the analysis before any story is written.
         return Outcome(changes=changes | gate_reached())

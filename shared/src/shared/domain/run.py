@@ -17,6 +17,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.costs import Usage
 from shared.domain.events import RunMode, Stage
 from shared.domain.models import (
     AudioResult,
@@ -71,6 +72,8 @@ class StageState(BaseModel):
     attempt: str | None = None
     started_at: str | None = None
     finished_at: str | None = None
+    # What the stage asked of paid models (none for the offline providers).
+    usage: Usage | None = None
 
 
 class RunError(BaseModel):
@@ -120,6 +123,10 @@ class Checkpoint(BaseModel):
         state = self.stages[stage]
         return state.status == StageStatus.DONE and (attempt is None or state.attempt == attempt)
 
+    def cost_usd(self) -> float:
+        """The estimate for every paid model the run used so far (0 for a storybook made offline)."""
+        return round(sum(state.usage.usd or 0 for state in self.stages.values() if state.usage is not None), 4)
+
     def public_view(self) -> dict[str, Any]:
         """What the API shows: everything but the delivery bookkeeping."""
         return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim"})
@@ -160,6 +167,7 @@ class StagePatch:
     attempt: Settable[str | None] = UNSET
     started_at: Settable[str | None] = UNSET
     finished_at: Settable[str | None] = UNSET
+    usage: Settable[Usage | None] = UNSET
 
     def values(self) -> dict[str, Any]:
         return _set_values(self)
@@ -252,9 +260,10 @@ def stage_started(stage: Stage, attempt: str | None = None) -> RunPatch:
     return RunPatch(current_stage=stage, stages={stage: state})
 
 
-def stage_finished(stage: Stage, attempt: str | None = None) -> RunPatch:
+def stage_finished(stage: Stage, attempt: str | None = None, usage: Usage | None = None) -> RunPatch:
     # Field by field: started_at was written when the stage started, after the handler's snapshot was read.
-    return RunPatch(stages={stage: StagePatch(status=StageStatus.DONE, attempt=attempt, finished_at=now_iso())})
+    # A stage done again (a new story, a new pipeline) replaces its usage: the run's cost is what its current results cost.
+    return RunPatch(stages={stage: StagePatch(status=StageStatus.DONE, attempt=attempt, finished_at=now_iso(), usage=usage)})
 
 
 def run_failed(error: RunError) -> RunPatch:
@@ -273,13 +282,15 @@ def gate_reached() -> RunPatch:
     return RunPatch(status=RunStatus.WAITING)
 
 
-def drawing_read(analysis: DrawingAnalysis, figure_mask_key: str) -> RunPatch:
-    return RunPatch(drawing_analysis=analysis, figure_mask_key=figure_mask_key, current_stage=Stage.STORY) | stage_finished(Stage.VISION)
+def drawing_read(analysis: DrawingAnalysis, figure_mask_key: str, usage: Usage | None = None) -> RunPatch:
+    return RunPatch(drawing_analysis=analysis, figure_mask_key=figure_mask_key, current_stage=Stage.STORY) | stage_finished(
+        Stage.VISION, usage=usage
+    )
 
 
-def story_written(script: StoryScript, options: StoryOptions, notes: Sequence[str] = ()) -> RunPatch:
+def story_written(script: StoryScript, options: StoryOptions, notes: Sequence[str] = (), usage: Usage | None = None) -> RunPatch:
     """The script and what the parent is told about it; a rewrite replaces the notes of the story before."""
-    return RunPatch(story_script=script, options=options, story_notes=list(notes)) | stage_finished(Stage.STORY)
+    return RunPatch(story_script=script, options=options, story_notes=list(notes)) | stage_finished(Stage.STORY, usage=usage)
 
 
 def story_requested(analysis: DrawingAnalysis, options: StoryOptions) -> RunPatch:
@@ -314,12 +325,12 @@ def pipeline_started(pipeline_id: str, script: StoryScript, analysis: DrawingAna
     )
 
 
-def images_painted(result: ImageResult, pipeline_id: str) -> RunPatch:
-    return RunPatch(image_result=result) | stage_finished(Stage.IMAGES, pipeline_id)
+def images_painted(result: ImageResult, pipeline_id: str, usage: Usage | None = None) -> RunPatch:
+    return RunPatch(image_result=result) | stage_finished(Stage.IMAGES, pipeline_id, usage)
 
 
-def voice_recorded(result: AudioResult, pipeline_id: str) -> RunPatch:
-    return RunPatch(audio_result=result) | stage_finished(Stage.VOICE, pipeline_id)
+def voice_recorded(result: AudioResult, pipeline_id: str, usage: Usage | None = None) -> RunPatch:
+    return RunPatch(audio_result=result) | stage_finished(Stage.VOICE, pipeline_id, usage)
 
 
 def video_claimed() -> RunPatch:

@@ -13,6 +13,7 @@ from functools import cached_property
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.domain.costs import DEFAULT_PRICES, ModelPrice, PriceTable
 from shared.domain.events import Stage
 from shared.domain.run import STAGE_BUDGET_SECONDS
 from shared.topology import Topology, topology
@@ -64,6 +65,11 @@ class WorkerSettings(ServiceSettings):
     worker_concurrency: int = 2
     # How long a cloud model (Bedrock, Polly) may take to answer before botocore asks again (its standard retries).
     model_read_timeout_seconds: float = 60
+    # NOCOMELON_MODEL_PRICES: USD per model id (JSON), for each stage's cost estimate; it replaces the defaults.
+    model_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    def price_table(self) -> PriceTable:
+        return PriceTable(self.model_prices)
 
     def cloud_services(self) -> tuple[str, ...]:
         """The AWS services this worker's providers call beyond the queues, files and runs ("polly", "bedrock-runtime")."""

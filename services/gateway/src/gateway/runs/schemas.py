@@ -53,12 +53,15 @@ class RunView(BaseModel):
     audio_result: AudioResult | None
     video_result: VideoResult | None
     error: RunError | None
+    cost_usd: float = Field(
+        default=0, description="The estimated price of the paid models the run used (each stage's usage is in its state)."
+    )
     created_at: str
     updated_at: str
 
     @classmethod
     def of(cls, run: Checkpoint) -> RunView:
-        return cls.model_validate(run.public_view())
+        return cls.model_validate({**run.public_view(), "cost_usd": run.cost_usd()})
 
 
 class OneShotRunForm(OptionChoices):

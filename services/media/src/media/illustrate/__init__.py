@@ -9,6 +9,7 @@ from typing import Protocol
 
 from PIL import Image, PngImagePlugin
 
+from shared.domain.costs import Usage
 from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions
 
 FRAME_SIZE = (1280, 720)
@@ -29,6 +30,7 @@ class Stance:
 class Illustration:
     backdrop: bytes  # PNG of FRAME_SIZE: the page without the figure
     figure: bytes  # PNG (RGBA): the cut-out figure as a sticker; its Stance is in the PNG's text chunks
+    usage: Usage | None = None  # what a paid model was asked (None offline)
 
 
 def figure_png(sticker: Image.Image, stance: Stance) -> bytes:

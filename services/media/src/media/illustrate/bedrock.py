@@ -27,6 +27,7 @@ from media.illustrate import FRAME_SIZE, Illustration, Illustrator, Stance, figu
 from media.illustrate.figures import load_drawing
 from media.illustrate.local import setting_for
 from shared.adapters.bedrock import error_code, filtered, invoke_json, unusable
+from shared.domain.costs import PriceTable
 from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions, Style
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,10 @@ BLANK_FIGURE = Image.new("RGBA", (2, 2), (0, 0, 0, 0))
 class BedrockIllustrator:
     """Implements the Illustrator port with Bedrock InvokeModel; `client` is an aioboto3 bedrock-runtime client."""
 
-    def __init__(self, client: Any, *, model_id: str, pool: int, fallback: Illustrator, control_strength: float = 0.7) -> None:
-        self._client, self._model_id, self.pool, self._fallback = client, model_id, pool, fallback
+    def __init__(
+        self, client: Any, *, model_id: str, pool: int, fallback: Illustrator, prices: PriceTable, control_strength: float = 0.7
+    ) -> None:
+        self._client, self._model_id, self.pool, self._fallback, self._prices = client, model_id, pool, fallback, prices
         self._family = family_of(model_id)
         self._control_strength = control_strength
 
@@ -72,7 +75,8 @@ class BedrockIllustrator:
                     break
                 painted = None
             if painted is not None:
-                return Illustration(backdrop=await asyncio.to_thread(fitted_page, painted), figure=_blank_figure())
+                usage = self._prices.usage(self._model_id, images=1)
+                return Illustration(backdrop=await asyncio.to_thread(fitted_page, painted), figure=_blank_figure(), usage=usage)
             log.warning("the image model's filter stopped a page", extra={"attempt": attempt + 1, "scene": scene.number})
         log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
         return await self._fallback.illustrate(

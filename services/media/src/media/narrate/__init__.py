@@ -4,6 +4,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from shared.domain.costs import Usage
 from shared.domain.models import SpokenSentence, VoiceType
 
 
@@ -13,6 +14,7 @@ class Narration:
     duration_sec: float
     # Each sentence's place in `audio`, for captions in sync with the voice.
     sentences: list[SpokenSentence] = field(default_factory=list)
+    usage: Usage | None = None  # what a paid voice was asked (None offline)
 
 
 class Narrator(Protocol):

@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from media.narrate import Narration
 from media.narrate.level import encode_mp3, normalised
 from media.narrate.local import age_slowdown
+from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from shared.domain.models import SpokenSentence, SpokenWord, VoiceType
 
@@ -45,28 +46,30 @@ VOICE_FAILED_MESSAGE = "We couldn't record the narration this time. Please try m
 class PollyNarrator:
     """Implements the Narrator port with Polly's SynthesizeSpeech; `client` is an aioboto3 Polly client."""
 
-    def __init__(self, client: Any, *, voices: dict[VoiceType, str], engine: str) -> None:
-        self._client, self._voices, self._engine = client, voices, engine
+    def __init__(self, client: Any, *, voices: dict[VoiceType, str], engine: str, prices: PriceTable) -> None:
+        self._client, self._voices, self._engine, self._prices = client, voices, engine, prices
 
     async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
         if len(text) > MAX_CHARACTERS:  # a scene is far shorter (see Scene.text); this guards the request, not the story
             raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE)
         ssml = f'<speak><prosody rate="{round(100 / age_slowdown(age))}%">{html.escape(text, quote=False)}</prosody></speak>'
         request = {"Text": ssml, "TextType": "ssml", "VoiceId": self._voices[voice], "Engine": self._engine}
-        audio, marks = await asyncio.gather(
+        (audio, audio_characters), (marks, marks_characters) = await asyncio.gather(
             self._speak(request, OutputFormat="pcm", SampleRate=str(SAMPLE_RATE)),
             self._speak(request, OutputFormat="json", SpeechMarkTypes=["sentence", "word"]),
         )
+        # Polly bills both calls by the characters it read; its price is the engine's, whatever the voice.
+        usage = self._prices.usage(f"polly.{self._engine}", characters=audio_characters + marks_characters)
         samples = np.frombuffer(audio, dtype="<i2").astype(np.float32) / 32768
         sentences = _sentences([json.loads(line) for line in marks.splitlines() if line.strip()], samples)
         mp3 = await asyncio.to_thread(lambda: encode_mp3(normalised(samples, SAMPLE_RATE), SAMPLE_RATE))
-        return Narration(audio=mp3, duration_sec=len(samples) / SAMPLE_RATE, sentences=sentences)
+        return Narration(audio=mp3, duration_sec=len(samples) / SAMPLE_RATE, sentences=sentences, usage=usage)
 
-    async def _speak(self, request: dict[str, Any], **output: Any) -> bytes:
+    async def _speak(self, request: dict[str, Any], **output: Any) -> tuple[bytes, int]:
         try:
             answer = await self._client.synthesize_speech(**request, **output)
             async with answer["AudioStream"] as stream:
-                return await stream.read()
+                return await stream.read(), answer.get("RequestCharacters", 0)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code not in REFUSALS:

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Protocol
 
+from shared.domain.costs import Usage
 from shared.domain.models import DrawingAnalysis
 
 
@@ -14,6 +15,7 @@ class DrawingReading:
     analysis: DrawingAnalysis
     # PNG, mode "L", the size of the upright drawing: 255 where a figure's ink is.
     figure_mask: bytes
+    usage: Usage | None = None  # what a paid model was asked (None offline)
 
 
 class DrawingAnalyser(Protocol):

@@ -19,7 +19,8 @@ from botocore.exceptions import ClientError
 from PIL import Image, ImageOps
 from pydantic import Field, ValidationError
 
-from shared.adapters.bedrock import Tool, ToolMiss, call_tool, error_code, unusable
+from shared.adapters.bedrock import Tool, ToolAnswer, ToolMiss, call_tool, error_code, unusable
+from shared.domain.costs import PriceTable, combined
 from shared.domain.models import ColourName, Model, ShortText
 from shared.domain.safety import find_banned
 from vision.analyse import DrawingAnalyser, DrawingReading
@@ -63,16 +64,21 @@ SYSTEM = "\n".join(
 class BedrockDrawingAnalyser:
     """Implements the DrawingAnalyser port with Bedrock Converse; `client` is an aioboto3 bedrock-runtime client."""
 
-    def __init__(self, client: Any, *, model_id: str, classical: DrawingAnalyser, max_tokens: int = 800) -> None:
+    def __init__(self, client: Any, *, model_id: str, classical: DrawingAnalyser, prices: PriceTable, max_tokens: int = 800) -> None:
         self._client, self._model_id, self._classical, self._max_tokens = client, model_id, classical, max_tokens
+        self._prices = prices
 
     async def analyse(self, drawing: bytes) -> DrawingReading:
         measured = await self._classical.analyse(drawing)  # a file that is no drawing stops here, with the parent's message
         image = await asyncio.to_thread(_as_jpeg, drawing)
-        reason = ""
+        reason, usage = "", None
         for attempt in (1, 2):
             try:
-                seen = self._checked(await self._converse(image, reason))
+                answer = await self._converse(image, reason)
+                usage = combined(
+                    [usage, self._prices.usage(self._model_id, input_tokens=answer.input_tokens, output_tokens=answer.output_tokens)]
+                )
+                seen = self._checked(answer.input)
             except ToolMiss as miss:
                 log.warning(
                     "the vision model's answer was not used", extra={"attempt": attempt, "reason": miss.reason, "model": self._model_id}
@@ -85,11 +91,11 @@ class BedrockDrawingAnalyser:
                 log.warning("the vision model cannot be used", extra={"code": error_code(error), "model": self._model_id})
                 break
             merged = measured.analysis.model_copy(update={**seen.model_dump(), "subject_confidence": 1.0, "subject_unsure": False})
-            return DrawingReading(analysis=merged, figure_mask=measured.figure_mask)
+            return DrawingReading(analysis=merged, figure_mask=measured.figure_mask, usage=usage)
         log.warning("the classical analysis read the drawing instead of the model", extra={"model": self._model_id})
-        return measured
+        return DrawingReading(analysis=measured.analysis, figure_mask=measured.figure_mask, usage=usage)
 
-    async def _converse(self, image: bytes, reason: str) -> dict[str, Any]:
+    async def _converse(self, image: bytes, reason: str) -> ToolAnswer:
         asked = "What does this drawing show?"
         if reason:
             asked += f" Your last answer could not be used: {reason}. Answer again, keeping to every rule."
@@ -102,7 +108,7 @@ class BedrockDrawingAnalyser:
             max_tokens=self._max_tokens,
             temperature=0.2,
         )
-        return answer.input
+        return answer
 
     @staticmethod
     def _checked(answered: dict[str, Any]) -> DrawingSeen:
