@@ -18,6 +18,7 @@ from devstack.generative_fake.polly import pitch
 from devstack.stack import Stack
 from media.compose.local import StreamingComposer
 from nocomelon_cli.signin import Credentials
+from story.write.bedrock import WRITTEN_OFFLINE_NOTE
 from story.write.tiers import tier_for
 from tests.cloud.conftest import ON_AWS, CloudStack, FakeCloud
 from tests.e2e.system import Parent, gateway, sign_in, wait_for_run
@@ -137,15 +138,17 @@ def test_an_interactive_storybook_is_made_on_bedrock_and_polly(on_aws: Stack, fa
 
 
 @pytest.mark.parametrize(
-    ("fault", "count", "drawing_read"),
-    [("throttle", 2, 1), ("malformed", 1, 2), ("refuse", 1, 2), ("slow", 1, 2)],
+    ("fault", "count", "drawing_read", "story_asked"),
+    [("throttle", 2, 1, 1), ("malformed", 1, 2, 1), ("refuse", 1, 2, 1), ("slow", 1, 2, 1), ("refuse", 4, 2, 2)],
+    ids=["throttled", "malformed", "refused-once", "slow", "refused-everywhere"],
 )
 def test_a_fault_of_the_cloud_ends_as_its_rule_says_and_nothing_is_stuck(
-    on_aws: Stack, family: Parent, fake_cloud: FakeCloud, fault: str, count: int, drawing_read: int
+    on_aws: Stack, family: Parent, fake_cloud: FakeCloud, fault: str, count: int, drawing_read: int, story_asked: int
 ) -> None:
-    """The first cloud call of a run (the drawing's reading) meets the fault: throttling is retried by botocore with
-    backoff (the fake logs only answered calls); a malformed or refused answer is asked for again with the reason; an
-    answer slower than the read timeout is asked for again. Each run completes, and nothing a parent sees names the provider."""
+    """The first cloud calls of a run (the drawing's reading, then the story) meet the fault: throttling is retried by
+    botocore with backoff (the fake logs only answered calls); a malformed or refused answer is asked for again with the
+    reason, and refused twice the offline analysis and writer stand in (the run says so); an answer slower than the read
+    timeout is asked for again. Each run completes, and nothing a parent sees names the provider."""
     before = counts(fake_cloud)
     with gateway(on_aws, family) as client:
         fake_cloud.faults(**{fault: count, "slow_seconds": 4})
@@ -156,7 +159,9 @@ def test_a_fault_of_the_cloud_ends_as_its_rule_says_and_nothing_is_stuck(
         seen = json.dumps(run)
     assert fake_cloud.faults_left()[fault] == 0
     tools = [call["params"]["toolConfig"]["toolChoice"]["tool"]["name"] for call in since(fake_cloud, before, "Converse")]
-    assert sorted(tools) == ["describe_drawing"] * drawing_read + ["write_storybook"]  # a slow call is logged when it ends
-    assert run["drawing_analysis"]["character"]  # the model's second answer was used
-    for provider_text in ("Throttling", "Rate exceeded", "Sorry, I can't help", "bedrock", "Bedrock", "botocore"):
+    assert sorted(tools) == ["describe_drawing"] * drawing_read + ["write_storybook"] * story_asked  # a slow call is logged when it ends
+    written_offline = story_asked == 2
+    assert bool(run["drawing_analysis"]["character"]) is not written_offline  # refused twice: the classical analysis has no card
+    assert (WRITTEN_OFFLINE_NOTE in run["story_notes"]) is written_offline
+    for provider_text in ("Throttling", "Rate exceeded", "Sorry, I can't help", "bedrock", "Bedrock", "botocore", "content_filtered"):
         assert provider_text not in seen
