@@ -16,7 +16,6 @@ ON_AWS = {
     "vision": {"NOCOMELON_VISION_PROVIDER": "bedrock"},
     "story": {"NOCOMELON_STORY_PROVIDER": "bedrock"},
     "media": {"NOCOMELON_ILLUSTRATION_PROVIDER": "bedrock", "NOCOMELON_VOICE_PROVIDER": "polly"},
-    "gateway": {},
 }
 OFFLINE = {
     "vision": {"NOCOMELON_VISION_PROVIDER": "local"},
@@ -65,9 +64,16 @@ class CloudStack:
         self._providers: dict[str, dict[str, str]] = {}
 
     def use(self, providers: dict[str, dict[str, str]]) -> Stack:
-        """Restarts only the services whose providers change; the gateway once, first."""
+        """Restarts only the services whose providers change. The gateway is told the writer's and the voice's, as a
+        deployment tells every service the same settings, so it offers the languages they have."""
+        told = {
+            name: value
+            for settings in providers.values()
+            for name, value in settings.items()
+            if name.endswith(("_STORY_PROVIDER", "_VOICE_PROVIDER"))
+        }
         for service in ("gateway", "vision", "story", "media"):
-            wanted = providers.get(service, {})
+            wanted = told if service == "gateway" else providers.get(service, {})
             if service not in self._providers or self._providers[service] != wanted:
                 self.stack.restart_service(service, wanted)
                 self._providers[service] = wanted

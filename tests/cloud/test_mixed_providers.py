@@ -10,8 +10,9 @@ from media.compose.local import StreamingComposer
 from nocomelon_cli.signin import Credentials
 from tests.cloud.conftest import OFFLINE, ON_AWS, CloudStack, FakeCloud
 from tests.cloud.test_storybooks_on_aws import counts, download_video, since, start_one_shot
-from tests.e2e.system import gateway, sign_in, wait_for_run
+from tests.e2e.system import assert_error_shape, gateway, sign_in, wait_for_run
 from tests.media_probe import frame_at
+from tests.paths import sample
 
 STORY_ON_BEDROCK = {**OFFLINE, "story": ON_AWS["story"]}
 PICTURES_AND_VOICE_ON_AWS = {**ON_AWS, "story": OFFLINE["story"]}
@@ -30,6 +31,13 @@ def test_a_storybook_with_some_stages_on_the_cloud(cloud_stack: CloudStack, fake
     with gateway(stack, family) as client:
         run = wait_for_run(client, start_one_shot(client, "image-003.jpg", voice="gentle"))
         assert run["status"] == "complete", run["error"]
+        # With the offline writer or voice on one side, a storybook is told in English only, and the parent is told so.
+        assert [language["value"] for language in client.get("/api/v1/options").json()["languages"]] == ["en"]
+        refused = client.post(
+            "/api/v1/runs", files={"drawing": ("d.jpg", sample("image-003.jpg").read_bytes(), "image/jpeg")}, data={"language": "es"}
+        )
+        assert refused.status_code == 422 and assert_error_shape(refused, 422)["code"] == "language_not_offered"
+        assert "Spanish" in refused.json()["error"]["message"] and "English" in refused.json()["error"]["message"]
         video = download_video(client, run, f"mixed-{'story' if story_on_cloud else 'media'}")
 
     tools = [call["params"]["toolConfig"]["toolChoice"]["tool"]["name"] for call in since(fake_cloud, before, "Converse")]

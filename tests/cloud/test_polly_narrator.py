@@ -17,16 +17,24 @@ from media.settings import POLLY_VOICES
 from shared.adapters.aws import AwsClients
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
-from shared.domain.models import VoiceType
+from shared.domain.models import Language, VoiceType
 from tests.cloud.conftest import FakeCloud
 
 TEXT = 'The little fox found a shiny star. "Hello, star!" said the fox & the owl.'
 
 
-async def narrate(text: str = TEXT, *, age: int = 6, voices: dict[VoiceType, str] | None = None, engine: str = "neural"):
+async def narrate(
+    text: str = TEXT,
+    *,
+    age: int = 6,
+    voices: dict[VoiceType, str] | None = None,
+    engine: str = "neural",
+    language: Language = Language.ENGLISH,
+):
     async with AwsClients(region="eu-west-1", endpoint_url=None, services=("polly",)) as aws:
-        narrator = PollyNarrator(aws.polly, voices=voices or POLLY_VOICES, engine=engine, prices=PriceTable())
-        return await narrator.narrate(text=text, voice=VoiceType.GENTLE, age=age)
+        chosen = {**POLLY_VOICES, language: voices or POLLY_VOICES[language]}
+        narrator = PollyNarrator(aws.polly, voices=chosen, engine=engine, prices=PriceTable())
+        return await narrator.narrate(text=text, voice=VoiceType.GENTLE, age=age, language=language)
 
 
 def decoded(mp3: bytes, tmp_path: Path, rate: int = 16_000) -> np.ndarray:
@@ -88,6 +96,14 @@ async def test_a_throttled_call_is_retried(cloud_env: FakeCloud) -> None:
 
 async def test_a_voice_polly_refuses_fails_the_stage_in_the_products_words(cloud_env: FakeCloud) -> None:
     with pytest.raises(StageFailure) as failed:
-        await narrate(voices={**POLLY_VOICES, VoiceType.GENTLE: "Kevin"}, engine="standard")
+        await narrate(voices={**POLLY_VOICES[Language.ENGLISH], VoiceType.GENTLE: "Kevin"}, engine="standard")
     assert failed.value.message == VOICE_FAILED_MESSAGE
     assert "Kevin" not in failed.value.message and "engine" not in failed.value.message.lower()
+
+
+async def test_a_spanish_story_is_read_by_a_spanish_voice(cloud_env: FakeCloud) -> None:
+    before = len(cloud_env.calls("SynthesizeSpeech"))
+    narration = await narrate("¡Hola, Luna! Él encontró una estrella.", language=Language.SPANISH)
+    assert [sentence.text for sentence in narration.sentences] == ["¡Hola, Luna!", "Él encontró una estrella."]
+    calls = cloud_env.calls("SynthesizeSpeech")[before:]
+    assert {call["params"]["VoiceId"] for call in calls} == {POLLY_VOICES[Language.SPANISH][VoiceType.GENTLE]}

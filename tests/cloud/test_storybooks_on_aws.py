@@ -137,6 +137,29 @@ def test_an_interactive_storybook_is_made_on_bedrock_and_polly(on_aws: Stack, fa
     assert_the_fakes_storybook(run, video, fake_cloud, before, voice="Matthew")
 
 
+def test_a_spanish_storybook_is_written_and_read_in_spanish(on_aws: Stack, family: Parent, fake_cloud: FakeCloud) -> None:
+    before = counts(fake_cloud)
+    with gateway(on_aws, family) as client:
+        options = client.get("/api/v1/options").json()
+        assert [language["value"] for language in options["languages"]] == ["en", "es", "fr", "de", "pt"]
+        assert options["providers"]["story"] == {"provider": "bedrock", "languages": ["en", "es", "fr", "de", "pt"]}
+        run = wait_for_run(client, start_one_shot(client, "image-005.jpg", voice="cheerful", language="es"))
+        assert run["status"] == "complete", run["error"]
+    assert run["options"]["language"] == "es"
+    (story_call,) = [
+        call
+        for call in since(fake_cloud, before, "Converse")
+        if call["params"]["toolConfig"]["toolChoice"]["tool"]["name"] == "write_storybook"
+    ]
+    assert "in Spanish (es)" in story_call["params"]["system"][0]["text"]
+    assert run["story_script"]["title"].startswith("El día de")
+    assert "se despertó con una gran sonrisa" in run["story_script"]["scenes"][0]["text"]
+    spoken = since(fake_cloud, before, "SynthesizeSpeech")
+    assert {call["params"]["VoiceId"] for call in spoken} == {"Lupe"}  # the cheerful narrator's Spanish voice
+    first = run["audio_result"]["clips"][0]["sentences"][0]
+    assert first["text"] == run["story_script"]["scenes"][0]["text"]  # captions in Spanish, timed by the Spanish marks
+
+
 @pytest.mark.parametrize(
     ("fault", "count", "drawing_read", "story_asked"),
     [("throttle", 2, 1, 1), ("malformed", 1, 2, 1), ("refuse", 1, 2, 1), ("slow", 1, 2, 1), ("refuse", 4, 2, 2)],

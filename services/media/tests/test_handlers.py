@@ -17,6 +17,7 @@ from shared.domain.models import (
     GeneratedAudio,
     GeneratedImage,
     ImageResult,
+    Language,
     Scene,
     StoryOptions,
     StoryScript,
@@ -52,7 +53,7 @@ class FakeIllustrator:
 
 
 class FakeNarrator:
-    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+    async def narrate(self, *, text: str, voice: VoiceType, age: int, language: Language) -> Narration:
         return Narration(audio=f"{voice}:{text}".encode(), duration_sec=len(text) / 2)
 
 
@@ -60,7 +61,7 @@ class FakeComposer:
     def __init__(self) -> None:
         self.pages: list[StoryPage] = []
 
-    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
+    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language) -> ComposedVideo:
         self.pages = pages
         assert all(page.image.read_bytes() and page.figure.read_bytes() and page.audio.read_bytes() for page in pages)
         video, thumbnail = workdir / "out.mp4", workdir / "thumb.jpg"

@@ -8,7 +8,7 @@ from media.handlers import narrate_scenes
 from media.narrate import Narration
 from shared.domain.errors import StageFailure
 from shared.domain.events import Envelope, EventType, MediaJob, PipelineRequested, RunMode
-from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
+from shared.domain.models import DrawingAnalysis, Language, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
 from shared.domain.run import Checkpoint
 from tests.fakes import InMemoryAssetStore
 
@@ -16,7 +16,7 @@ from tests.fakes import InMemoryAssetStore
 class RefusingNarrator:
     """A narrator that must not be asked to speak at all."""
 
-    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+    async def narrate(self, *, text: str, voice: VoiceType, age: int, language: Language) -> Narration:
         raise AssertionError(f"the narrator was asked to say {text!r}")
 
 

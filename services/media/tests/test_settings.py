@@ -8,7 +8,7 @@ from media.bootstrap import providers_for
 from media.illustrate import OffTheLoop
 from media.narrate import InThread
 from media.settings import POLLY_VOICES, MediaSettings
-from shared.domain.models import VoiceType
+from shared.domain.models import Language, VoiceType
 
 
 def test_the_offline_voice_is_the_default_and_needs_no_cloud_client(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,11 +20,13 @@ def test_the_offline_voice_is_the_default_and_needs_no_cloud_client(monkeypatch:
 def test_polly_is_chosen_with_its_voices_and_engine_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
     monkeypatch.setenv("NOCOMELON_POLLY_ENGINE", "generative")
-    monkeypatch.setenv("NOCOMELON_POLLY_VOICES", '{"gentle": "Ruth", "cheerful": "Ivy", "silly": "Justin", "wise": "Matthew"}')
+    monkeypatch.setenv("NOCOMELON_POLLY_VOICES", '{"en": {"gentle": "Ruth"}}')
     settings = MediaSettings()
     assert settings.cloud_services() == ("polly",)
-    assert settings.polly_engine == "generative" and settings.polly_voices[VoiceType.GENTLE] == "Ruth"
-    assert set(POLLY_VOICES) == set(VoiceType)  # every narrator has a default voice
+    voices = settings.voices()
+    assert settings.polly_engine == "generative" and voices[Language.ENGLISH][VoiceType.GENTLE] == "Ruth"
+    assert voices[Language.ENGLISH][VoiceType.WISE] == "Matthew" and voices[Language.SPANISH] == POLLY_VOICES[Language.SPANISH]
+    assert all(set(POLLY_VOICES[language]) == set(VoiceType) for language in Language)  # every narrator has a voice in every language
 
 
 def test_a_provider_that_does_not_exist_is_refused_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:

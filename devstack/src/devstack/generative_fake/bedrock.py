@@ -21,6 +21,7 @@ from PIL import Image
 from devstack.generative_fake.wire import WireError
 
 _SCENES = re.compile(r"exactly (\d+) scenes", re.IGNORECASE)
+_LANGUAGE = re.compile(r"\bin [A-Z][a-z]+ \(([a-z]{2})\)")
 _SUBJECT = re.compile(r'"subject"\s*:\s*"([^"]{1,80})"')
 # Short enough for the youngest tier's sentences, with a subject of three words.
 SENTENCES = (
@@ -33,6 +34,21 @@ SENTENCES = (
     "They played until the sun went down.",
     "At home, {subject} felt warm and happy.",
 )
+# The languages the fake writes besides English (a model writes any; the fake knows a few words of one more).
+SENTENCES_IN = {
+    "en": SENTENCES,
+    "es": (
+        "{Subject} se despertó con una gran sonrisa.",
+        "{Subject} buscó a un amigo.",
+        "Un pajarito cantó una canción alegre.",
+        "Juntos encontraron piedras brillantes.",
+        "Las piedras llevaban a un jardín de flores.",
+        "{Subject} compartió la merienda con el pájaro.",
+        "Jugaron hasta que se puso el sol.",
+        "En casa, {subject} se sintió feliz y tranquilo.",
+    ),
+}
+TITLES_IN = {"en": "The Day of the {named}", "es": "El día de {named}"}
 # The models this fake account has been given access to (Bedrock's model access page).
 ENABLED_MODELS = frozenset({"amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0", "anthropic.claude-3-5-haiku-20241022-v1:0"})
 
@@ -60,10 +76,11 @@ def converse(params: dict[str, Any], *, refuse: bool = False, malformed: bool = 
             "metrics": {"latencyMs": 5},
         }
     schema = spec["inputSchema"]["json"]
-    subject_said, scenes_asked = _SUBJECT.search(asked), _SCENES.search(prompt)
+    subject_said, scenes_asked, language_asked = _SUBJECT.search(asked), _SCENES.search(prompt), _LANGUAGE.search(prompt)
+    language = language_asked[1] if language_asked and language_asked[1] in SENTENCES_IN else "en"
     subject = subject_said[1].strip() if subject_said else "the little hero"
     scenes = int(scenes_asked[1]) if scenes_asked else None
-    answer = _Writer(schema, subject, scenes).fill(schema)
+    answer = _Writer(schema, subject, scenes, language).fill(schema)
     images = [block["image"]["source"]["bytes"] for message in params["messages"] for block in message["content"] if "image" in block]
     if images:  # a vision request: what it "sees" is what the picture's colours say
         answer.update({key: value for key, value in seen_in(images[0]).items() if key in schema.get("properties", {})})
@@ -110,8 +127,8 @@ def seen_in(image: bytes) -> dict[str, Any]:
 class _Writer:
     """An instance of a JSON schema, written as a plain, gentle model would."""
 
-    def __init__(self, root: dict[str, Any], subject: str, items: int | None) -> None:
-        self._root, self._subject, self._items, self._said = root, subject, items, 0
+    def __init__(self, root: dict[str, Any], subject: str, items: int | None, language: str = "en") -> None:
+        self._root, self._subject, self._items, self._said, self._language = root, subject, items, 0, language
 
     def fill(self, schema: dict[str, Any], *, position: int = 0, name: str = "") -> Any:
         if "$ref" in schema:
@@ -147,8 +164,9 @@ class _Writer:
         if title:
             words = self._subject.split()
             named = " ".join(word.capitalize() for word in (words[1:] if words[0].lower() in ("a", "an", "the") else words))
-            return f"The Day of the {named}"[:limit]
-        template = SENTENCES[self._said % len(SENTENCES)]
+            return TITLES_IN[self._language].format(named=named)[:limit]
+        sentences = SENTENCES_IN[self._language]
+        template = sentences[self._said % len(sentences)]
         self._said += 1
         text = template.format(subject=self._subject, Subject=self._subject[:1].upper() + self._subject[1:])
         return text[:limit]

@@ -38,11 +38,14 @@ VOICES: dict[str, tuple[str, frozenset[str]]] = {
     "Lucia": ("es-ES", frozenset({"standard", "neural", "generative"})),
     "Sergio": ("es-ES", frozenset({"neural", "generative"})),
     "Lupe": ("es-US", frozenset({"standard", "neural", "generative"})),
+    "Pedro": ("es-US", frozenset({"neural", "generative"})),
     "Lea": ("fr-FR", frozenset({"standard", "neural", "generative"})),
     "Remi": ("fr-FR", frozenset({"neural", "generative"})),
     "Vicki": ("de-DE", frozenset({"standard", "neural", "generative"})),
     "Daniel": ("de-DE", frozenset({"neural", "generative"})),
     "Camila": ("pt-BR", frozenset({"standard", "neural", "generative"})),
+    "Vitoria": ("pt-BR", frozenset({"standard", "neural"})),
+    "Thiago": ("pt-BR", frozenset({"neural", "generative"})),
     "Ines": ("pt-PT", frozenset({"standard", "neural", "generative"})),
 }
 
@@ -55,8 +58,8 @@ FADE = 0.015
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\s]+")
 _RATE = re.compile(r"""<prosody\b[^>]*\brate=["'](\d+)%["']""")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
-_SENTENCE_START = re.compile(r"[\"'“‘(]*[A-Z0-9]")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*$")
+_OPENERS = "\"'“‘«(¡¿"
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,7 @@ def _timed(words: list[_Word]) -> list[_Timed]:
         length = (WORD_BASE + PER_LETTER * letters) / word.rate
         following = words[index + 1].value if index + 1 < len(words) else ""
         # A sentence ends at . ! or ? before a word that starts one: '"Hello!" said the fox' is one sentence.
-        ends = bool(_SENTENCE_END.search(word.value)) and (not following or bool(_SENTENCE_START.match(following)))
+        ends = bool(_SENTENCE_END.search(word.value)) and (not following or _starts_sentence(following))
         timed.append(_Timed(word, clock, clock + length, ends))
         clock += length + (SENTENCE_PAUSE if ends else WORD_GAP) / word.rate
     return timed
@@ -184,6 +187,11 @@ def _marks(text: str, timed: list[_Timed], types: list[str]) -> bytes:
 
 def _ms(seconds: float) -> int:
     return round(seconds * 1000)
+
+
+def _starts_sentence(word: str) -> bool:
+    first = word.lstrip(_OPENERS)[:1]
+    return first.isupper() or first.isdigit()  # a capital of any alphabet ("Él", "¡Hola")
 
 
 def pitch(voice: str) -> float:

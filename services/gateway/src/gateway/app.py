@@ -55,7 +55,12 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             app.state.assets = assets
             app.state.drawings = DrawingReader(max_bytes=settings.max_upload_bytes, concurrency=settings.max_concurrent_decodes)
             app.state.runs = RunService(
-                checkpoints=checkpoints, places=places, assets=assets, publisher=publisher, budget=settings.run_budget
+                checkpoints=checkpoints,
+                places=places,
+                assets=assets,
+                publisher=publisher,
+                budget=settings.run_budget,
+                languages=settings.languages,
             )
             app.state.library = LibraryService(
                 checkpoints=checkpoints, library=DynamoLibraryStore(aws.dynamodb, settings.topology.library.name), assets=assets

@@ -9,6 +9,8 @@ import boto3
 from pydantic import AliasChoices, Field
 
 from shared.adapters.cognito import AppClientNotFound, find_app_client
+from shared.domain.models import Language
+from shared.domain.options import offered_languages
 from shared.domain.run import RunBudget
 from shared.runtime.settings import GatewayAddress, ServiceSettings
 
@@ -25,6 +27,15 @@ class GatewaySettings(ServiceSettings, GatewayAddress):
     # How the web app signs in: SRP on AWS (the app client allows nothing else). The local Cognito (moto) does not
     # check the password in SRP, so the local stack uses password auth, which its client allows.
     cognito_sign_in_flow: Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] = "USER_SRP_AUTH"
+
+    # The providers the workers run (the same NOCOMELON_STORY_PROVIDER and NOCOMELON_VOICE_PROVIDER they read), so the
+    # options offer, and the runs accept, only the languages both the writer and the voice have.
+    story_provider: Literal["local", "bedrock"] = "local"
+    voice_provider: Literal["local", "polly"] = "local"
+
+    @property
+    def languages(self) -> list[Language]:
+        return offered_languages(self.story_provider, self.voice_provider)
 
     max_upload_bytes: int = 10 * 1024 * 1024
     # Any other request body (a script, an analysis) is small; a larger one is refused while it streams in.

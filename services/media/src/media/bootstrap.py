@@ -66,7 +66,7 @@ def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
 
         if aws is None:
             raise SystemExit("the polly voice needs the worker's AWS clients")
-        return PollyNarrator(aws.polly, voices=settings.polly_voices, engine=settings.polly_engine, prices=settings.price_table())
+        return PollyNarrator(aws.polly, voices=settings.voices(), engine=settings.polly_engine, prices=settings.price_table())
     from media.narrate.local import PiperNarrator
 
     piper = PiperNarrator()

@@ -31,7 +31,7 @@ from shared.domain.events import (
     VideoRequested,
     VoiceCompleted,
 )
-from shared.domain.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Scene, VideoResult
+from shared.domain.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Language, Scene, VideoResult
 from shared.domain.ports import AssetStore
 from shared.domain.run import (
     Checkpoint,
@@ -120,7 +120,7 @@ async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, a
 
     async def narrate(scene: Scene) -> tuple[GeneratedAudio, Usage | None]:
         async with cores:
-            narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age)
+            narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age, language=options.language)
         key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
         await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
         clip = GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
@@ -166,8 +166,9 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
         pages = _pages(requested, workdir)
         files = [(requested.drawing_key, drawing), *_page_files(requested, pages)]
         await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
+        language = checkpoint.options.language if checkpoint.options else Language.ENGLISH
         composed = await asyncio.to_thread(
-            composer.compose, title=requested.story_script.title, drawing=drawing, pages=pages, workdir=workdir
+            composer.compose, title=requested.story_script.title, drawing=drawing, pages=pages, workdir=workdir, language=language
         )
         result = VideoResult(
             video_key=AssetKeys.video(event.user_id, event.run_id),

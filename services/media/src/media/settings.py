@@ -6,11 +6,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.domain.models import VoiceType
+from shared.domain.models import Language, VoiceType
 from shared.runtime.settings import WorkerSettings
 
-# One Polly voice for each of the app's narrators (US English; each has the neural engine).
-POLLY_VOICES = {VoiceType.GENTLE: "Joanna", VoiceType.CHEERFUL: "Ivy", VoiceType.SILLY: "Justin", VoiceType.WISE: "Matthew"}
+# One Polly voice for each of the app's narrators in each language (every one has the neural and generative engines,
+# but Ivy and Justin: neural and standard). Where a language has fewer voices, two narrators share one.
+POLLY_VOICES: dict[Language, dict[VoiceType, str]] = {
+    Language.ENGLISH: {VoiceType.GENTLE: "Joanna", VoiceType.CHEERFUL: "Ivy", VoiceType.SILLY: "Justin", VoiceType.WISE: "Matthew"},
+    Language.SPANISH: {VoiceType.GENTLE: "Lucia", VoiceType.CHEERFUL: "Lupe", VoiceType.SILLY: "Pedro", VoiceType.WISE: "Sergio"},
+    Language.FRENCH: {VoiceType.GENTLE: "Lea", VoiceType.CHEERFUL: "Lea", VoiceType.SILLY: "Remi", VoiceType.WISE: "Remi"},
+    Language.GERMAN: {VoiceType.GENTLE: "Vicki", VoiceType.CHEERFUL: "Vicki", VoiceType.SILLY: "Daniel", VoiceType.WISE: "Daniel"},
+    Language.PORTUGUESE: {VoiceType.GENTLE: "Camila", VoiceType.CHEERFUL: "Vitoria", VoiceType.SILLY: "Thiago", VoiceType.WISE: "Thiago"},
+}
 
 
 class MediaSettings(WorkerSettings):
@@ -23,7 +30,11 @@ class MediaSettings(WorkerSettings):
     # NOCOMELON_VOICE_PROVIDER: who narrates. "polly" needs AWS credentials, or AWS_ENDPOINT_URL_POLLY for the local fake.
     voice_provider: Literal["local", "polly"] = "local"
     polly_engine: Literal["standard", "neural", "generative"] = "neural"
-    polly_voices: dict[VoiceType, str] = Field(default_factory=lambda: dict(POLLY_VOICES))
+    # NOCOMELON_POLLY_VOICES: {"es": {"gentle": "Lucia", ...}, ...}; a language left out keeps its default voices.
+    polly_voices: dict[Language, dict[VoiceType, str]] = Field(default_factory=dict)
+
+    def voices(self) -> dict[Language, dict[VoiceType, str]]:
+        return {language: {**POLLY_VOICES[language], **self.polly_voices.get(language, {})} for language in Language}
 
     def cloud_services(self) -> tuple[str, ...]:
         wanted = {"polly": self.voice_provider == "polly", "bedrock-runtime": self.illustration_provider == "bedrock"}

@@ -149,6 +149,13 @@ class InvalidCursor(InvalidInput):
         super().__init__("invalid_cursor", "That page link is no longer valid. Please reload the library.")
 
 
+class LanguageNotOffered(InvalidInput):
+    """The storybook's language is one this deployment's writer or voice does not have; the message lists those it has."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("language_not_offered", message)
+
+
 class NotForChildren(InvalidInput):
     """A parent's words have one that a children's story never says; the message names it and where it is."""
 

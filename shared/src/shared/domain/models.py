@@ -32,6 +32,16 @@ class Choice(StrEnum):
         return member
 
 
+class Language(Choice):
+    """The family's language for a storybook (BCP-47): the story is written, captioned and narrated in it."""
+
+    ENGLISH = "en", "English", "English"
+    SPANISH = "es", "Spanish", "Español"
+    FRENCH = "fr", "French", "Français"
+    GERMAN = "de", "German", "Deutsch"
+    PORTUGUESE = "pt", "Portuguese", "Português"
+
+
 class Style(Choice):
     STORYBOOK = "storybook", "Storybook", "Warm, flat colours like a picture book"
     WATERCOLOR = "watercolor", "Watercolour", "Soft washes of paint on textured paper"
@@ -167,6 +177,7 @@ class StoryOptions(Model):
     voice: VoiceType
     style: Style
     personal_context: str = Field(default="", max_length=300)
+    language: Language = Language.ENGLISH
 
 
 class OptionChoices(Model):
@@ -177,6 +188,7 @@ class OptionChoices(Model):
     voice: VoiceType | None = None
     style: Style | None = None
     personal_context: str = Field(default="", max_length=300)
+    language: Language | None = None
 
 
 class GeneratedImage(Model):

@@ -7,9 +7,31 @@ a parent reads for each choice is the choice's own label (domain.models).
 
 from __future__ import annotations
 
-from shared.domain.models import DrawingAnalysis, OptionChoices, StoryOptions, Style, Theme, VoiceType
+from shared.domain.models import DrawingAnalysis, Language, OptionChoices, StoryOptions, Style, Theme, VoiceType
 
 DEFAULT_AGE = 5
+
+# Which languages each provider family writes or speaks: the offline studio is English; Bedrock's models and Polly's
+# voices have every language the app offers. A storybook's language must be one both the writer and the voice have.
+PROVIDER_LANGUAGES: dict[str, tuple[Language, ...]] = {
+    "local": (Language.ENGLISH,),
+    "bedrock": tuple(Language),
+    "polly": tuple(Language),
+}
+
+
+def offered_languages(story_provider: str, voice_provider: str) -> list[Language]:
+    writes, speaks = PROVIDER_LANGUAGES[story_provider], PROVIDER_LANGUAGES[voice_provider]
+    return [language for language in Language if language in writes and language in speaks]
+
+
+def language_not_offered(language: Language, offered: list[Language]) -> str | None:
+    """What a parent reads when the storybook's language is one this NoComelon cannot tell it in; None when it can."""
+    if language in offered:
+        return None
+    names = ", ".join(choice.label for choice in offered)
+    return f"Storybooks in {language.label} aren't available here yet. Please choose one of: {names}."
+
 
 # Colour names as the vision service words them.
 _NIGHT_COLOURS = {"navy blue", "purple"}
@@ -40,4 +62,5 @@ def recommend_options(analysis: DrawingAnalysis, choices: OptionChoices) -> Stor
         voice=choices.voice or default_voice,
         style=choices.style or Style.STORYBOOK,
         personal_context=choices.personal_context,
+        language=choices.language or Language.ENGLISH,
     )

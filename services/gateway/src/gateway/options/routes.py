@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from gateway.dependencies import CurrentUser, RunsDep
+from gateway.dependencies import CurrentUser, RunsDep, SettingsDep
 from gateway.errors import error_responses
-from shared.domain.models import MAX_AGE, MIN_AGE, Choice, DrawingAnalysis, OptionChoices, StoryOptions, Style, Theme, VoiceType
-from shared.domain.options import DEFAULT_AGE, recommend_options
+from shared.domain.models import MAX_AGE, MIN_AGE, Choice, DrawingAnalysis, Language, OptionChoices, StoryOptions, Style, Theme, VoiceType
+from shared.domain.options import DEFAULT_AGE, PROVIDER_LANGUAGES, recommend_options
 
 router = APIRouter(prefix="/api/v1", tags=["options"])
 
@@ -31,16 +32,27 @@ class AgeRange(BaseModel):
     default: int
 
 
+class Offered(BaseModel):
+    """A provider a stage runs, and the languages it has."""
+
+    provider: str
+    languages: list[Language]
+
+
 class Options(BaseModel):
     styles: list[Labelled[Style]]
     themes: list[Labelled[Theme]]
     voices: list[Labelled[VoiceType]]
+    languages: list[Labelled[Language]] = Field(
+        description="The languages a storybook can be told in here: those both the writer and the voice have."
+    )
+    providers: dict[str, Offered] = Field(description="Which provider writes the story and which speaks it, with the languages each has.")
     age: AgeRange
     personal_context_max_length: int
     recommended: StoryOptions
 
 
-def _labelled(choices: type[C]) -> list[Labelled[C]]:
+def _labelled(choices: Iterable[C]) -> list[Labelled[C]]:
     return [Labelled[C](value=choice, label=choice.label, description=choice.description) for choice in choices]
 
 
@@ -48,6 +60,7 @@ def _labelled(choices: type[C]) -> list[Labelled[C]]:
 async def options(
     caller: CurrentUser,
     runs: RunsDep,
+    settings: SettingsDep,
     run_id: Annotated[str | None, Query(max_length=64, description="Recommend for this run's drawing.")] = None,
 ) -> Options:
     analysis = DrawingAnalysis(subject="a drawing")
@@ -58,6 +71,11 @@ async def options(
         styles=_labelled(Style),
         themes=_labelled(Theme),
         voices=_labelled(VoiceType),
+        languages=_labelled(settings.languages),
+        providers={
+            "story": Offered(provider=settings.story_provider, languages=list(PROVIDER_LANGUAGES[settings.story_provider])),
+            "voice": Offered(provider=settings.voice_provider, languages=list(PROVIDER_LANGUAGES[settings.voice_provider])),
+        },
         age=AgeRange(min=MIN_AGE, max=MAX_AGE, default=DEFAULT_AGE),
         personal_context_max_length=PERSONAL_CONTEXT_MAX_LENGTH,
         recommended=recommend_options(analysis, OptionChoices()),

@@ -15,6 +15,7 @@ from gateway.runs.uploads import PreparedDrawing
 from shared.domain.assets import AssetKeys, Retention
 from shared.domain.errors import (
     DrawingNotRead,
+    LanguageNotOffered,
     LimitReached,
     NotForChildren,
     RunBusy,
@@ -25,7 +26,8 @@ from shared.domain.errors import (
     TooManyRuns,
 )
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, PipelineRequested, RunMode, Stage, StoryRequested
-from shared.domain.models import DrawingAnalysis, OptionChoices, StoryOptions, StoryScript, Style, VoiceType
+from shared.domain.models import DrawingAnalysis, Language, OptionChoices, StoryOptions, StoryScript, Style, VoiceType
+from shared.domain.options import language_not_offered
 from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, RunPlaces
 from shared.domain.run import Checkpoint, Expect, RunBudget, RunPatch, RunStatus, pipeline_requested, run_cancelled, story_requested
 from shared.domain.safety import analysis_texts, context_findings, find_banned, not_for_children, script_refusal
@@ -35,8 +37,16 @@ log = logging.getLogger(__name__)
 
 class RunService:
     def __init__(
-        self, *, checkpoints: CheckpointStore, places: RunPlaces, assets: AssetStore, publisher: EventPublisher, budget: RunBudget
+        self,
+        *,
+        checkpoints: CheckpointStore,
+        places: RunPlaces,
+        assets: AssetStore,
+        publisher: EventPublisher,
+        budget: RunBudget,
+        languages: list[Language] | None = None,
     ) -> None:
+        self._languages = languages or [Language.ENGLISH]  # what the configured writer and voice both have
         self._checkpoints = checkpoints
         self._places = places
         self._assets = assets
@@ -51,6 +61,7 @@ class RunService:
     async def start(self, user_id: str, drawing: PreparedDrawing, *, mode: RunMode, choices: OptionChoices | None = None) -> Checkpoint:
         """A new run from the drawing: one-shot goes on to the video, interactive waits at each gate."""
         choices = choices or OptionChoices()
+        self._check_language(choices.language or Language.ENGLISH)
         run_id = str(uuid.uuid4())
         drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
         await self._assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
@@ -92,6 +103,7 @@ class RunService:
         if run.drawing_analysis is None or run.figure_mask_key is None:
             raise DrawingNotRead()
         _refuse_unsafe_words(analysis, run.drawing_analysis, options.personal_context)
+        self._check_language(options.language)
         event = Envelope.new(
             StoryRequested(drawing_analysis=analysis, options=options),
             type=EventType.STORY_REQUESTED,
@@ -121,6 +133,10 @@ class RunService:
         )
         event = Envelope.new(request, type=EventType.PIPELINE_REQUESTED, run_id=run_id, user_id=user_id, mode=run.mode)
         return await self._move_on(run, pipeline_requested(), event)
+
+    def _check_language(self, language: Language) -> None:
+        if refusal := language_not_offered(language, self._languages):
+            raise LanguageNotOffered(refusal)
 
     async def _move_on(self, run: Checkpoint, changes: RunPatch, event: Envelope[Any]) -> Checkpoint:
         """Records the parent's decision (only if nobody else changed the run meanwhile) and asks for the next step.

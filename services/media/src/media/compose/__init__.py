@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from shared.domain.models import SpokenSentence
+from shared.domain.models import Language, SpokenSentence
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,6 @@ class ComposedVideo:
 
 
 class VideoComposer(Protocol):
-    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
+    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language) -> ComposedVideo:
         """Blocking; writes its outputs inside `workdir`."""
         ...

@@ -12,6 +12,7 @@ import font_fredoka_one
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 from media.illustrate import FRAME_SIZE
+from shared.domain.models import Language
 
 FONT = font_fredoka_one.font_files["FredokaOne"]
 
@@ -44,9 +45,19 @@ def title_card(title: str, drawing: Path) -> Image.Image:
     return _caption(card, title, top=int(height * 0.04), bottom=int(height * 0.33), max_size=92)
 
 
-def end_card(last_scene: Image.Image) -> Image.Image:
+# The last card's words in the storybook's language.
+THE_END = {
+    Language.ENGLISH: "The End",
+    Language.SPANISH: "Fin",
+    Language.FRENCH: "Fin",
+    Language.GERMAN: "Ende",
+    Language.PORTUGUESE: "Fim",
+}
+
+
+def end_card(last_scene: Image.Image, language: Language = Language.ENGLISH) -> Image.Image:
     backdrop = ImageEnhance.Brightness(last_scene.filter(ImageFilter.GaussianBlur(10))).enhance(0.8)
-    return _caption(backdrop, "The End", top=0, bottom=FRAME_SIZE[1], max_size=150, banner=False)
+    return _caption(backdrop, THE_END[language], top=0, bottom=FRAME_SIZE[1], max_size=150, banner=False)
 
 
 def thumbnail(first_scene: Image.Image, title: str) -> Image.Image:

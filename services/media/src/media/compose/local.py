@@ -24,6 +24,7 @@ from media.compose.soundtrack import RATE, soundtrack, write_wav
 from media.compose.timeline import Timeline, plan_timeline
 from media.compose.yuv import COLOUR_TAGS
 from media.illustrate import FRAME_SIZE, read_figure
+from shared.domain.models import Language
 from shared.runtime import subprocesses
 
 VIDEO_NAME = "storybook.mp4"
@@ -70,7 +71,9 @@ class StreamingComposer:
             max_total_padding_sec=self.max_total_padding_sec,
         )
 
-    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path) -> ComposedVideo:
+    def compose(
+        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language = Language.ENGLISH
+    ) -> ComposedVideo:
         timeline = self.timeline(pages)
         workdir.mkdir(parents=True, exist_ok=True)
         scenes = [PageArt(load_frame(slot.page.image), *read_figure(slot.page.figure.read_bytes())) for slot in timeline.pages]
@@ -79,7 +82,7 @@ class StreamingComposer:
             timeline,
             opening=title_card(title, drawing),
             scenes=scenes,
-            closing=end_card(scenes[-1].still()),
+            closing=end_card(scenes[-1].still(), language),
             fade_frames=self.crossfade_frames,
         )
         with tempfile.TemporaryDirectory(prefix="soundtrack-", dir=workdir) as scratch:

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from shared.domain.costs import Usage
-from shared.domain.models import SpokenSentence, VoiceType
+from shared.domain.errors import StageFailure
+from shared.domain.models import Language, SpokenSentence, VoiceType
 
 
 @dataclass(frozen=True)
@@ -17,13 +18,16 @@ class Narration:
     usage: Usage | None = None  # what a paid voice was asked (None offline)
 
 
+LANGUAGE_NOT_SPOKEN = "language_not_spoken"
+
+
 class Narrator(Protocol):
-    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration: ...
+    async def narrate(self, *, text: str, voice: VoiceType, age: int, language: Language) -> Narration: ...
 
 
 class BlockingNarrator(Protocol):
     def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
-        """Blocking: CPU work."""
+        """Blocking: CPU work, in English (the offline voices')."""
         ...
 
 
@@ -33,5 +37,9 @@ class InThread:
     def __init__(self, blocking: BlockingNarrator) -> None:
         self._blocking = blocking
 
-    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+    async def narrate(self, *, text: str, voice: VoiceType, age: int, language: Language) -> Narration:
+        if language is not Language.ENGLISH:  # the gateway offers no other language with the offline voice; this holds it
+            raise StageFailure(
+                LANGUAGE_NOT_SPOKEN, f"Our own narrators speak English only, so we can't read this story in {language.label}."
+            )
         return await asyncio.to_thread(self._blocking.narrate, text=text, voice=voice, age=age)

@@ -21,7 +21,7 @@ from media.narrate.level import encode_mp3, normalised
 from media.narrate.local import age_slowdown
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
-from shared.domain.models import SpokenSentence, SpokenWord, VoiceType
+from shared.domain.models import Language, SpokenSentence, SpokenWord, VoiceType
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,14 @@ VOICE_FAILED_MESSAGE = "We couldn't record the narration this time. Please try m
 class PollyNarrator:
     """Implements the Narrator port with Polly's SynthesizeSpeech; `client` is an aioboto3 Polly client."""
 
-    def __init__(self, client: Any, *, voices: dict[VoiceType, str], engine: str, prices: PriceTable) -> None:
+    def __init__(self, client: Any, *, voices: dict[Language, dict[VoiceType, str]], engine: str, prices: PriceTable) -> None:
         self._client, self._voices, self._engine, self._prices = client, voices, engine, prices
 
-    async def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
+    async def narrate(self, *, text: str, voice: VoiceType, age: int, language: Language) -> Narration:
         if len(text) > MAX_CHARACTERS:  # a scene is far shorter (see Scene.text); this guards the request, not the story
             raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE)
         ssml = f'<speak><prosody rate="{round(100 / age_slowdown(age))}%">{html.escape(text, quote=False)}</prosody></speak>'
-        request = {"Text": ssml, "TextType": "ssml", "VoiceId": self._voices[voice], "Engine": self._engine}
+        request = {"Text": ssml, "TextType": "ssml", "VoiceId": self._voices[language][voice], "Engine": self._engine}
         (audio, audio_characters), (marks, marks_characters) = await asyncio.gather(
             self._speak(request, OutputFormat="pcm", SampleRate=str(SAMPLE_RATE)),
             self._speak(request, OutputFormat="json", SpeechMarkTypes=["sentence", "word"]),

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from shared.adapters.bedrock import Tool, ToolAnswer, ToolMiss, call_tool, error_code, quoted, unusable
 from shared.domain.costs import PriceTable, combined
-from shared.domain.models import DrawingAnalysis, StoryOptions, StoryScript
+from shared.domain.errors import StageFailure
+from shared.domain.models import DrawingAnalysis, Language, StoryOptions, StoryScript
 from shared.domain.safety import banned_in_script
 from story.write import StoryWriter, WrittenStory
 from story.write.tiers import tier_for, tier_problems
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # What the parent reads on the run when the model's story could not be used.
 WRITTEN_OFFLINE_NOTE = "This story was written by NoComelon's own storyteller: the story model's version could not be used this time."
+STORY_FAILED = "story_failed"
 SCRIPT_TOOL = Tool(name="write_storybook", description="Hand over the finished storybook script.", schema=StoryScript.model_json_schema())
 
 
@@ -54,6 +56,8 @@ class BedrockStoryWriter:
                     raise  # throttling past botocore's retries, or an outage: the message comes round again
                 log.warning("the story model cannot be used", extra={"code": error_code(error), "model": self._model_id})
                 break
+        if options.language is not Language.ENGLISH:  # the offline writer writes English: no stand-in for this family's language
+            raise StageFailure(STORY_FAILED, story_failed_message(options.language))
         log.warning("the offline writer wrote the story instead of the model", extra={"model": self._model_id})
         offline = await self._fallback.write(analysis=analysis, options=options, seed=seed)
         return WrittenStory(offline.script, usage=combined([usage, offline.usage]), note=WRITTEN_OFFLINE_NOTE)
@@ -89,11 +93,16 @@ class BedrockStoryWriter:
         return script
 
 
+def story_failed_message(language: Language) -> str:
+    return f"We couldn't write the story in {language.label} this time. Please try again in a little while."
+
+
 def system_prompt(options: StoryOptions) -> str:
     tier = tier_for(options.age)
     return "\n".join(
         [
             f"You write picture-book stories read aloud to a child aged {options.age}.",
+            f"Write the whole storybook, its title and every scene, in {options.language.label} ({options.language.value}).",
             f"Write exactly {tier.scenes[0]} scenes, numbered 1 to {tier.scenes[0]}, each one page of the book.",
             f"Each scene has at most {tier.scene_sentences} sentences; no sentence has more than {tier.sentence_words} words.",
             f"The theme is {options.theme.label.lower()}: {options.theme.description.lower()}.",
