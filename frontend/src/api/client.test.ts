@@ -38,12 +38,13 @@ describe("ApiClient", () => {
     const { calls, fetcher } = fakeGateway(() => json(202, { run_id: "r1", status: "running", current_stage: "story" }));
     const accepted = await client(fetcher).generateStory({
       run_id: "r1",
-      drawing_analysis: { subject: "a cat", setting: "", details: [], mood: "happy", colors: [], figure_count: 1, subject_confidence: 1, subject_unsure: false },
+      drawing_analysis: { subject: "a cat", setting: "", details: [], mood: "happy", colors: [], figure_count: 1, subject_confidence: 1, subject_unsure: false, character: "" },
       theme: "bedtime",
       age: 4,
       voice: "gentle",
       style: "anime",
       personal_context: "",
+      language: "en",
     });
     expect(accepted.run_id).toBe("r1");
     expect(calls).toHaveLength(1);

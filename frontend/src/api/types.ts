@@ -15,6 +15,7 @@ type Narrowed<T, Fields extends { [K in keyof Fields]: K extends keyof T ? T[K] 
 export type Style = Schemas["Style"];
 export type Theme = Schemas["Theme"];
 export type Voice = Schemas["VoiceType"];
+export type Language = Schemas["Language"];
 
 export type RunStatus = Schemas["RunStatus"];
 export type StageName = Schemas["Stage"];

@@ -17,15 +17,16 @@ import { CHOICES, isChoiceStep, stepPath, type ChoiceStep } from "./steps";
 import { useOptions } from "./useOptions";
 import { VoiceSample } from "./VoiceSample";
 
-const TITLES: Record<ChoiceStep, string> = {
+const TITLES: Record<ChoiceStep | "language", string> = {
   style: "Pick a look",
   theme: "What is the story about?",
   voice: "Who reads it?",
+  language: "In which language?",
   age: "How old is your child?",
   context: "Anything to weave in?",
 };
 
-type ListedChoice = "style" | "theme" | "voice";
+type ListedChoice = "style" | "theme" | "voice" | "language";
 
 export function CustomisePage() {
   const { runId = "", choice } = useParams();
@@ -110,6 +111,7 @@ function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
         />
       )}
       {choice === "theme" && <ChoiceCards {...listed("theme", options.themes)} />}
+      {choice === "voice" && options.languages.length > 1 && <ChoiceCards {...listed("language", options.languages)} />}
       {choice === "voice" && <ChoiceCards {...listed("voice", options.voices)} aside={(voice) => <VoiceSample voice={voice} />} />}
       {choice === "age" && (
         <ChoiceCards

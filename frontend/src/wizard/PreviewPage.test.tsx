@@ -12,7 +12,7 @@ const base = runView({
   status: "running",
   current_stage: "images",
   stages: { ...runView().stages, images: { status: "running" }, voice: { status: "running" } },
-  drawing_analysis: { subject: "a dragon", setting: "", details: [], mood: "happy", colors: [], figure_count: 1, subject_confidence: 1, subject_unsure: false },
+  drawing_analysis: { subject: "a dragon", setting: "", details: [], mood: "happy", colors: [], figure_count: 1, subject_confidence: 1, subject_unsure: false, character: "" },
   story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once." }] },
 });
 const complete: RunView = {

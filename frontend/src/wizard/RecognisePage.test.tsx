@@ -22,7 +22,7 @@ function renderRecognise(analysis: DrawingAnalysis) {
 
 describe("the recognition step", () => {
   it("asks what the child drew, with the subject highlighted, when the analysis is unsure", async () => {
-    renderRecognise({ subject: "your drawing's hero", subject_unsure: true, subject_confidence: 0.3, setting: "", mood: "happy", figure_count: 1 });
+    renderRecognise({ subject: "your drawing's hero", subject_unsure: true, subject_confidence: 0.3, setting: "", mood: "happy", figure_count: 1, character: "" });
     const subject = await screen.findByLabelText("What it is");
     expect(subject.closest(".field")).toHaveClass("field--highlighted");
     expect(subject).toHaveAccessibleDescription(HINT);
@@ -34,7 +34,7 @@ describe("the recognition step", () => {
   });
 
   it("shows a subject it is sure of plainly", async () => {
-    renderRecognise({ subject: "a red rocket", subject_unsure: false, subject_confidence: 0.8, setting: "", mood: "happy", figure_count: 1 });
+    renderRecognise({ subject: "a red rocket", subject_unsure: false, subject_confidence: 0.8, setting: "", mood: "happy", figure_count: 1, character: "" });
     const subject = await screen.findByLabelText("What it is");
     expect(subject).toHaveValue("a red rocket");
     expect(subject.closest(".field")).not.toHaveClass("field--highlighted");

@@ -7,7 +7,7 @@ import { renderWithApi } from "../test/renderWithApi";
 import { runView } from "../test/runs";
 import { ScriptPage } from "./ScriptPage";
 
-const analysis = { subject: "a dragon", setting: "a castle", details: [], mood: "happy", colors: ["green"], figure_count: 1, subject_confidence: 1, subject_unsure: false };
+const analysis = { subject: "a dragon", setting: "a castle", details: [], mood: "happy", colors: ["green"], figure_count: 1, subject_confidence: 1, subject_unsure: false, character: "" };
 
 const waitingWithScript = runView({
   drawing_analysis: analysis,

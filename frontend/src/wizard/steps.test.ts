@@ -12,7 +12,7 @@ function run(changes: Partial<RunView> & { stageStates?: Partial<Record<StageNam
   return runView({ status: "running", current_stage: "vision", stages, options: null, ...rest });
 }
 
-const analysis = { subject: "a cat", setting: "a garden", details: ["a hat"], mood: "happy", colors: ["red"], figure_count: 1, subject_confidence: 1, subject_unsure: false };
+const analysis = { subject: "a cat", setting: "a garden", details: ["a hat"], mood: "happy", colors: ["red"], figure_count: 1, subject_confidence: 1, subject_unsure: false, character: "" };
 const script = { title: "The Cat", scenes: [{ number: 1, text: "Once upon a time." }] };
 
 describe("the wizard's steps follow the run", () => {
