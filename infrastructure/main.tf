@@ -84,6 +84,10 @@ module "compute" {
   hsts_max_age_seconds              = local.hsts_max_age_seconds
   origin_secret_generation          = var.origin_secret_generation
   previous_origin_secret_generation = var.previous_origin_secret_generation
+
+  stage_providers = var.stage_providers
+  bedrock_models  = var.bedrock_models
+  polly_engine    = var.polly_engine
 }
 
 module "webapp" {

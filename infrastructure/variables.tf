@@ -108,3 +108,25 @@ variable "waf_requests_per_ip" {
   type        = number
   default     = 2000
 }
+
+variable "stage_providers" {
+  description = "Who does each stage: 'local' (offline, the default), 'bedrock' (vision, story, illustration) or 'polly' (voice). Enable the models' access in the Bedrock console first."
+  type        = map(string)
+  default     = { vision = "local", story = "local", illustration = "local", voice = "local" }
+}
+
+variable "bedrock_models" {
+  description = "The Bedrock model id or inference profile each cloud stage calls; the task roles may invoke these only."
+  type        = map(string)
+  default = {
+    vision       = "amazon.nova-lite-v1:0"
+    story        = "amazon.nova-lite-v1:0"
+    illustration = "us.stability.stable-image-control-sketch-v1:0"
+  }
+}
+
+variable "polly_engine" {
+  description = "Polly's engine for the narration: neural, or generative."
+  type        = string
+  default     = "neural"
+}

@@ -194,3 +194,17 @@ def asset_folders_named(service: str) -> set[str]:
                 parts = key_of(*(1 if name == "scene_number" else name for name in arguments)).split("/")
                 folders |= {parts[1]} if len(parts) > 2 else set()
     return folders
+
+
+# The generative services' operations the cloud providers call, and the IAM action each needs (Converse is InvokeModel's).
+MODEL_OPERATIONS = {"converse": "bedrock:InvokeModel", "invoke_model": "bedrock:InvokeModel", "synthesize_speech": "polly:SynthesizeSpeech"}
+
+
+def model_actions_of(service: str) -> dict[str, set[str]]:
+    """IAM action -> where, for the model calls (Bedrock Runtime, Polly) in the service's code and the shared modules it imports."""
+    found: dict[str, set[str]] = {}
+    for path in service_files(service):
+        for call in ast.walk(ast.parse(path.read_text())):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in MODEL_OPERATIONS:
+                found.setdefault(MODEL_OPERATIONS[call.func.attr], set()).add(f"{path.relative_to(REPO)}: {call.func.attr}")
+    return found

@@ -33,14 +33,14 @@ INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 
 
 # Attributes AWS assigns, which only need to be told apart (besides arn and id, made from the name).
-COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint", "bucket_regional_domain_name", "partition", "result"}
+COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint", "bucket_regional_domain_name", "partition", "result", "account_id"}
 
 # The arguments that name a resource, in the order they are looked for; one with none is named by its label.
 NAMES = ("name", "bucket", "bucket_prefix")
 
 PRIMITIVES: dict[str, tuple[type, ...]] = {"string": (str,), "number": (int, float), "bool": (bool,)}
 
-COMPARISONS = {"==": operator.eq, "!=": operator.ne}
+OPERATORS = {"==": operator.eq, "!=": operator.ne, "&&": lambda left, right: left and right, "||": lambda left, right: left or right}
 
 # A module block's arguments that are not the child's variables.
 META_ARGUMENTS = ("source", "depends_on", "providers")
@@ -510,9 +510,9 @@ class Evaluator:
         left, term = _parts(tree)
         binary_operator, right = _parts(term)
         symbol = _name(binary_operator)
-        if symbol not in COMPARISONS:
+        if symbol not in OPERATORS:
             raise Unsupported(f"operator {symbol}")
-        return COMPARISONS[symbol](self.evaluate(left, scope), self.evaluate(right, scope))
+        return OPERATORS[symbol](self.evaluate(left, scope), self.evaluate(right, scope))
 
     def _iterations(self, intro: Tree, conditions: list[Tree], scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """The scopes of a `for` expression's iterations; `conditions` is its `if` clause, when it has one."""

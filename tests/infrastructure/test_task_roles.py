@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from shared.topology import raw_topology
-from tests.infrastructure.aws_calls import actions_of, asset_folders_named
+from tests.infrastructure.aws_calls import actions_of, asset_folders_named, model_actions_of
 from tests.infrastructure.terraform import INFRASTRUCTURE, module
 
 SERVICES = json.loads((INFRASTRUCTURE / "services.json").read_text())["services"]
@@ -26,7 +26,12 @@ WRITES = {"s3:PutObject", "s3:AbortMultipartUpload"}
 DELETES = {"s3:DeleteObjectVersion", "s3:DeleteObject"}
 
 
-def compute() -> Any:
+ACCOUNT = "aws_caller_identity:current:account_id"  # the evaluator's stand-in for the account the task runs in
+ON_AWS = {"vision": "bedrock", "story": "bedrock", "illustration": "bedrock", "voice": "polly"}
+MODELS = {"vision": "amazon.nova-pro-v1:0", "story": "us.amazon.nova-lite-v1:0", "illustration": "amazon.nova-canvas-v1:0"}
+
+
+def compute(**settings: Any) -> Any:
     queues = raw_topology()["queues"]
     return module(
         "compute",
@@ -40,6 +45,7 @@ def compute() -> Any:
         user_pool_arn=USER_POOL_ARN,
         client_id="client",
         image_tag="0123abc",
+        **settings,
     )
 
 
@@ -47,8 +53,17 @@ def declared_actions(service: str) -> set[str]:
     return {action for grant in SERVICES[service]["permissions"] for action in grant["actions"]}
 
 
-def task_policy(service: str) -> dict[str, Any]:
-    return json.loads(compute().resource("aws_iam_role_policy", "task").instances[service]["policy"])
+def task_policy(service: str, **settings: Any) -> dict[str, Any]:
+    return json.loads(compute(**settings).resource("aws_iam_role_policy", "task").instances[service]["policy"])
+
+
+def model_grants(service: str, **settings: Any) -> list[tuple[list[str], list[str]]]:
+    statements = task_policy(service, **settings)["Statement"]
+    return [
+        (statement["Action"], statement["Resource"])
+        for statement in statements
+        if statement["Action"][0].startswith(("bedrock:", "polly:"))
+    ]
 
 
 def test_every_service_has_a_task_role_and_only_those() -> None:
@@ -129,3 +144,52 @@ def test_the_gateway_task_is_given_the_cognito_ids_so_it_never_looks_them_up() -
     environment = compute().local("service_environment")["gateway"]
     assert environment["NOCOMELON_COGNITO_USER_POOL_ID"] == "us-east-1_pool"
     assert environment["NOCOMELON_COGNITO_CLIENT_ID"] == "client"
+
+
+def test_offline_no_task_may_call_a_model() -> None:
+    assert all(model_grants(service) == [] for service in SERVICES)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_on_the_cloud_each_service_may_call_what_its_code_calls_and_nothing_more(service: str) -> None:
+    granted = {action for actions, _ in model_grants(service, stage_providers=ON_AWS, bedrock_models=MODELS) for action in actions}
+    assert granted == set(model_actions_of(service))
+
+
+def test_bedrock_is_granted_only_on_the_configured_models_and_profiles() -> None:
+    settings = {"stage_providers": ON_AWS, "bedrock_models": MODELS}
+    account = f"arn:aws:bedrock:us-east-1:{ACCOUNT}"
+    assert model_grants("vision", **settings) == [
+        (["bedrock:InvokeModel"], ["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"])
+    ]
+    # A cross-region inference profile, and its model in the regions it routes to.
+    assert model_grants("story", **settings) == [
+        (
+            ["bedrock:InvokeModel"],
+            [f"{account}:inference-profile/us.amazon.nova-lite-v1:0", "arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0"],
+        )
+    ]
+    assert model_grants("media", **settings) == [
+        (["bedrock:InvokeModel"], ["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-canvas-v1:0"]),
+        (["polly:SynthesizeSpeech"], [f"arn:aws:polly:us-east-1:{ACCOUNT}:lexicon/*"]),
+    ]
+
+
+def test_a_stage_left_offline_grants_nothing_for_it() -> None:
+    story_only = {"stage_providers": {**{stage: "local" for stage in ON_AWS}, "story": "bedrock"}}
+    assert [service for service in sorted(SERVICES) if model_grants(service, **story_only)] == ["story"]
+
+
+def test_every_task_is_told_its_own_stages_providers_and_models() -> None:
+    environment = compute(stage_providers=ON_AWS, bedrock_models=MODELS).local("service_environment")
+    assert (
+        environment["vision"]["NOCOMELON_VISION_PROVIDER"] == "bedrock"
+        and environment["vision"]["NOCOMELON_BEDROCK_VISION_MODEL"] == MODELS["vision"]
+    )
+    assert environment["story"]["NOCOMELON_BEDROCK_STORY_MODEL"] == MODELS["story"]
+    assert (environment["media"]["NOCOMELON_ILLUSTRATION_PROVIDER"], environment["media"]["NOCOMELON_VOICE_PROVIDER"]) == (
+        "bedrock",
+        "polly",
+    )
+    # The gateway offers the languages of the writer and the voice it is told of.
+    assert (environment["gateway"]["NOCOMELON_STORY_PROVIDER"], environment["gateway"]["NOCOMELON_VOICE_PROVIDER"]) == ("bedrock", "polly")

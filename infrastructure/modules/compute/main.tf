@@ -25,9 +25,48 @@ locals {
     NOCOMELON_BUCKET_NAME      = var.assets_bucket
     NOCOMELON_LOG_LEVEL        = "INFO"
   }
+  # Each worker is told its stages' providers and models; the gateway the writer's and the voice's (for the languages it offers).
+  provider_environment = {
+    gateway = { NOCOMELON_STORY_PROVIDER = var.stage_providers.story, NOCOMELON_VOICE_PROVIDER = var.stage_providers.voice }
+    vision  = { NOCOMELON_VISION_PROVIDER = var.stage_providers.vision, NOCOMELON_BEDROCK_VISION_MODEL = var.bedrock_models.vision }
+    story   = { NOCOMELON_STORY_PROVIDER = var.stage_providers.story, NOCOMELON_BEDROCK_STORY_MODEL = var.bedrock_models.story }
+    media = {
+      NOCOMELON_ILLUSTRATION_PROVIDER = var.stage_providers.illustration
+      NOCOMELON_BEDROCK_IMAGE_MODEL   = var.bedrock_models.illustration
+      NOCOMELON_VOICE_PROVIDER        = var.stage_providers.voice
+      NOCOMELON_POLLY_ENGINE          = var.polly_engine
+    }
+  }
+
+  # The service that runs each stage's provider.
+  stage_service = { vision = "vision", story = "story", illustration = "media", voice = "media" }
+  # What bedrock:InvokeModel (which Converse needs too) is granted on for a model id: the foundation model in this
+  # region; for an inference profile ("us.", "eu.", "apac.", "global."), the profile and its model in the regions it routes to.
+  bedrock_arns = {
+    for stage, model in var.bedrock_models : stage => (
+      contains([for prefix in ["us.", "eu.", "apac.", "global."] : startswith(model, prefix)], true) ? [
+        "arn:aws:bedrock:${var.region}:${data.aws_caller_identity.current.account_id}:inference-profile/${model}",
+        "arn:aws:bedrock:*::foundation-model/${trimprefix(trimprefix(trimprefix(trimprefix(model, "us."), "eu."), "apac."), "global.")}",
+      ] : ["arn:aws:bedrock:${var.region}::foundation-model/${model}"]
+    )
+  }
+  # The cloud providers' grants, beside services.json's: only for the stages set to a cloud provider, only on their models.
+  generative_grants = {
+    for name in keys(var.services) : name => concat(
+      [
+        for stage, service in local.stage_service : { actions = ["bedrock:InvokeModel"], arns = local.bedrock_arns[stage] }
+        if service == name && var.stage_providers[stage] == "bedrock"
+      ],
+      # SynthesizeSpeech's only resource type is the lexicon: this is "any speech, no lexicon of another account's".
+      name == "media" && var.stage_providers.voice == "polly" ? [
+        { actions = ["polly:SynthesizeSpeech"], arns = ["arn:aws:polly:${var.region}:${data.aws_caller_identity.current.account_id}:lexicon/*"] }
+      ] : [],
+    )
+  }
   service_environment = {
     for name, service in var.services : name => merge(
       local.common_environment,
+      lookup(local.provider_environment, name, {}),
       contains(keys(local.web), name) ? {
         NOCOMELON_COGNITO_USER_POOL_ID = var.user_pool_id
         NOCOMELON_COGNITO_CLIENT_ID    = var.client_id
@@ -142,16 +181,19 @@ resource "aws_iam_role_policy" "task" {
   role     = aws_iam_role.task[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      for grant in each.value.permissions : {
-        Effect = "Allow"
-        Action = grant.actions
-        Resource = concat(
-          [for token in try(grant.resources, []) : local.resource_arns[each.key][token]],
-          [for pattern in try(grant.objects, []) : "${var.assets_bucket_arn}/${pattern}"],
-        )
-      }
-    ]
+    Statement = concat(
+      [
+        for grant in each.value.permissions : {
+          Effect = "Allow"
+          Action = grant.actions
+          Resource = concat(
+            [for token in try(grant.resources, []) : local.resource_arns[each.key][token]],
+            [for pattern in try(grant.objects, []) : "${var.assets_bucket_arn}/${pattern}"],
+          )
+        }
+      ],
+      [for grant in local.generative_grants[each.key] : { Effect = "Allow", Action = grant.actions, Resource = grant.arns }],
+    )
   })
 }
 

@@ -111,3 +111,25 @@ variable "previous_origin_secret_generation" {
   description = "A generation the ALB still accepts during a rotation, or null."
   type        = string
 }
+
+variable "stage_providers" {
+  description = "Who does each stage: 'local' (offline, in the task), 'bedrock' (vision, story, illustration) or 'polly' (voice). Only what is chosen is granted."
+  type        = map(string)
+  default     = { vision = "local", story = "local", illustration = "local", voice = "local" }
+}
+
+variable "bedrock_models" {
+  description = "The Bedrock model (or inference profile, e.g. us.stability...) each cloud stage calls; the task role may invoke only these."
+  type        = map(string)
+  default = {
+    vision       = "amazon.nova-lite-v1:0"
+    story        = "amazon.nova-lite-v1:0"
+    illustration = "us.stability.stable-image-control-sketch-v1:0"
+  }
+}
+
+variable "polly_engine" {
+  description = "Polly's engine for the narration: neural, or generative (more natural, dearer)."
+  type        = string
+  default     = "neural"
+}
