@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from devstack.generative_fake.polly import pitch
-from media.narrate.polly import VOICE_FAILED_MESSAGE, PollyNarrator
+from media.narrate.polly import VOICE_FAILED_MESSAGE, PollyNarrator, missing_voices
 from media.settings import POLLY_VOICES
 from shared.adapters.aws import AwsClients
 from shared.domain.costs import PriceTable
@@ -107,3 +107,11 @@ async def test_a_spanish_story_is_read_by_a_spanish_voice(cloud_env: FakeCloud) 
     assert [sentence.text for sentence in narration.sentences] == ["¡Hola, Luna!", "Él encontró una estrella."]
     calls = cloud_env.calls("SynthesizeSpeech")[before:]
     assert {call["params"]["VoiceId"] for call in calls} == {POLLY_VOICES[Language.SPANISH][VoiceType.GENTLE]}
+
+
+async def test_at_start_up_the_configured_voices_are_checked_against_the_engine(cloud_env: FakeCloud) -> None:
+    voices = {language: dict(by_type) for language, by_type in POLLY_VOICES.items()}
+    async with AwsClients(region="us-east-1", endpoint_url=None, services=("polly",)) as aws:
+        assert await missing_voices(aws.polly, voices, "neural") == []
+        # The cheerful and silly English narrators have no generative voice: the worker would not start so.
+        assert await missing_voices(aws.polly, voices, "generative") == ["Ivy (en)", "Justin (en)", "Vitoria (pt)"]

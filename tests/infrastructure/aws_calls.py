@@ -197,7 +197,12 @@ def asset_folders_named(service: str) -> set[str]:
 
 
 # The generative services' operations the cloud providers call, and the IAM action each needs (Converse is InvokeModel's).
-MODEL_OPERATIONS = {"converse": "bedrock:InvokeModel", "invoke_model": "bedrock:InvokeModel", "synthesize_speech": "polly:SynthesizeSpeech"}
+MODEL_OPERATIONS = {
+    "converse": "bedrock:InvokeModel",
+    "invoke_model": "bedrock:InvokeModel",
+    "synthesize_speech": "polly:SynthesizeSpeech",
+    "describe_voices": "polly:DescribeVoices",
+}
 
 
 def model_actions_of(service: str) -> dict[str, set[str]]:

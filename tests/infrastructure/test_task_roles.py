@@ -172,6 +172,7 @@ def test_bedrock_is_granted_only_on_the_configured_models_and_profiles() -> None
     assert model_grants("media", **settings) == [
         (["bedrock:InvokeModel"], ["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-canvas-v1:0"]),
         (["polly:SynthesizeSpeech"], [f"arn:aws:polly:us-east-1:{ACCOUNT}:lexicon/*"]),
+        (["polly:DescribeVoices"], ["*"]),  # a read of Polly's voice list, which has no resource to name
     ]
 
 

@@ -58,8 +58,10 @@ locals {
         if service == name && var.stage_providers[stage] == "bedrock"
       ],
       # SynthesizeSpeech's only resource type is the lexicon: this is "any speech, no lexicon of another account's".
+      # DescribeVoices (the start-up check of the configured voices) has no resource type at all.
       name == "media" && var.stage_providers.voice == "polly" ? [
-        { actions = ["polly:SynthesizeSpeech"], arns = ["arn:aws:polly:${var.region}:${data.aws_caller_identity.current.account_id}:lexicon/*"] }
+        { actions = ["polly:SynthesizeSpeech"], arns = ["arn:aws:polly:${var.region}:${data.aws_caller_identity.current.account_id}:lexicon/*"] },
+        { actions = ["polly:DescribeVoices"], arns = ["*"] },
       ] : [],
     )
   }

@@ -74,6 +74,18 @@ def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
     return InThread(piper)
 
 
+async def check_voices(settings: MediaSettings, aws: AwsClients) -> None:
+    """Before the first storybook: every Polly voice configured exists with the configured engine (Ivy has no generative voice)."""
+    if settings.voice_provider != "polly":
+        return
+    from media.narrate.polly import missing_voices
+
+    if missing := await missing_voices(aws.polly, settings.voices(), settings.polly_engine):
+        raise SystemExit(
+            f"Polly has no {settings.polly_engine} voice {', '.join(missing)}: set NOCOMELON_POLLY_VOICES or NOCOMELON_POLLY_ENGINE"
+        )
+
+
 def _pipeline_of(payload: MediaJob | VideoRequested) -> str:
     return payload.pipeline_id
 

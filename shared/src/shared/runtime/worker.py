@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from shared.adapters.aws import CORE_SERVICES, AwsClients
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 S = TypeVar("S", bound=WorkerSettings)
 # A service's routes from its settings, its file store and the process's AWS clients (for its cloud providers).
 RouteBuilder = Callable[[S, AssetStore, AwsClients], dict[EventType, Route[Any]]]
+# What a service checks before it takes its first message (that its cloud voices exist, say); raises SystemExit if not.
+StartUpCheck = Callable[[S, AwsClients], Awaitable[None]]
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:
@@ -37,7 +39,7 @@ def stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(signum, stop.set)
 
 
-async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) -> None:
+async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S, check: StartUpCheck[S] | None = None) -> None:
     spec = settings.topology.queues[service]
     services = CORE_SERVICES + settings.cloud_services()
     async with AwsClients(
@@ -46,6 +48,8 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) 
         services=services,
         model_read_timeout=settings.model_read_timeout_seconds,
     ) as aws:
+        if check is not None:
+            await check(settings, aws)
         queue_url = (await aws.sqs.get_queue_url(QueueName=spec.name))["QueueUrl"]
         dead_letter_url = (await aws.sqs.get_queue_url(QueueName=spec.dead_letter_name))["QueueUrl"]
         assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
@@ -74,8 +78,8 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S) 
             beating.cancel()
 
 
-def run_worker(service: str, settings_type: type[S], build_routes: RouteBuilder[S]) -> None:
+def run_worker(service: str, settings_type: type[S], build_routes: RouteBuilder[S], check: StartUpCheck[S] | None = None) -> None:
     settings = settings_type()
     configure_logging(service, settings.log_level)
     log.info("worker starting", extra={"queue": settings.topology.queues[service].name})
-    asyncio.run(serve_queue(service, build_routes, settings))
+    asyncio.run(serve_queue(service, build_routes, settings, check))

@@ -79,6 +79,20 @@ class PollyNarrator:
             raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE) from error
 
 
+async def missing_voices(client: Any, voices: dict[Language, dict[VoiceType, str]], engine: str) -> list[str]:
+    """The configured voices Polly does not have with `engine` (DescribeVoices lists those it has), as 'Ivy (en)'."""
+    offered: set[str] = set()
+    token: str | None = None
+    while True:
+        page = await client.describe_voices(Engine=engine, **({"NextToken": token} if token else {}))
+        offered |= {voice["Id"] for voice in page.get("Voices", [])}
+        token = page.get("NextToken")
+        if not token:
+            break
+    wanted = {(voice, language.value) for language, by_type in voices.items() for voice in by_type.values()}
+    return sorted(f"{voice} ({language})" for voice, language in wanted if voice not in offered)
+
+
 def _sentences(marks: list[dict[str, Any]], samples: np.ndarray) -> list[SpokenSentence]:
     """Each sentence from its mark to where its sound ends, with its words the same way."""
     loud = _loud_frames(samples)
