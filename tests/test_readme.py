@@ -30,3 +30,21 @@ def test_every_package_of_shared_and_every_service_is_in_the_table() -> None:
     gateway_parts = [path.name for path in (REPO / "services/gateway/src/gateway").iterdir() if (path / "__init__.py").is_file()]
     assert [folder for folder in layers + services if f"`{folder}`" not in table] == []
     assert [part for part in gateway_parts if f"`{part}/`" not in table] == []
+
+
+def test_the_cost_of_a_typical_storybook_is_what_the_price_table_says() -> None:
+    from shared.domain.costs import PriceTable
+
+    prices = PriceTable()
+    stages = {
+        "vision": prices.usage("amazon.nova-lite-v1:0", input_tokens=1800, output_tokens=200),
+        "story": prices.usage("amazon.nova-lite-v1:0", input_tokens=1400, output_tokens=900),
+        "pictures": prices.usage("us.stability.stable-image-control-sketch-v1:0", images=5),
+        "voice": prices.usage("polly.neural", characters=2200),
+    }
+    readme = README.read_text()
+    for stage, usage in stages.items():
+        assert usage.usd is not None
+        assert re.search(rf"^\| {stage} \(.*\| {usage.usd:.4f} \|$", readme, re.MULTILINE), stage
+    total = sum(usage.usd or 0 for usage in stages.values())
+    assert f"| **total** | | **{total:.4f}** |" in readme

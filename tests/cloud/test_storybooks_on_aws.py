@@ -145,6 +145,7 @@ def test_a_spanish_storybook_is_written_and_read_in_spanish(on_aws: Stack, famil
         assert options["providers"]["story"] == {"provider": "bedrock", "languages": ["en", "es", "fr", "de", "pt"]}
         run = wait_for_run(client, start_one_shot(client, "image-005.jpg", voice="cheerful", language="es"))
         assert run["status"] == "complete", run["error"]
+        download_video(client, run, "spanish-on-aws")  # for a person to look at
     assert run["options"]["language"] == "es"
     (story_call,) = [
         call
