@@ -12,10 +12,11 @@ from PIL import Image
 
 from devstack.generative_fake.images import SKY
 from media.illustrate import FRAME_SIZE, Illustration, OffTheLoop, read_figure
-from media.illustrate.bedrock import BedrockIllustrator
+from media.illustrate.bedrock import PICTURES_FAILED_MESSAGE, BedrockIllustrator
 from media.illustrate.local import LocalIllustrator
 from shared.adapters.aws import AwsClients
 from shared.domain.costs import PriceTable
+from shared.domain.errors import StageFailure
 from shared.domain.models import DrawingAnalysis, Motion, Scene, SceneSetting, StoryOptions, Style, Theme, VoiceType
 from tests.cloud.conftest import FakeCloud
 from tests.paths import sample
@@ -100,3 +101,15 @@ async def test_throttling_past_the_retries_is_raised_for_the_queue_to_bring_back
             await paint("amazon.nova-canvas-v1:0", SCENES[0], sample("image-001.png").read_bytes())
     finally:
         cloud_env.faults(throttle=0)
+
+
+async def test_with_no_stand_in_allowed_a_refused_page_fails_the_stage_readably(cloud_env: FakeCloud) -> None:
+    drawing = sample("image-005.jpg").read_bytes()
+    cloud_env.faults(refuse=2)
+    async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
+        illustrator = BedrockIllustrator(
+            aws.bedrock_runtime, model_id="amazon.nova-canvas-v1:0", pool=1, fallback=None, prices=PriceTable()
+        )
+        with pytest.raises(StageFailure) as failed:
+            await illustrator.illustrate(drawing=drawing, figure_mask=b"", analysis=CAT, scene=SCENES[0], scene_count=1, options=OPTIONS)
+    assert failed.value.message == PICTURES_FAILED_MESSAGE

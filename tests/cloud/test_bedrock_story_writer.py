@@ -9,9 +9,10 @@ import pytest
 
 from shared.adapters.aws import AwsClients
 from shared.domain.costs import DEFAULT_PRICES, PriceTable
-from shared.domain.models import DrawingAnalysis, StoryOptions, StoryScript, Style, Theme, VoiceType
+from shared.domain.errors import StageFailure
+from shared.domain.models import DrawingAnalysis, Language, StoryOptions, StoryScript, Style, Theme, VoiceType
 from story.write import OffTheLoop, WrittenStory
-from story.write.bedrock import WRITTEN_OFFLINE_NOTE, BedrockStoryWriter
+from story.write.bedrock import WRITTEN_OFFLINE_NOTE, BedrockStoryWriter, story_failed_message
 from story.write.local import LocalStoryWriter
 from story.write.tiers import tier_for, tier_problems
 from tests.cloud.conftest import FakeCloud
@@ -92,3 +93,23 @@ async def test_a_model_the_account_cannot_use_means_the_offline_writer_at_once(c
 async def test_throttling_is_retried_by_botocore(cloud_env: FakeCloud) -> None:
     cloud_env.faults(throttle=2)
     assert len((await write()).scenes) == tier_for(6).scenes[0]
+
+
+async def test_with_no_stand_in_allowed_a_refused_story_fails_the_stage_readably(cloud_env: FakeCloud) -> None:
+    cloud_env.faults(refuse=2)
+    async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
+        writer = BedrockStoryWriter(aws.bedrock_runtime, model_id="amazon.nova-lite-v1:0", fallback=None, prices=PriceTable())
+        with pytest.raises(StageFailure) as failed:
+            await writer.write(analysis=ROCKET, options=options(), seed=7)
+    assert failed.value.message == story_failed_message(Language.ENGLISH) and "model" not in failed.value.message
+
+
+async def test_a_story_in_another_language_is_never_written_in_english_instead(cloud_env: FakeCloud) -> None:
+    cloud_env.faults(refuse=2)
+    spanish = options().model_copy(update={"language": Language.SPANISH})
+    async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
+        writer = BedrockStoryWriter(
+            aws.bedrock_runtime, model_id="amazon.nova-lite-v1:0", fallback=OffTheLoop(LocalStoryWriter()), prices=PriceTable()
+        )
+        with pytest.raises(StageFailure, match="in Spanish"):
+            await writer.write(analysis=ROCKET, options=spanish, seed=7)

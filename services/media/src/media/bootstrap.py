@@ -54,7 +54,7 @@ def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: I
             aws.bedrock_runtime,
             model_id=settings.bedrock_image_model,
             pool=settings.bedrock_image_pool,
-            fallback=offline,
+            fallback=offline if settings.cloud_fallback else None,
             prices=settings.price_table(),
         )
     return offline

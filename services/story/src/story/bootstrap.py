@@ -24,7 +24,10 @@ def writer_for(settings: StorySettings, aws: AwsClients | None = None) -> StoryW
         if aws is None:
             raise SystemExit("the bedrock writer needs the worker's AWS clients")
         return BedrockStoryWriter(
-            aws.bedrock_runtime, model_id=settings.bedrock_story_model, fallback=offline, prices=settings.price_table()
+            aws.bedrock_runtime,
+            model_id=settings.bedrock_story_model,
+            fallback=offline if settings.cloud_fallback else None,
+            prices=settings.price_table(),
         )
     return offline
 

@@ -24,7 +24,11 @@ def analyser_for(settings: VisionSettings, aws: AwsClients | None = None) -> Dra
         if aws is None:
             raise SystemExit("the bedrock analyser needs the worker's AWS clients")
         return BedrockDrawingAnalyser(
-            aws.bedrock_runtime, model_id=settings.bedrock_vision_model, classical=classical, prices=settings.price_table()
+            aws.bedrock_runtime,
+            model_id=settings.bedrock_vision_model,
+            classical=classical,
+            prices=settings.price_table(),
+            classical_stands_in=settings.cloud_fallback,
         )
     return classical
 

@@ -65,6 +65,9 @@ class WorkerSettings(ServiceSettings):
     worker_concurrency: int = 2
     # How long a cloud model (Bedrock, Polly) may take to answer before botocore asks again (its standard retries).
     model_read_timeout_seconds: float = 60
+    # When a cloud stage's answer cannot be used (refused, malformed twice, a model the account lacks): the offline
+    # provider's result instead (true), or the stage fails with a message the parent can act on (false).
+    cloud_fallback: bool = True
     # NOCOMELON_MODEL_PRICES: USD per model id (JSON), for each stage's cost estimate; it replaces the defaults.
     model_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 

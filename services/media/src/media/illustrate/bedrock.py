@@ -28,6 +28,7 @@ from media.illustrate.figures import load_drawing
 from media.illustrate.local import setting_for
 from shared.adapters.bedrock import error_code, filtered, invoke_json, unusable
 from shared.domain.costs import PriceTable
+from shared.domain.errors import StageFailure
 from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions, Style
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ CONTROL_LONG_SIDE = 1024  # the condition image's width; the models resize it an
 PROMPT_LIMIT = {"stability": 10000, "titan": 1024, "nova": 1024}
 # The sizes each family paints closest to 16:9 (Titan only paints sizes from its list; Nova Canvas any multiple of 16).
 PAINTED_SIZE = {"titan": (1280, 768), "nova": (1280, 720)}
+PICTURES_FAILED = "pictures_failed"
+PICTURES_FAILED_MESSAGE = "We couldn't paint the pictures for this story this time. Please try making the video again."
 BLANK_FIGURE = Image.new("RGBA", (2, 2), (0, 0, 0, 0))
 
 
@@ -51,8 +54,9 @@ class BedrockIllustrator:
     """Implements the Illustrator port with Bedrock InvokeModel; `client` is an aioboto3 bedrock-runtime client."""
 
     def __init__(
-        self, client: Any, *, model_id: str, pool: int, fallback: Illustrator, prices: PriceTable, control_strength: float = 0.7
+        self, client: Any, *, model_id: str, pool: int, fallback: Illustrator | None, prices: PriceTable, control_strength: float = 0.7
     ) -> None:
+        """`fallback` paints a page the model will not; with none, the stage fails with a readable message."""
         self._client, self._model_id, self.pool, self._fallback, self._prices = client, model_id, pool, fallback, prices
         self._family = family_of(model_id)
         self._control_strength = control_strength
@@ -78,6 +82,8 @@ class BedrockIllustrator:
                 usage = self._prices.usage(self._model_id, images=1)
                 return Illustration(backdrop=await asyncio.to_thread(fitted_page, painted), figure=_blank_figure(), usage=usage)
             log.warning("the image model's filter stopped a page", extra={"attempt": attempt + 1, "scene": scene.number})
+        if self._fallback is None:
+            raise StageFailure(PICTURES_FAILED, PICTURES_FAILED_MESSAGE)
         log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
         return await self._fallback.illustrate(
             drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options

@@ -33,7 +33,8 @@ SCRIPT_TOOL = Tool(name="write_storybook", description="Hand over the finished s
 class BedrockStoryWriter:
     """Implements the StoryWriter port with Bedrock Converse; `client` is an aioboto3 bedrock-runtime client."""
 
-    def __init__(self, client: Any, *, model_id: str, fallback: StoryWriter, prices: PriceTable, max_tokens: int = 2000) -> None:
+    def __init__(self, client: Any, *, model_id: str, fallback: StoryWriter | None, prices: PriceTable, max_tokens: int = 2000) -> None:
+        """`fallback` writes when the model's story cannot be used; with none, the stage fails with a readable message."""
         self._client, self._model_id, self._fallback, self._max_tokens = client, model_id, fallback, max_tokens
         self._prices = prices
 
@@ -56,7 +57,8 @@ class BedrockStoryWriter:
                     raise  # throttling past botocore's retries, or an outage: the message comes round again
                 log.warning("the story model cannot be used", extra={"code": error_code(error), "model": self._model_id})
                 break
-        if options.language is not Language.ENGLISH:  # the offline writer writes English: no stand-in for this family's language
+        # The offline writer writes English: there is no stand-in for another language.
+        if self._fallback is None or options.language is not Language.ENGLISH:
             raise StageFailure(STORY_FAILED, story_failed_message(options.language))
         log.warning("the offline writer wrote the story instead of the model", extra={"model": self._model_id})
         offline = await self._fallback.write(analysis=analysis, options=options, seed=seed)

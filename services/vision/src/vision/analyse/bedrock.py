@@ -21,12 +21,15 @@ from pydantic import Field, ValidationError
 
 from shared.adapters.bedrock import Tool, ToolAnswer, ToolMiss, call_tool, error_code, unusable
 from shared.domain.costs import PriceTable, combined
+from shared.domain.errors import StageFailure
 from shared.domain.models import ColourName, Model, ShortText
 from shared.domain.safety import find_banned
 from vision.analyse import DrawingAnalyser, DrawingReading
 
 log = logging.getLogger(__name__)
 
+DRAWING_NOT_READ = "drawing_not_read"
+DRAWING_NOT_READ_MESSAGE = "We couldn't look at the drawing properly this time. Please try again in a little while."
 # Converse takes images up to 3.75 MB and models see about 1.5 megapixels: a drawing needs no more.
 IMAGE_LONG_SIDE = 1280
 
@@ -64,9 +67,19 @@ SYSTEM = "\n".join(
 class BedrockDrawingAnalyser:
     """Implements the DrawingAnalyser port with Bedrock Converse; `client` is an aioboto3 bedrock-runtime client."""
 
-    def __init__(self, client: Any, *, model_id: str, classical: DrawingAnalyser, prices: PriceTable, max_tokens: int = 800) -> None:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        model_id: str,
+        classical: DrawingAnalyser,
+        prices: PriceTable,
+        classical_stands_in: bool = True,
+        max_tokens: int = 800,
+    ) -> None:
+        """With `classical_stands_in` false, a drawing the model will not read fails the stage with a readable message."""
         self._client, self._model_id, self._classical, self._max_tokens = client, model_id, classical, max_tokens
-        self._prices = prices
+        self._prices, self._classical_stands_in = prices, classical_stands_in
 
     async def analyse(self, drawing: bytes) -> DrawingReading:
         measured = await self._classical.analyse(drawing)  # a file that is no drawing stops here, with the parent's message
@@ -92,6 +105,8 @@ class BedrockDrawingAnalyser:
                 break
             merged = measured.analysis.model_copy(update={**seen.model_dump(), "subject_confidence": 1.0, "subject_unsure": False})
             return DrawingReading(analysis=merged, figure_mask=measured.figure_mask, usage=usage)
+        if not self._classical_stands_in:
+            raise StageFailure(DRAWING_NOT_READ, DRAWING_NOT_READ_MESSAGE)
         log.warning("the classical analysis read the drawing instead of the model", extra={"model": self._model_id})
         return DrawingReading(analysis=measured.analysis, figure_mask=measured.figure_mask, usage=usage)
 
