@@ -54,7 +54,8 @@ class _Gateway:
             return httpx.Response(202, json={"run_id": "r1", "status": "running", "current_stage": "vision"})
         if path == "/api/v1/options":
             recommended = {"theme": "adventure", "age": 5, "voice": "gentle", "style": "storybook", "personal_context": ""}
-            return httpx.Response(200, json={"themes": [], "voices": [], "styles": [], "recommended": recommended})
+            languages = [{"value": "en", "label": "English", "description": "English"}]
+            return httpx.Response(200, json={"themes": [], "voices": [], "styles": [], "languages": languages, "recommended": recommended})
         story = self.sent.get("/api/v1/story/generate")
         run = {
             "status": self.status,
@@ -94,3 +95,19 @@ def test_the_parents_subject_and_name_replace_what_was_recognised_before_the_sto
     assert story["drawing_analysis"]["subject_unsure"] is False
     assert story["age"] == 4 and story["theme"] == "adventure"
     assert gateway.sent["/api/v1/pipeline/generate"]["drawing"]["subject"] == told
+
+
+def test_a_language_the_gateway_does_not_offer_is_refused_with_those_it_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gateway = _Gateway({"subject": "a cat"})
+    real_client = httpx.Client
+    monkeypatch.setattr(api_module.httpx, "Client", lambda **options: real_client(transport=httpx.MockTransport(gateway), **options))
+    monkeypatch.setattr(NoComelonApi, "sign_in", lambda self, credentials: None)
+    monkeypatch.setattr(Credentials, "from_environment", classmethod(lambda cls: Credentials("parent@example.com", "secret")))
+    drawing = tmp_path / "cat.png"
+    drawing.write_bytes(b"a picture")
+
+    assert main(["make", str(drawing), "--language", "es"]) != 0
+    assert "'es' is not one of the languages: choose one of en" in capsys.readouterr().err
+    assert gateway.sent == {}  # nothing was started

@@ -112,6 +112,7 @@ def test_the_cli_offers_exactly_the_choices_of_the_domain(stack: Stack) -> None:
             option.append(line.split()[0])
     for name, choices in (("--theme", Theme), ("--style", Style), ("--voice", VoiceType)):
         assert offered[name] == [choice.value for choice in choices]
+    assert offered["--language"] == ["en"]  # the offline studio tells stories in English
 
 
 @pytest.mark.parametrize(("option", "choices"), [("--theme", Theme), ("--style", Style), ("--voice", VoiceType)])

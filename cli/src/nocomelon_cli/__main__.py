@@ -23,9 +23,9 @@ STAGES = {
     "voice": "Recording the narration",
     "video": "Making the video",
 }
-# The --theme, --voice and --style values are checked against what the gateway offers (GET /api/v1/options), so a choice
+# The --theme, --voice, --style and --language values are checked against what the gateway offers (GET /api/v1/options), so a choice
 # added on the server is usable here without a new CLI.
-CHOICES = {"theme": "themes", "voice": "voices", "style": "styles"}
+CHOICES = {"theme": "themes", "voice": "voices", "style": "styles", "language": "languages"}
 # How long one look at a run waits on the gateway for its next stage.
 _GATE_WAIT_SECONDS = 20
 
@@ -52,7 +52,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     make.add_argument("--subject", help='what the child drew, in place of what is recognised, e.g. "a red rocket named Zoom"')
     make.add_argument("--name", help="the hero's name, e.g. Zoom")
     make.add_argument("--timeout", type=float, default=900, help="seconds to wait for the video")
-    listing = commands.add_parser("options", help="list the styles, themes and voices to choose from")
+    listing = commands.add_parser("options", help="list the styles, themes, voices and languages to choose from")
     for command in (make, listing):
         command.add_argument("--api-url", default=os.environ.get("NOCOMELON_API_URL", "http://127.0.0.1:8000"))
     return parser.parse_args(argv)
