@@ -7,20 +7,20 @@ from __future__ import annotations
 import pytest
 
 from shared.adapters.aws import AwsClients
+from shared.adapters.bedrock import BedrockStructuredModel
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from tests.cloud.conftest import FakeCloud
 from tests.paths import sample
 from vision.analyse import DrawingReading, OffTheLoop
-from vision.analyse.bedrock import DRAWING_NOT_READ_MESSAGE, BedrockDrawingAnalyser
+from vision.analyse.cloud import DRAWING_NOT_READ_MESSAGE, CloudDrawingAnalyser
 from vision.analyse.local import LocalDrawingAnalyser
 
 
 async def analyse(drawing: bytes, model: str = "amazon.nova-lite-v1:0") -> DrawingReading:
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        analyser = BedrockDrawingAnalyser(
-            aws.bedrock_runtime, model_id=model, classical=OffTheLoop(LocalDrawingAnalyser()), prices=PriceTable()
-        )
+        bedrock = BedrockStructuredModel(aws.bedrock_runtime, model_id=model, prices=PriceTable())
+        analyser = CloudDrawingAnalyser(bedrock, classical=OffTheLoop(LocalDrawingAnalyser()))
         return await analyser.analyse(drawing)
 
 
@@ -78,13 +78,8 @@ async def test_a_file_that_is_no_drawing_fails_before_the_model_is_asked(cloud_e
 async def test_with_no_stand_in_allowed_a_drawing_the_model_will_not_read_fails_the_stage_readably(cloud_env: FakeCloud) -> None:
     cloud_env.faults(refuse=2)
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        analyser = BedrockDrawingAnalyser(
-            aws.bedrock_runtime,
-            model_id="amazon.nova-lite-v1:0",
-            classical=OffTheLoop(LocalDrawingAnalyser()),
-            prices=PriceTable(),
-            classical_stands_in=False,
-        )
+        bedrock = BedrockStructuredModel(aws.bedrock_runtime, model_id="amazon.nova-lite-v1:0", prices=PriceTable())
+        analyser = CloudDrawingAnalyser(bedrock, classical=OffTheLoop(LocalDrawingAnalyser()), classical_stands_in=False)
         with pytest.raises(StageFailure) as failed:
             await analyser.analyse(sample("image-001.png").read_bytes())
     assert failed.value.message == DRAWING_NOT_READ_MESSAGE

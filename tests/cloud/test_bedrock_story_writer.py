@@ -8,11 +8,12 @@ import json
 import pytest
 
 from shared.adapters.aws import AwsClients
+from shared.adapters.bedrock import BedrockStructuredModel
 from shared.domain.costs import DEFAULT_PRICES, PriceTable
 from shared.domain.errors import StageFailure
 from shared.domain.models import DrawingAnalysis, Language, StoryOptions, StoryScript, Style, Theme, VoiceType
-from story.write import OffTheLoop, WrittenStory
-from story.write.bedrock import WRITTEN_OFFLINE_NOTE, BedrockStoryWriter, story_failed_message
+from story.write import OffTheLoop, StoryWriter, WrittenStory
+from story.write.cloud import WRITTEN_OFFLINE_NOTE, CloudStoryWriter, story_failed_message
 from story.write.local import LocalStoryWriter
 from story.write.tiers import tier_for, tier_problems
 from tests.cloud.conftest import FakeCloud
@@ -25,9 +26,13 @@ def options(age: int = 6) -> StoryOptions:
     return StoryOptions(theme=Theme.ADVENTURE, age=age, voice=VoiceType.GENTLE, style=Style.STORYBOOK, personal_context=CONTEXT)
 
 
+def bedrock_writer(aws: AwsClients, model: str, fallback: StoryWriter | None) -> CloudStoryWriter:
+    return CloudStoryWriter(BedrockStructuredModel(aws.bedrock_runtime, model_id=model, prices=PriceTable()), fallback=fallback)
+
+
 async def written(age: int = 6, model: str = "amazon.nova-lite-v1:0") -> WrittenStory:
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        writer = BedrockStoryWriter(aws.bedrock_runtime, model_id=model, fallback=OffTheLoop(LocalStoryWriter()), prices=PriceTable())
+        writer = bedrock_writer(aws, model, OffTheLoop(LocalStoryWriter()))
         return await writer.write(analysis=ROCKET, options=options(age), seed=7)
 
 
@@ -98,7 +103,7 @@ async def test_throttling_is_retried_by_botocore(cloud_env: FakeCloud) -> None:
 async def test_with_no_stand_in_allowed_a_refused_story_fails_the_stage_readably(cloud_env: FakeCloud) -> None:
     cloud_env.faults(refuse=2)
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        writer = BedrockStoryWriter(aws.bedrock_runtime, model_id="amazon.nova-lite-v1:0", fallback=None, prices=PriceTable())
+        writer = bedrock_writer(aws, "amazon.nova-lite-v1:0", None)
         with pytest.raises(StageFailure) as failed:
             await writer.write(analysis=ROCKET, options=options(), seed=7)
     assert failed.value.message == story_failed_message(Language.ENGLISH) and "model" not in failed.value.message
@@ -108,8 +113,6 @@ async def test_a_story_in_another_language_is_never_written_in_english_instead(c
     cloud_env.faults(refuse=2)
     spanish = options().model_copy(update={"language": Language.SPANISH})
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        writer = BedrockStoryWriter(
-            aws.bedrock_runtime, model_id="amazon.nova-lite-v1:0", fallback=OffTheLoop(LocalStoryWriter()), prices=PriceTable()
-        )
+        writer = bedrock_writer(aws, "amazon.nova-lite-v1:0", OffTheLoop(LocalStoryWriter()))
         with pytest.raises(StageFailure, match="in Spanish"):
             await writer.write(analysis=ROCKET, options=spanish, seed=7)

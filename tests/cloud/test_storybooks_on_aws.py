@@ -18,7 +18,7 @@ from devstack.generative_fake.polly import pitch
 from devstack.stack import Stack
 from media.compose.local import StreamingComposer
 from nocomelon_cli.signin import Credentials
-from story.write.bedrock import WRITTEN_OFFLINE_NOTE
+from story.write.cloud import WRITTEN_OFFLINE_NOTE
 from story.write.tiers import tier_for
 from tests.cloud.conftest import ON_AWS, CloudStack, FakeCloud
 from tests.e2e.system import Parent, gateway, sign_in, wait_for_run

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response  # what starlette's TestClient answers with, now that httpx2 is installed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

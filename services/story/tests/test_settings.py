@@ -7,6 +7,7 @@ import pytest
 from story.bootstrap import writer_for
 from story.settings import StorySettings
 from story.write import OffTheLoop
+from story.write.cloud import CloudStoryWriter
 
 
 def test_the_offline_writer_is_the_default_and_needs_no_cloud_client(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,3 +23,13 @@ def test_bedrock_is_chosen_with_its_model_from_the_environment(monkeypatch: pyte
     assert settings.cloud_services() == ("bedrock-runtime",) and settings.bedrock_story_model == "us.amazon.nova-pro-v1:0"
     with pytest.raises(SystemExit, match="AWS clients"):
         writer_for(settings, None)
+
+
+def test_an_openai_compatible_endpoint_is_chosen_with_its_model_and_key_kept_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_STORY_PROVIDER", "openai")
+    monkeypatch.setenv("NOCOMELON_OPENAI_BASE_URL", "http://gpu-box:8080/v1")
+    monkeypatch.setenv("NOCOMELON_OPENAI_API_KEY", "sk-secret-of-the-school")
+    monkeypatch.setenv("NOCOMELON_OPENAI_STORY_MODEL", "llama3.2-vision")
+    settings = StorySettings()
+    assert settings.cloud_services() == () and isinstance(writer_for(settings), CloudStoryWriter)
+    assert "sk-secret" not in repr(settings) and settings.openai_api_key.get_secret_value() == "sk-secret-of-the-school"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vision.analyse import OffTheLoop
+from vision.analyse.cloud import CloudDrawingAnalyser
 from vision.bootstrap import analyser_for
 from vision.settings import VisionSettings
 
@@ -22,3 +23,10 @@ def test_bedrock_is_chosen_with_its_model_from_the_environment(monkeypatch: pyte
     assert settings.cloud_services() == ("bedrock-runtime",) and settings.bedrock_vision_model == "us.amazon.nova-pro-v1:0"
     with pytest.raises(SystemExit, match="AWS clients"):
         analyser_for(settings, None)
+
+
+def test_an_openai_compatible_endpoint_is_chosen_with_its_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_VISION_PROVIDER", "openai")
+    monkeypatch.setenv("NOCOMELON_OPENAI_VISION_MODEL", "gpt-4.1-mini")
+    settings = VisionSettings()
+    assert settings.openai_vision_model == "gpt-4.1-mini" and isinstance(analyser_for(settings), CloudDrawingAnalyser)

@@ -75,19 +75,8 @@ def converse(params: dict[str, Any], *, refuse: bool = False, malformed: bool = 
             "usage": usage,
             "metrics": {"latencyMs": 5},
         }
-    schema = spec["inputSchema"]["json"]
-    subject_said, scenes_asked, language_asked = _SUBJECT.search(asked), _SCENES.search(prompt), _LANGUAGE.search(prompt)
-    language = language_asked[1] if language_asked and language_asked[1] in SENTENCES_IN else "en"
-    subject = subject_said[1].strip() if subject_said else "the little hero"
-    scenes = int(scenes_asked[1]) if scenes_asked else None
-    answer = _Writer(schema, subject, scenes, language).fill(schema)
     images = [block["image"]["source"]["bytes"] for message in params["messages"] for block in message["content"] if "image" in block]
-    if images:  # a vision request: what it "sees" is what the picture's colours say
-        answer.update({key: value for key, value in seen_in(images[0]).items() if key in schema.get("properties", {})})
-    if malformed:
-        answer = {key: value for key, value in answer.items() if key not in schema.get("required", [])[:1]}
-    else:
-        jsonschema.validate(answer, schema)  # the fake's own answer fits what it was asked for
+    answer = written_answer(spec["inputSchema"]["json"], prompt=prompt, asked=asked, images=images, malformed=malformed)
     usage["outputTokens"] = len(json.dumps(answer)) // 4
     usage["totalTokens"] = usage["inputTokens"] + usage["outputTokens"]
     content = [{"toolUse": {"toolUseId": "tooluse_fake_1", "name": spec["name"], "input": answer}}]
@@ -97,6 +86,22 @@ def converse(params: dict[str, Any], *, refuse: bool = False, malformed: bool = 
         "usage": usage,
         "metrics": {"latencyMs": 5},
     }
+
+
+def written_answer(schema: dict[str, Any], *, prompt: str, asked: str, images: list[bytes], malformed: bool = False) -> dict[str, Any]:
+    """What the fake model answers to a request for data of `schema` (any family's): the system prompt says how many
+    scenes and in which language, the message which subject; a picture is looked at. `malformed` leaves out what is required."""
+    subject_said, scenes_asked, language_asked = _SUBJECT.search(asked), _SCENES.search(prompt), _LANGUAGE.search(prompt)
+    language = language_asked[1] if language_asked and language_asked[1] in SENTENCES_IN else "en"
+    subject = subject_said[1].strip() if subject_said else "the little hero"
+    scenes = int(scenes_asked[1]) if scenes_asked else None
+    answer = _Writer(schema, subject, scenes, language).fill(schema)
+    if images:  # a vision request: what it "sees" is what the picture's colours say
+        answer.update({key: value for key, value in seen_in(images[0]).items() if key in schema.get("properties", {})})
+    if malformed:
+        return {key: value for key, value in answer.items() if key not in schema.get("required", [])[:1]}
+    jsonschema.validate(answer, schema)  # the fake's own answer fits what it was asked for
+    return answer
 
 
 # Hues (degrees) of the colour words the fake sees, with the saturated pixels' mean hue nearest wins.

@@ -1,8 +1,9 @@
 """The fake's HTTP server: one port for every service it plays, told apart as AWS tells them apart, by the
-service each request is signed for. `python -m devstack.generative_fake --port N`.
+service each request is signed for; a request with an API key (`Authorization: Bearer`) is for the OpenAI-compatible
+server (openai_api.py). `python -m devstack.generative_fake --port N`.
 
 Besides the services' own paths it has two of its own, for tests:
-- `POST /_fake/faults` with `{"throttle": 2, "slow": 1, "slow_seconds": 1.5, "refuse": 1, "malformed": 1}`: the next requests fail or wait
+- `POST /_fake/faults` with `{"throttle": 2, "slow": 1, "slow_seconds": 1.5, "refuse": 1, "malformed": 1, "fail": 1}`: the next requests fail or wait
   (each count is used up one request at a time);
 - `GET /_fake/faults`: how many of each are left;
 - `GET /_fake/calls`: every call answered so far (service, operation and parameters, bytes left out).
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from devstack.generative_fake import bedrock, images, polly
+from devstack.generative_fake import bedrock, images, openai_api, polly
 from devstack.generative_fake.wire import Call, Reply, WireError, read_call, refusal, reply, signed_for
 
 SERVICES_BY_SIGNING_NAME = {"bedrock": "bedrock-runtime", "polly": "polly"}
@@ -44,7 +45,8 @@ class Faults:
     slow_seconds: float = 0.0
     slow: int = 0
     refuse: int = 0  # a model's content filter stops the answer
-    malformed: int = 0  # a tool input that leaves out what its schema requires
+    malformed: int = 0  # a tool input that leaves out what its schema requires (OpenAI: content that is not JSON)
+    fail: int = 0  # OpenAI: a 500
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def set(self, asked: dict[str, Any]) -> None:
@@ -52,12 +54,13 @@ class Faults:
             self.throttle = int(asked.get("throttle", self.throttle))
             self.refuse = int(asked.get("refuse", self.refuse))
             self.malformed = int(asked.get("malformed", self.malformed))
+            self.fail = int(asked.get("fail", self.fail))
             self.slow = int(asked.get("slow", self.slow))
             self.slow_seconds = float(asked.get("slow_seconds", self.slow_seconds))
 
     def left(self) -> dict[str, int]:
         with self.lock:
-            return {name: getattr(self, name) for name in ("throttle", "slow", "refuse", "malformed")}
+            return {name: getattr(self, name) for name in ("throttle", "slow", "refuse", "malformed", "fail")}
 
     def take(self, name: str) -> bool:
         with self.lock:
@@ -75,6 +78,13 @@ class FakeState:
         self._lock = threading.Lock()
 
     def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
+        if openai_api.authorised(headers):  # an API key, not a SigV4 signature: the OpenAI-compatible server
+            if self.faults.take("slow"):
+                time.sleep(self.faults.slow_seconds)
+            answered, request = openai_api.answer(method, target.partition("?")[0], headers, body, self.faults)
+            if request is not None:
+                self._log(Call(service="openai", operation="ChatCompletions", params=request))
+            return answered
         try:
             service = _service_of(headers)
             call = read_call(service, method, target, headers, body)

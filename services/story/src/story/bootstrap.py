@@ -19,17 +19,29 @@ def writer_for(settings: StorySettings, aws: AwsClients | None = None) -> StoryW
 
     offline = OffTheLoop(LocalStoryWriter())
     if settings.story_provider == "bedrock":
-        from story.write.bedrock import BedrockStoryWriter
+        from shared.adapters.bedrock import BedrockStructuredModel
+        from story.write.cloud import CloudStoryWriter
 
         if aws is None:
             raise SystemExit("the bedrock writer needs the worker's AWS clients")
-        return BedrockStoryWriter(
-            aws.bedrock_runtime,
-            model_id=settings.bedrock_story_model,
-            fallback=offline if settings.cloud_fallback else None,
-            prices=settings.price_table(),
+        model = BedrockStructuredModel(aws.bedrock_runtime, model_id=settings.bedrock_story_model, prices=settings.price_table())
+        return CloudStoryWriter(model, fallback=offline if settings.cloud_fallback else None)
+    if settings.story_provider == "openai":
+        from shared.runtime.openai_endpoint import structured_model
+        from story.write.cloud import CloudStoryWriter
+
+        return CloudStoryWriter(
+            structured_model(settings, settings.openai_story_model), fallback=offline if settings.cloud_fallback else None
         )
     return offline
+
+
+async def check_models(settings: StorySettings, aws: AwsClients) -> None:
+    """Before the first story: an OpenAI-compatible endpoint serves the configured model."""
+    if settings.story_provider == "openai":
+        from shared.runtime.openai_endpoint import require_served
+
+        await require_served(settings, [settings.openai_story_model])
 
 
 def build_routes(

@@ -19,18 +19,28 @@ def analyser_for(settings: VisionSettings, aws: AwsClients | None = None) -> Dra
 
     classical = OffTheLoop(LocalDrawingAnalyser())
     if settings.vision_provider == "bedrock":
-        from vision.analyse.bedrock import BedrockDrawingAnalyser
+        from shared.adapters.bedrock import BedrockStructuredModel
+        from vision.analyse.cloud import CloudDrawingAnalyser
 
         if aws is None:
             raise SystemExit("the bedrock analyser needs the worker's AWS clients")
-        return BedrockDrawingAnalyser(
-            aws.bedrock_runtime,
-            model_id=settings.bedrock_vision_model,
-            classical=classical,
-            prices=settings.price_table(),
-            classical_stands_in=settings.cloud_fallback,
-        )
+        model = BedrockStructuredModel(aws.bedrock_runtime, model_id=settings.bedrock_vision_model, prices=settings.price_table())
+        return CloudDrawingAnalyser(model, classical=classical, classical_stands_in=settings.cloud_fallback)
+    if settings.vision_provider == "openai":
+        from shared.runtime.openai_endpoint import structured_model
+        from vision.analyse.cloud import CloudDrawingAnalyser
+
+        model = structured_model(settings, settings.openai_vision_model)
+        return CloudDrawingAnalyser(model, classical=classical, classical_stands_in=settings.cloud_fallback)
     return classical
+
+
+async def check_models(settings: VisionSettings, aws: AwsClients) -> None:
+    """Before the first drawing: an OpenAI-compatible endpoint serves the configured model."""
+    if settings.vision_provider == "openai":
+        from shared.runtime.openai_endpoint import require_served
+
+        await require_served(settings, [settings.openai_vision_model])
 
 
 def build_routes(

@@ -32,6 +32,9 @@ DEFAULT_PRICES: dict[str, ModelPrice] = {
     "stability.stable-image-control-sketch-v1:0": ModelPrice(per_image=0.07),
     "amazon.titan-image-generator-v2:0": ModelPrice(per_image=0.01),
     "amazon.nova-canvas-v1:0": ModelPrice(per_image=0.04),
+    # OpenAI's list prices; a self-hosted model server costs what its machine costs, so it has no entry.
+    "gpt-4o-mini": ModelPrice(per_1k_input_tokens=0.00015, per_1k_output_tokens=0.0006),
+    "gpt-4.1-mini": ModelPrice(per_1k_input_tokens=0.0004, per_1k_output_tokens=0.0016),
     "polly.standard": ModelPrice(per_1m_characters=4.0),
     "polly.neural": ModelPrice(per_1m_characters=16.0),
     "polly.generative": ModelPrice(per_1m_characters=30.0),

@@ -16,6 +16,7 @@ DEFAULT_AGE = 5
 PROVIDER_LANGUAGES: dict[str, tuple[Language, ...]] = {
     "local": (Language.ENGLISH,),
     "bedrock": tuple(Language),
+    "openai": tuple(Language),
     "polly": tuple(Language),
 }
 

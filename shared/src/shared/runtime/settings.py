@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.domain.costs import DEFAULT_PRICES, ModelPrice, PriceTable
@@ -70,6 +70,13 @@ class WorkerSettings(ServiceSettings):
     cloud_fallback: bool = True
     # NOCOMELON_MODEL_PRICES: USD per model id (JSON), for each stage's cost estimate; it replaces the defaults.
     model_prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    # The OpenAI-compatible endpoint of the `openai` providers: OpenAI's, or a model server's (vLLM, llama.cpp, Ollama).
+    openai_base_url: str = "https://api.openai.com/v1"
+    # Secret: given to the SDK's client only, never logged, never in an error.
+    openai_api_key: SecretStr = SecretStr("")
+    # False for a server without the json_schema response format: the schema goes as a forced function call instead.
+    openai_json_schema: bool = True
 
     def price_table(self) -> PriceTable:
         return PriceTable(self.model_prices)

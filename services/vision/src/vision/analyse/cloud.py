@@ -1,5 +1,5 @@
-"""An analyser in the cloud: a Bedrock model looks at the drawing (an image block in Converse) and answers
-by calling a tool whose input is what it saw: the subject, the setting, the details, the mood, the colours
+"""An analyser in the cloud: a vision model (Bedrock's, or any OpenAI-compatible one) looks at the drawing and
+answers with structured data, through the StructuredModel port: the subject, the setting, the details, the mood, the colours
 and a short character card that every later stage reuses.
 
 The classical analysis still runs, for what it does well: the figure mask, the figures' places and the
@@ -15,12 +15,11 @@ import logging
 from io import BytesIO
 from typing import Any
 
-from botocore.exceptions import ClientError
 from PIL import Image, ImageOps
 from pydantic import Field, ValidationError
 
-from shared.adapters.bedrock import Tool, ToolAnswer, ToolMiss, call_tool, error_code, unusable
-from shared.domain.costs import PriceTable, combined
+from shared.domain.answers import ModelMiss, ModelUnavailable, Picture, StructuredModel, Wanted
+from shared.domain.costs import combined
 from shared.domain.errors import StageFailure
 from shared.domain.models import ColourName, Model, ShortText
 from shared.domain.safety import find_banned
@@ -51,7 +50,7 @@ class DrawingSeen(Model):
     colors: list[ColourName] = Field(default_factory=list, max_length=12, description="The main colours, as simple colour words.")
 
 
-SEEN_TOOL = Tool(name="describe_drawing", description="Hand over what the child's drawing shows.", schema=DrawingSeen.model_json_schema())
+SEEN = Wanted(name="describe_drawing", description="Hand over what the child's drawing shows.", schema=DrawingSeen.model_json_schema())
 SYSTEM = "\n".join(
     [
         "You look at a young child's drawing, photographed by a parent, so a picture book can be made about it.",
@@ -59,83 +58,59 @@ SYSTEM = "\n".join(
         "The character card describes the main character's look so an illustrator can draw it the same on every page.",
         "Describe only what is drawn; if something is unclear, choose the friendliest reading.",
         "Use gentle, simple words for a young child: nothing frightening, no names of real people or brands.",
-        "Answer only by calling the tool.",
+        "Answer only with the structured data asked for.",
     ]
 )
 
 
-class BedrockDrawingAnalyser:
-    """Implements the DrawingAnalyser port with Bedrock Converse; `client` is an aioboto3 bedrock-runtime client."""
+class CloudDrawingAnalyser:
+    """Implements the DrawingAnalyser port with a vision model behind the StructuredModel port."""
 
     def __init__(
-        self,
-        client: Any,
-        *,
-        model_id: str,
-        classical: DrawingAnalyser,
-        prices: PriceTable,
-        classical_stands_in: bool = True,
-        max_tokens: int = 800,
+        self, model: StructuredModel, *, classical: DrawingAnalyser, classical_stands_in: bool = True, max_tokens: int = 800
     ) -> None:
         """With `classical_stands_in` false, a drawing the model will not read fails the stage with a readable message."""
-        self._client, self._model_id, self._classical, self._max_tokens = client, model_id, classical, max_tokens
-        self._prices, self._classical_stands_in = prices, classical_stands_in
+        self._model, self._classical, self._max_tokens, self._classical_stands_in = model, classical, max_tokens, classical_stands_in
 
     async def analyse(self, drawing: bytes) -> DrawingReading:
         measured = await self._classical.analyse(drawing)  # a file that is no drawing stops here, with the parent's message
-        image = await asyncio.to_thread(_as_jpeg, drawing)
-        reason, usage = "", None
+        picture = Picture(data=await asyncio.to_thread(_as_jpeg, drawing), format="jpeg")
+        reason, usage, model = "", None, self._model.model_id
         for attempt in (1, 2):
+            asked = "What does this drawing show?"
+            if reason:
+                asked += f" Your last answer could not be used: {reason}. Answer again, keeping to every rule."
             try:
-                answer = await self._converse(image, reason)
-                usage = combined(
-                    [usage, self._prices.usage(self._model_id, input_tokens=answer.input_tokens, output_tokens=answer.output_tokens)]
+                answer = await self._model.answer(
+                    system=SYSTEM, parts=[picture, asked], wanted=SEEN, max_tokens=self._max_tokens, temperature=0.2
                 )
-                seen = self._checked(answer.input)
-            except ToolMiss as miss:
-                log.warning(
-                    "the vision model's answer was not used", extra={"attempt": attempt, "reason": miss.reason, "model": self._model_id}
-                )
+                usage = combined([usage, answer.usage])
+                seen = self._checked(answer.data)
+            except ModelMiss as miss:
+                log.warning("the vision model's answer was not used", extra={"attempt": attempt, "reason": miss.reason, "model": model})
                 reason = miss.reason
                 continue
-            except ClientError as error:
-                if not unusable(error):
-                    raise  # throttling past botocore's retries, or an outage: the message comes round again
-                log.warning("the vision model cannot be used", extra={"code": error_code(error), "model": self._model_id})
+            except ModelUnavailable as unavailable:
+                log.warning("the vision model cannot be used", extra={"code": unavailable.code, "model": model})
                 break
             merged = measured.analysis.model_copy(update={**seen.model_dump(), "subject_confidence": 1.0, "subject_unsure": False})
             return DrawingReading(analysis=merged, figure_mask=measured.figure_mask, usage=usage)
         if not self._classical_stands_in:
             raise StageFailure(DRAWING_NOT_READ, DRAWING_NOT_READ_MESSAGE)
-        log.warning("the classical analysis read the drawing instead of the model", extra={"model": self._model_id})
+        log.warning("the classical analysis read the drawing instead of the model", extra={"model": model})
         return DrawingReading(analysis=measured.analysis, figure_mask=measured.figure_mask, usage=usage)
-
-    async def _converse(self, image: bytes, reason: str) -> ToolAnswer:
-        asked = "What does this drawing show?"
-        if reason:
-            asked += f" Your last answer could not be used: {reason}. Answer again, keeping to every rule."
-        answer = await call_tool(
-            self._client,
-            model_id=self._model_id,
-            system=SYSTEM,
-            content=[{"image": {"format": "jpeg", "source": {"bytes": image}}}, {"text": asked}],
-            tool=SEEN_TOOL,
-            max_tokens=self._max_tokens,
-            temperature=0.2,
-        )
-        return answer
 
     @staticmethod
     def _checked(answered: dict[str, Any]) -> DrawingSeen:
         try:
             seen = DrawingSeen.model_validate(answered)
         except ValidationError as error:
-            raise ToolMiss(
+            raise ModelMiss(
                 "the answer did not fit the tool's schema: " + "; ".join(problem["msg"] for problem in error.errors()[:3])
             ) from None
         texts = [seen.subject, seen.character, seen.setting, seen.mood, *seen.details, *seen.colors]
         if any(find_banned(text) for text in texts):
-            raise ToolMiss("the answer uses a word that is not for children")
+            raise ModelMiss("the answer uses a word that is not for children")
         return seen
 
 

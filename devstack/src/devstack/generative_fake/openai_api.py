@@ -1,0 +1,172 @@
+"""An OpenAI-compatible server as the fake answers it: `GET /v1/models` and `POST /v1/chat/completions`.
+
+Each request body is read as the `openai` SDK's own request type (`CompletionCreateParamsNonStreaming`: every member
+it sends, checked, and nothing it does not know), and each answer is built as the SDK's `ChatCompletion`, so the fake
+cannot drift from what the SDK sends and reads. A request for data is answered as the Bedrock fake answers a tool
+call (`bedrock.written_answer`): in the `json_schema` response format, or through a forced function call for servers
+that do not have that format. Faults: `throttle` (429 with retry-after), `fail` (500), `refuse` (the message's
+`refusal`), `malformed` (content that is not JSON).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any, get_type_hints
+
+from openai.types import Model as ServedModel
+from openai.types.chat import ChatCompletion
+from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
+from pydantic import TypeAdapter, ValidationError
+
+from devstack.generative_fake.bedrock import written_answer
+from devstack.generative_fake.wire import Reply
+
+API_KEY = "sk-fake-nocomelon"  # what the fake accepts; anything else is a 401
+# The models this fake server serves (what `GET /v1/models` lists); anything else is a 404, as OpenAI answers.
+SERVED_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "llama3.2-vision")
+# Models served without the json_schema response format (a plain llama.cpp or Ollama model, say): they take tools.
+WITHOUT_JSON_SCHEMA = frozenset({"llama3.2-vision"})
+_REQUEST = TypeAdapter(CompletionCreateParamsNonStreaming)
+_KNOWN = frozenset(get_type_hints(CompletionCreateParamsNonStreaming))
+
+
+class OpenAIError(Exception):
+    def __init__(self, status: int, kind: str, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.kind, self.message, self.headers = status, kind, message, dict(headers or {})
+
+    def reply(self) -> Reply:
+        body = {"error": {"message": self.message, "type": self.kind, "param": None, "code": None}}
+        return Reply(self.status, {"Content-Type": "application/json", **self.headers}, json.dumps(body).encode())
+
+
+def authorised(headers: Mapping[str, str]) -> bool:
+    bearer = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+    return bearer.startswith("Bearer ")
+
+
+def answer(method: str, path: str, headers: Mapping[str, str], body: bytes, faults: Any) -> tuple[Reply, dict[str, Any] | None]:
+    """The reply, and what the call log keeps of the request (None for a request that was refused before it was read)."""
+    try:
+        bearer = next(value for name, value in headers.items() if name.lower() == "authorization")
+        if bearer != f"Bearer {API_KEY}":
+            raise OpenAIError(401, "invalid_request_error", "Incorrect API key provided.")
+        if method == "GET" and path == "/v1/models":
+            models = [ServedModel(id=model, created=0, object="model", owned_by="nocomelon-fake").model_dump() for model in SERVED_MODELS]
+            return _json({"object": "list", "data": models}), None
+        if method == "POST" and path == "/v1/chat/completions":
+            request = _read(body)
+            if faults.take("throttle"):
+                raise OpenAIError(429, "rate_limit_exceeded", "Rate limit reached.", headers={"retry-after": "0"})
+            if faults.take("fail"):
+                raise OpenAIError(500, "server_error", "The server had an error while processing your request.")
+            return _json(_completion(request, refuse=faults.take("refuse"), malformed=faults.take("malformed"))), request
+        raise OpenAIError(404, "invalid_request_error", f"Unknown request URL: {method} {path}.")
+    except OpenAIError as error:
+        return error.reply(), None
+
+
+def _read(body: bytes) -> dict[str, Any]:
+    try:
+        request = json.loads(body)
+    except ValueError:
+        raise OpenAIError(400, "invalid_request_error", "We could not parse the JSON body of your request.") from None
+    if not isinstance(request, dict):
+        raise OpenAIError(400, "invalid_request_error", "The request body must be a JSON object.")
+    if unknown := sorted(set(request) - _KNOWN):
+        raise OpenAIError(400, "invalid_request_error", f"Unrecognized request argument supplied: {', '.join(unknown)}")
+    try:
+        _materialised(_REQUEST.validate_python(request))  # the SDK's iterables validate as they are read
+    except ValidationError as error:
+        raise OpenAIError(
+            400, "invalid_request_error", f"Invalid request: {error.errors()[0]['msg']} at {error.errors()[0]['loc']}"
+        ) from None
+    if request["model"] not in SERVED_MODELS:
+        raise OpenAIError(404, "invalid_request_error", f"The model `{request['model']}` does not exist or you do not have access to it.")
+    return request
+
+
+def _materialised(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _materialised(item) for key, item in value.items()}
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        return [_materialised(item) for item in value]
+    return value
+
+
+def _completion(request: dict[str, Any], *, refuse: bool, malformed: bool) -> dict[str, Any]:
+    model = request["model"]
+    texts, images = _contents(request["messages"])
+    prompt = " ".join(text for role, text in texts if role in ("system", "developer"))
+    asked = " ".join(text for role, text in texts if role == "user")
+    schema, by_tool = _wanted(request, model)
+    message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": None}
+    finish = "stop"
+    if refuse:
+        message["refusal"] = "I'm sorry, I can't help with that request."
+    elif schema is None:
+        message["content"] = "Once upon a time, a little hero smiled."
+    else:
+        data = written_answer(schema, prompt=prompt, asked=asked, images=images)
+        text = "{not json" if malformed else json.dumps(data)
+        if by_tool:
+            message["tool_calls"] = [{"id": "call_fake_1", "type": "function", "function": {"name": by_tool, "arguments": text}}]
+            finish = "tool_calls"
+        else:
+            message["content"] = text
+    prompt_tokens = max(1, len((prompt + asked).split()) * 4 // 3) + 765 * len(images)
+    completion_tokens = len(json.dumps(message)) // 4
+    completion = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+    return ChatCompletion.model_validate(completion).model_dump(mode="json", exclude_none=True)  # what the SDK will read
+
+
+def _wanted(request: dict[str, Any], model: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The schema asked for, and the function's name when it is asked for through a forced function call."""
+    response_format = request.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        if model in WITHOUT_JSON_SCHEMA:
+            raise OpenAIError(400, "invalid_request_error", f"response_format json_schema is not supported by {model}.")
+        return response_format["json_schema"]["schema"], None
+    choice = request.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") == "function":
+        name = choice["function"]["name"]
+        tools = {tool["function"]["name"]: tool["function"] for tool in request.get("tools", []) if tool.get("type") == "function"}
+        if name not in tools:
+            raise OpenAIError(400, "invalid_request_error", f"tool_choice names {name!r}, which is not among the tools.")
+        return tools[name].get("parameters", {}), name
+    return None, None
+
+
+def _contents(messages: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[bytes]]:
+    texts: list[tuple[str, str]] = []
+    images: list[bytes] = []
+    for message in messages:
+        content = message.get("content")
+        parts: list[dict[str, Any]] = [{"type": "text", "text": content}] if isinstance(content, str) else content or []
+        for part in parts:
+            if part.get("type") == "text":
+                texts.append((message["role"], part["text"]))
+            elif part.get("type") == "image_url":
+                url = part["image_url"]["url"]
+                if not url.startswith("data:image/") or ";base64," not in url:
+                    raise OpenAIError(400, "invalid_request_error", "The fake takes images as base64 data URLs only.")
+                images.append(base64.b64decode(url.split(",", 1)[1]))
+    return texts, images
+
+
+def _json(payload: dict[str, Any]) -> Reply:
+    return Reply(200, {"Content-Type": "application/json"}, json.dumps(payload).encode())

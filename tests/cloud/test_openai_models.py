@@ -1,0 +1,116 @@
+"""The OpenAI-compatible providers through the official SDK, against the fake OpenAI-compatible server: the story and
+the drawing as structured answers (the json_schema response format, or a forced function call for a server without
+it), the SDK's retries, refusals and bad JSON asked for again, the start-up check of the served models, and the API
+key in no log line and no error."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from devstack.generative_fake.openai_api import API_KEY
+from shared.adapters.openai import OpenAIStructuredModel, openai_client
+from shared.domain.costs import PriceTable
+from shared.domain.models import DrawingAnalysis, StoryOptions, Style, Theme, VoiceType
+from shared.runtime.openai_endpoint import require_served
+from story.settings import StorySettings
+from story.write import OffTheLoop, WrittenStory
+from story.write.cloud import WRITTEN_OFFLINE_NOTE, CloudStoryWriter
+from story.write.local import LocalStoryWriter
+from story.write.tiers import tier_for, tier_problems
+from tests.cloud.conftest import FakeCloud
+from tests.paths import sample
+from vision.analyse import OffTheLoop as ClassicalOffTheLoop
+from vision.analyse.cloud import CloudDrawingAnalyser
+from vision.analyse.local import LocalDrawingAnalyser
+
+CAT = DrawingAnalysis(subject="an orange cat", character="An orange cat with green eyes.", colors=["orange"])
+OPTIONS = StoryOptions(theme=Theme.KINDNESS, age=5, voice=VoiceType.CHEERFUL, style=Style.ANIME)
+
+
+def model(fake: FakeCloud, model_id: str = "gpt-4o-mini", *, json_schema: bool = True, api_key: str = API_KEY) -> OpenAIStructuredModel:
+    client = openai_client(base_url=f"{fake.endpoint}/v1", api_key=api_key, timeout=10, max_retries=3)
+    return OpenAIStructuredModel(client, model_id=model_id, prices=PriceTable(), json_schema=json_schema)
+
+
+async def write(fake: FakeCloud, **settings: object) -> WrittenStory:
+    writer = CloudStoryWriter(model(fake, **settings), fallback=OffTheLoop(LocalStoryWriter()))  # type: ignore[arg-type]
+    return await writer.write(analysis=CAT, options=OPTIONS, seed=3)
+
+
+def chats(fake: FakeCloud) -> list[dict]:
+    return fake.calls("ChatCompletions")
+
+
+async def test_the_story_is_asked_for_in_the_json_schema_response_format(fake_cloud: FakeCloud) -> None:
+    before = len(chats(fake_cloud))
+    story = await write(fake_cloud)
+    assert not tier_problems(story.script, 5) and len(story.script.scenes) == tier_for(5).scenes[0]
+    assert "orange cat" in story.script.scenes[0].text and not story.note  # the model's story, not the stand-in's
+    (call,) = chats(fake_cloud)[before:]
+    assert call["params"]["response_format"]["type"] == "json_schema"
+    assert call["params"]["response_format"]["json_schema"]["name"] == "write_storybook"
+    assert story.usage is not None and story.usage.model == "gpt-4o-mini" and (story.usage.usd or 0) > 0
+
+
+async def test_a_server_without_json_schema_gets_the_schema_as_a_forced_function_call(fake_cloud: FakeCloud) -> None:
+    before = len(chats(fake_cloud))
+    story = await write(fake_cloud, model_id="llama3.2-vision", json_schema=False)
+    assert not story.note and "orange cat" in story.script.scenes[0].text
+    (call,) = chats(fake_cloud)[before:]
+    assert call["params"]["tool_choice"] == {"type": "function", "function": {"name": "write_storybook"}}
+    assert story.usage is not None and story.usage.usd is None  # a self-hosted model has no price
+
+
+async def test_json_schema_sent_to_a_server_without_it_is_written_offline_and_said_so(fake_cloud: FakeCloud) -> None:
+    story = await write(fake_cloud, model_id="llama3.2-vision")
+    assert story.note == WRITTEN_OFFLINE_NOTE
+
+
+@pytest.mark.parametrize(("fault", "asked"), [("throttle", 1), ("fail", 1), ("refuse", 2), ("malformed", 2)])
+async def test_each_fault_ends_in_a_story(fake_cloud: FakeCloud, fault: str, asked: int) -> None:
+    """429s and 500s are retried by the SDK (one call answered); a refusal or bad JSON is asked for again with the reason."""
+    before = len(chats(fake_cloud))
+    fake_cloud.faults(**{fault: 1})
+    story = await write(fake_cloud)
+    assert not story.note and fake_cloud.faults_left()[fault] == 0
+    calls = chats(fake_cloud)[before:]
+    assert len(calls) == asked
+    if fault == "malformed":
+        assert "could not be used: the answer was not valid JSON" in calls[1]["params"]["messages"][1]["content"][0]["text"]
+
+
+async def test_the_drawing_goes_as_a_data_url_and_its_reading_is_merged(fake_cloud: FakeCloud) -> None:
+    drawing = sample("image-002.jpg").read_bytes()
+    before = len(chats(fake_cloud))
+    analyser = CloudDrawingAnalyser(model(fake_cloud), classical=ClassicalOffTheLoop(LocalDrawingAnalyser()))
+    reading = await analyser.analyse(drawing)
+    assert reading.analysis.subject == "a friendly blue creature" and reading.analysis.character
+    assert reading.figure_mask == LocalDrawingAnalyser().analyse(drawing).figure_mask
+    image = chats(fake_cloud)[before:][0]["params"]["messages"][1]["content"][0]
+    assert image["type"] == "image_url" and image["image_url"]["url"].startswith("<")  # the data URL, logged by its length
+
+
+async def test_at_start_up_a_model_the_endpoint_does_not_serve_is_named(fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOCOMELON_OPENAI_BASE_URL", f"{fake_cloud.endpoint}/v1")
+    monkeypatch.setenv("NOCOMELON_OPENAI_API_KEY", API_KEY)
+    settings = StorySettings()
+    await require_served(settings, ["gpt-4o-mini"])
+    with pytest.raises(SystemExit, match="does not serve gpt-5-nano; it serves gpt-4.1-mini, gpt-4o-mini"):
+        await require_served(settings, ["gpt-5-nano"])
+
+
+async def test_the_api_key_is_in_no_log_line_and_no_error(
+    fake_cloud: FakeCloud, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "sk-wrong-key-never-to-be-seen"
+    story = await write(fake_cloud, api_key=wrong)  # refused (401): the offline writer stands in
+    assert story.note == WRITTEN_OFFLINE_NOTE
+    monkeypatch.setenv("NOCOMELON_OPENAI_BASE_URL", f"{fake_cloud.endpoint}/v1")
+    monkeypatch.setenv("NOCOMELON_OPENAI_API_KEY", wrong)
+    with pytest.raises(SystemExit) as refused:
+        await require_served(StorySettings(), ["gpt-4o-mini"])
+    assert wrong not in str(refused.value) and wrong not in caplog.text
+    assert "sk-" not in repr(StorySettings().openai_api_key)
