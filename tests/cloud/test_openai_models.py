@@ -114,3 +114,36 @@ async def test_the_api_key_is_in_no_log_line_and_no_error(
         await require_served(StorySettings(), ["gpt-4o-mini"])
     assert wrong not in str(refused.value) and wrong not in caplog.text
     assert "sk-" not in repr(StorySettings().openai_api_key)
+
+
+async def test_each_sentence_is_spoken_on_its_own_and_timed_from_the_audio(fake_cloud: FakeCloud) -> None:
+    from devstack.generative_fake.polly import pitch
+    from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
+    from shared.domain.models import Language
+
+    before = len(fake_cloud.calls("Speech"))
+    client = openai_client(base_url=f"{fake_cloud.endpoint}/v1", api_key=API_KEY, timeout=10)
+    narrator = OpenAINarrator(client, model_id="tts-1", voices=OPENAI_VOICES, prices=PriceTable())
+    text = "The little fox found a star. It twinkled all night long!"
+    toddler = await narrator.narrate(text=text, voice=VoiceType.WISE, age=2, language=Language.FRENCH)
+    calls = fake_cloud.calls("Speech")[before:]
+    assert sorted(call["params"]["input"] for call in calls) == ["It twinkled all night long!", "The little fox found a star."]  # at once
+    assert {call["params"]["voice"] for call in calls} == {"onyx"} and calls[0]["params"]["speed"] < 1  # slowed for a two-year-old
+    first, second = toddler.sentences
+    assert first.text.startswith("The little fox") and 0 < first.start_sec < first.end_sec < second.start_sec < second.end_sec
+    assert second.end_sec <= toddler.duration_sec and toddler.usage is not None and toddler.usage.characters == len(text) - 1
+    assert toddler.usage.usd == pytest.approx((len(text) - 1) * 15 / 1_000_000)
+    assert pitch("onyx") > 0  # the fake hums in the voice's own pitch, as its Polly does
+
+
+async def test_a_voice_the_endpoint_refuses_fails_the_stage_in_the_products_words(fake_cloud: FakeCloud) -> None:
+    from media.narrate import VOICE_FAILED_MESSAGE
+    from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
+    from shared.domain.errors import StageFailure
+    from shared.domain.models import Language
+
+    client = openai_client(base_url=f"{fake_cloud.endpoint}/v1", api_key=API_KEY, timeout=10)
+    narrator = OpenAINarrator(client, model_id="tts-1", voices={**OPENAI_VOICES, VoiceType.GENTLE: "pirate"}, prices=PriceTable())
+    with pytest.raises(StageFailure) as failed:
+        await narrator.narrate(text="Hello.", voice=VoiceType.GENTLE, age=5, language=Language.ENGLISH)
+    assert failed.value.message == VOICE_FAILED_MESSAGE and "pirate" not in failed.value.message

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from media.narrate import Narration
-from media.narrate.local import split_sentences
+from media.narrate.sentences import split_sentences
 from shared.domain.models import VoiceType
 
 SENTENCES = ["The little fox found a shiny red ball.", "He rolled it all the way home!", '"Look," he said, "it shines like the sun."']

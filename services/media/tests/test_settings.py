@@ -57,3 +57,13 @@ def test_bedrock_pictures_are_chosen_with_their_model_and_pool_from_the_environm
 def test_the_offline_illustrator_paints_one_page_at_a_time_off_the_event_loop() -> None:
     illustrator = providers_for(MediaSettings()).illustrator
     assert isinstance(illustrator, OffTheLoop) and illustrator.pool == 1
+
+
+def test_an_openai_compatible_voice_is_chosen_with_its_model_and_voices(monkeypatch: pytest.MonkeyPatch) -> None:
+    from media.narrate.openai import OpenAINarrator
+
+    monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "openai")
+    monkeypatch.setenv("NOCOMELON_OPENAI_VOICES", '{"wise": "sage"}')
+    settings = MediaSettings()
+    assert settings.cloud_services() == () and settings.openai_voice_model == "tts-1" and settings.openai_voices[VoiceType.WISE] == "sage"
+    assert isinstance(providers_for(settings).narrator, OpenAINarrator)

@@ -17,20 +17,25 @@ from collections.abc import Iterable, Mapping
 from typing import Any, get_type_hints
 
 from openai.types import Model as ServedModel
+from openai.types.audio.speech_create_params import SpeechCreateParams
 from openai.types.chat import ChatCompletion
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
 from pydantic import TypeAdapter, ValidationError
 
 from devstack.generative_fake.bedrock import written_answer
+from devstack.generative_fake.polly import hummed
 from devstack.generative_fake.wire import Reply
 
 API_KEY = "sk-fake-nocomelon"  # what the fake accepts; anything else is a 401
 # The models this fake server serves (what `GET /v1/models` lists); anything else is a 404, as OpenAI answers.
-SERVED_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "llama3.2-vision")
+SERVED_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "llama3.2-vision", "tts-1", "gpt-4o-mini-tts")
+SPEECH_MODELS = frozenset({"tts-1", "gpt-4o-mini-tts"})
+SPEECH_VOICES = frozenset({"alloy", "ash", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer"})
+SPEECH_RATE = 24_000  # OpenAI's pcm: 24 kHz, 16-bit signed little-endian, mono
 # Models served without the json_schema response format (a plain llama.cpp or Ollama model, say): they take tools.
 WITHOUT_JSON_SCHEMA = frozenset({"llama3.2-vision"})
-_REQUEST = TypeAdapter(CompletionCreateParamsNonStreaming)
-_KNOWN = frozenset(get_type_hints(CompletionCreateParamsNonStreaming))
+_CHAT = (TypeAdapter(CompletionCreateParamsNonStreaming), frozenset(get_type_hints(CompletionCreateParamsNonStreaming)))
+_SPEECH = (TypeAdapter(SpeechCreateParams), frozenset(get_type_hints(SpeechCreateParams)))
 
 
 class OpenAIError(Exception):
@@ -57,8 +62,13 @@ def answer(method: str, path: str, headers: Mapping[str, str], body: bytes, faul
         if method == "GET" and path == "/v1/models":
             models = [ServedModel(id=model, created=0, object="model", owned_by="nocomelon-fake").model_dump() for model in SERVED_MODELS]
             return _json({"object": "list", "data": models}), None
+        if method == "POST" and path == "/v1/audio/speech":
+            request = _read(body, *_SPEECH)
+            if faults.take("throttle"):
+                raise OpenAIError(429, "rate_limit_exceeded", "Rate limit reached.", headers={"retry-after": "0"})
+            return _speech(request), request
         if method == "POST" and path == "/v1/chat/completions":
-            request = _read(body)
+            request = _read(body, *_CHAT)
             if faults.take("throttle"):
                 raise OpenAIError(429, "rate_limit_exceeded", "Rate limit reached.", headers={"retry-after": "0"})
             if faults.take("fail"):
@@ -69,17 +79,17 @@ def answer(method: str, path: str, headers: Mapping[str, str], body: bytes, faul
         return error.reply(), None
 
 
-def _read(body: bytes) -> dict[str, Any]:
+def _read(body: bytes, adapter: TypeAdapter[Any], known: frozenset[str]) -> dict[str, Any]:
     try:
         request = json.loads(body)
     except ValueError:
         raise OpenAIError(400, "invalid_request_error", "We could not parse the JSON body of your request.") from None
     if not isinstance(request, dict):
         raise OpenAIError(400, "invalid_request_error", "The request body must be a JSON object.")
-    if unknown := sorted(set(request) - _KNOWN):
+    if unknown := sorted(set(request) - known):
         raise OpenAIError(400, "invalid_request_error", f"Unrecognized request argument supplied: {', '.join(unknown)}")
     try:
-        _materialised(_REQUEST.validate_python(request))  # the SDK's iterables validate as they are read
+        _materialised(adapter.validate_python(request))  # the SDK's iterables validate as they are read
     except ValidationError as error:
         raise OpenAIError(
             400, "invalid_request_error", f"Invalid request: {error.errors()[0]['msg']} at {error.errors()[0]['loc']}"
@@ -95,6 +105,19 @@ def _materialised(value: Any) -> Any:
     if isinstance(value, Iterable) and not isinstance(value, str | bytes):
         return [_materialised(item) for item in value]
     return value
+
+
+def _speech(request: dict[str, Any]) -> Reply:
+    if request["model"] not in SPEECH_MODELS:
+        raise OpenAIError(400, "invalid_request_error", f"{request['model']} does not make speech.")
+    if request["voice"] not in SPEECH_VOICES:
+        raise OpenAIError(400, "invalid_request_error", f"Invalid voice {request['voice']!r}.")
+    if request.get("response_format", "mp3") != "pcm":
+        raise OpenAIError(400, "invalid_request_error", "The fake speaks pcm only.")
+    if not 0.25 <= request.get("speed", 1.0) <= 4.0:
+        raise OpenAIError(400, "invalid_request_error", "speed must be between 0.25 and 4.0.")
+    audio = hummed(request["input"], rate=SPEECH_RATE, voice=request["voice"], speed=request.get("speed", 1.0))
+    return Reply(200, {"Content-Type": "audio/pcm"}, audio)
 
 
 def _completion(request: dict[str, Any], *, refuse: bool, malformed: bool) -> dict[str, Any]:

@@ -199,6 +199,12 @@ def pitch(voice: str) -> float:
     return 160.0 + 10 * (sum(map(ord, voice)) % 14)
 
 
+def hummed(text: str, *, rate: int, voice: str, speed: float = 1.0) -> bytes:
+    """Plain text spoken as the fake speaks it (a hum a word, at the voice's pitch), as 16-bit PCM at `rate`."""
+    words = [_Word(match[0], match.start(), match.end(), speed) for match in _WORD.finditer(text)]
+    return _hum(_timed(words), rate, pitch=pitch(voice)).tobytes()
+
+
 def _hum(timed: list[_Timed], rate: int, *, pitch: float) -> np.ndarray:
     end = (timed[-1].end_sec if timed else 0.0) + TAIL
     samples = np.zeros(max(1, round(end * rate)), dtype=np.float32)

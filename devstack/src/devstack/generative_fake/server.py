@@ -83,7 +83,8 @@ class FakeState:
                 time.sleep(self.faults.slow_seconds)
             answered, request = openai_api.answer(method, target.partition("?")[0], headers, body, self.faults)
             if request is not None:
-                self._log(Call(service="openai", operation="ChatCompletions", params=request))
+                operation = "Speech" if target.startswith("/v1/audio/speech") else "ChatCompletions"
+                self._log(Call(service="openai", operation=operation, params=request))
             return answered
         try:
             service = _service_of(headers)

@@ -31,7 +31,7 @@ class GatewaySettings(ServiceSettings, GatewayAddress):
     # The providers the workers run (the same NOCOMELON_STORY_PROVIDER and NOCOMELON_VOICE_PROVIDER they read), so the
     # options offer, and the runs accept, only the languages both the writer and the voice have.
     story_provider: Literal["local", "bedrock", "openai"] = "local"
-    voice_provider: Literal["local", "polly"] = "local"
+    voice_provider: Literal["local", "polly", "openai"] = "local"
 
     @property
     def languages(self) -> list[Language]:

@@ -61,6 +61,12 @@ def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: I
 
 
 def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
+    if settings.voice_provider == "openai":
+        from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
+        from shared.runtime.openai_endpoint import endpoint_client
+
+        voices = {**OPENAI_VOICES, **settings.openai_voices}
+        return OpenAINarrator(endpoint_client(settings), model_id=settings.openai_voice_model, voices=voices, prices=settings.price_table())
     if settings.voice_provider == "polly":
         from media.narrate.polly import PollyNarrator
 
@@ -75,7 +81,12 @@ def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
 
 
 async def check_voices(settings: MediaSettings, aws: AwsClients) -> None:
-    """Before the first storybook: every Polly voice configured exists with the configured engine (Ivy has no generative voice)."""
+    """Before the first storybook: every Polly voice configured exists with the configured engine (Ivy has no generative
+    voice); an OpenAI-compatible endpoint serves the configured speech model."""
+    if settings.voice_provider == "openai":
+        from shared.runtime.openai_endpoint import require_served
+
+        await require_served(settings, [settings.openai_voice_model])
     if settings.voice_provider != "polly":
         return
     from media.narrate.polly import missing_voices

@@ -28,7 +28,10 @@ class MediaSettings(WorkerSettings):
     bedrock_image_model: str = "us.stability.stable-image-control-sketch-v1:0"
     bedrock_image_pool: int = Field(default=3, ge=1, le=12)  # pages painted at once: the model waits on the network, not on us
     # NOCOMELON_VOICE_PROVIDER: who narrates. "polly" needs AWS credentials, or AWS_ENDPOINT_URL_POLLY for the local fake.
-    voice_provider: Literal["local", "polly"] = "local"
+    voice_provider: Literal["local", "polly", "openai"] = "local"
+    # NOCOMELON_OPENAI_VOICE_MODEL and NOCOMELON_OPENAI_VOICES (JSON, one voice per narrator) for the `openai` voice.
+    openai_voice_model: str = "tts-1"
+    openai_voices: dict[VoiceType, str] = Field(default_factory=dict)
     polly_engine: Literal["standard", "neural", "generative"] = "neural"
     # NOCOMELON_POLLY_VOICES: {"es": {"gentle": "Lucia", ...}, ...}; a language left out keeps its default voices.
     polly_voices: dict[Language, dict[VoiceType, str]] = Field(default_factory=dict)

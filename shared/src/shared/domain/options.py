@@ -16,7 +16,7 @@ DEFAULT_AGE = 5
 PROVIDER_LANGUAGES: dict[str, tuple[Language, ...]] = {
     "local": (Language.ENGLISH,),
     "bedrock": tuple(Language),
-    "openai": tuple(Language),
+    "openai": tuple(Language),  # its models write every language, and its speech voices are multilingual
     "polly": tuple(Language),
 }
 

@@ -3,24 +3,26 @@ that the endpoint serves the configured models (so a missing model is told to th
 
 from __future__ import annotations
 
-from openai import APIError
+from openai import APIError, AsyncOpenAI
 
 from shared.adapters.openai import OpenAIStructuredModel, openai_client, served_models
 from shared.runtime.settings import WorkerSettings
 
 
+def endpoint_client(settings: WorkerSettings) -> AsyncOpenAI:
+    key = settings.openai_api_key.get_secret_value()
+    return openai_client(base_url=settings.openai_base_url, api_key=key, timeout=settings.model_read_timeout_seconds)
+
+
 def structured_model(settings: WorkerSettings, model_id: str) -> OpenAIStructuredModel:
-    client = openai_client(
-        base_url=settings.openai_base_url, api_key=settings.openai_api_key.get_secret_value(), timeout=settings.model_read_timeout_seconds
+    return OpenAIStructuredModel(
+        endpoint_client(settings), model_id=model_id, prices=settings.price_table(), json_schema=settings.openai_json_schema
     )
-    return OpenAIStructuredModel(client, model_id=model_id, prices=settings.price_table(), json_schema=settings.openai_json_schema)
 
 
 async def require_served(settings: WorkerSettings, models: list[str]) -> None:
     """Raises SystemExit, naming what is missing, when the endpoint cannot be reached or does not serve every model."""
-    client = openai_client(
-        base_url=settings.openai_base_url, api_key=settings.openai_api_key.get_secret_value(), timeout=settings.model_read_timeout_seconds
-    )
+    client = endpoint_client(settings)
     try:
         served = await served_models(client)
     except APIError as error:

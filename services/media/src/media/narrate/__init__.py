@@ -19,6 +19,9 @@ class Narration:
 
 
 LANGUAGE_NOT_SPOKEN = "language_not_spoken"
+# A cloud voice that refuses to say a scene: the parent reads the product's words, never the provider's.
+VOICE_FAILED = "voice_failed"
+VOICE_FAILED_MESSAGE = "We couldn't record the narration this time. Please try making the video again."
 
 
 class Narrator(Protocol):

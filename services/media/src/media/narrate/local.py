@@ -9,7 +9,6 @@ sample counts rather than guessed back from the audio.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,22 +19,8 @@ import onnxruntime
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from media.narrate import Narration
-from media.narrate.level import OUTPUT_RATE, encode_mp3, normalised
-from shared.domain.models import MAX_AGE, MIN_AGE, SpokenSentence, VoiceType
-
-TRAILING_PAD_SEC = 0.3  # so a page never cuts off the last word
-LONGEST_PAUSE_SEC = 1.0  # well under the 1.5 s a child hears as the story having stopped
-SLOWER_PER_YEAR = 0.05  # a two-year-old hears the story about a quarter slower than a nine-year-old
-
-# Trimming Piper's own silence: 10 ms frames quieter than this (relative to the sentence's
-# loudest frame) are silence, and a little margin stays so soft consonants are not clipped.
-FRAME_SEC = 0.01
-SILENCE_DB = -40.0
-MARGIN_SEC = 0.03
-
-# A sentence ends at . ! or ? (maybe closing a quote or bracket) before one that starts with a capital:
-# "Shh... the moon is sleeping." is one sentence, as a caption should show it.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])")
+from media.narrate.sentences import LONGEST_PAUSE_SEC, Track, age_slowdown, joined, narration_of, split_sentences
+from shared.domain.models import VoiceType
 
 
 @dataclass(frozen=True)
@@ -53,25 +38,6 @@ PRESETS: dict[VoiceType, VoicePreset] = {
     VoiceType.SILLY: VoicePreset(length_scale=0.9, noise_scale=0.9, noise_w_scale=1.2, pitch=1.25, sentence_pause_sec=0.25),
     VoiceType.WISE: VoicePreset(length_scale=1.2, noise_scale=0.4, noise_w_scale=0.5, pitch=0.86, sentence_pause_sec=0.55),
 }
-
-
-def age_slowdown(age: int) -> float:
-    """Multiplier on speech and pause length: 1.0 at the oldest age, larger for younger children."""
-    return 1 + SLOWER_PER_YEAR * (MAX_AGE - min(max(age, MIN_AGE), MAX_AGE))
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a scene's text, in order, as captions show them."""
-    return [sentence for sentence in (part.strip() for part in _SENTENCE_BREAK.split(text)) if sentence]
-
-
-@dataclass(frozen=True)
-class _Track:
-    """A scene's speech before encoding: samples at `rate` and each sentence's [start, end) sample span."""
-
-    samples: np.ndarray
-    rate: int
-    spans: list[tuple[str, int, int]]
 
 
 class PiperNarrator:
@@ -95,13 +61,7 @@ class PiperNarrator:
         self._piper()
 
     def narrate(self, *, text: str, voice: VoiceType, age: int) -> Narration:
-        track = _speak(self._piper(), text, PRESETS[voice], age_slowdown(age))
-        audio = encode_mp3(normalised(track.samples, track.rate), track.rate)
-        sentences = [
-            SpokenSentence(text=sentence, start_sec=start / track.rate, end_sec=end / track.rate) for sentence, start, end in track.spans
-        ]
-        # The MP3's header makes decoders drop the encoder's delay and padding, so what they play is exactly the track.
-        return Narration(audio=audio, duration_sec=round(len(track.samples) * OUTPUT_RATE / track.rate) / OUTPUT_RATE, sentences=sentences)
+        return narration_of(_speak(self._piper(), text, PRESETS[voice], age_slowdown(age)))
 
     def _piper(self) -> PiperVoice:
         with self._loading:
@@ -116,8 +76,8 @@ class PiperNarrator:
             return self._voice
 
 
-def _speak(piper: PiperVoice, text: str, preset: VoicePreset, slowdown: float) -> _Track:
-    """The whole scene: trimmed sentences joined by capped pauses, then the trailing pad.
+def _speak(piper: PiperVoice, text: str, preset: VoicePreset, slowdown: float) -> Track:
+    """The whole scene: each sentence synthesised on its own, trimmed, joined by capped pauses, then the trailing pad.
 
     Pitch comes from playing the samples back faster (or slower) than Piper made them;
     Piper speaks slower (or faster) by the same ratio, so the pace is the preset's.
@@ -126,42 +86,11 @@ def _speak(piper: PiperVoice, text: str, preset: VoicePreset, slowdown: float) -
     config = SynthesisConfig(
         length_scale=preset.length_scale * slowdown * preset.pitch, noise_scale=preset.noise_scale, noise_w_scale=preset.noise_w_scale
     )
-    pause = _silence(min(preset.sentence_pause_sec * slowdown, LONGEST_PAUSE_SEC), rate)
-    pieces: list[np.ndarray] = []
-    spans: list[tuple[str, int, int]] = []
-    position = 0
-    for sentence in split_sentences(text):
-        audio, (onset, offset) = _trimmed(_synthesise(piper, sentence, config), rate)
-        if not len(audio):  # punctuation alone says nothing
-            continue
-        if pieces:
-            pieces.append(pause)
-            position += len(pause)
-        spans.append((sentence, position + onset, position + offset))
-        pieces.append(audio)
-        position += len(audio)
-    return _Track(np.concatenate([*pieces, _silence(TRAILING_PAD_SEC, rate)]), rate, spans)
+    pause = min(preset.sentence_pause_sec * slowdown, LONGEST_PAUSE_SEC)
+    return joined(((sentence, _synthesise(piper, sentence, config)) for sentence in split_sentences(text)), rate, pause_sec=pause)
 
 
 def _synthesise(piper: PiperVoice, sentence: str, config: SynthesisConfig) -> np.ndarray:
     # Piper may split one of our sentences further (at a colon, say); its pieces stay together.
     chunks = [chunk.audio_float_array for chunk in piper.synthesize(sentence, syn_config=config)]
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-
-
-def _trimmed(audio: np.ndarray, rate: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """The audio without Piper's leading and trailing silence (keeping a margin), and where speech starts and ends in it."""
-    frame = round(FRAME_SEC * rate)
-    frames = audio[: len(audio) // frame * frame].reshape(-1, frame)
-    energy = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
-    if not len(energy) or energy.max() == 0:
-        return audio[:0], (0, 0)
-    voiced = np.flatnonzero(energy > energy.max() * 10 ** (SILENCE_DB / 20))
-    first, last = voiced[0] * frame, (voiced[-1] + 1) * frame
-    margin = round(MARGIN_SEC * rate)
-    start, end = max(first - margin, 0), min(last + margin, len(audio))
-    return audio[start:end], (first - start, last - start)
-
-
-def _silence(seconds: float, rate: int) -> np.ndarray:
-    return np.zeros(round(seconds * rate), dtype=np.float32)

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from botocore.exceptions import ClientError
 
-from media.narrate import Narration
+from media.narrate import VOICE_FAILED, VOICE_FAILED_MESSAGE, Narration
 from media.narrate.level import encode_mp3, normalised
-from media.narrate.local import age_slowdown
+from media.narrate.sentences import age_slowdown
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from shared.domain.models import Language, SpokenSentence, SpokenWord, VoiceType
@@ -39,8 +39,6 @@ REFUSALS = frozenset(
         "ValidationException",
     }
 )
-VOICE_FAILED = "voice_failed"
-VOICE_FAILED_MESSAGE = "We couldn't record the narration this time. Please try making the video again."
 
 
 class PollyNarrator:
