@@ -1,18 +1,31 @@
 """The OpenAI-compatible providers through the official SDK, against the fake OpenAI-compatible server: the story and
 the drawing as structured answers (the json_schema response format, or a forced function call for a server without
-it), the SDK's retries, refusals and bad JSON asked for again, the start-up check of the served models, and the API
-key in no log line and no error."""
+it), the pictures as edits of the drawing, the voice sentence by sentence, the SDK's retries, refusals and bad JSON
+asked for again, the start-up check of the served models, and the API key in no log line and no error."""
 
 from __future__ import annotations
 
 import logging
+from io import BytesIO
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from devstack.generative_fake.images import SKY
 from devstack.generative_fake.openai_api import API_KEY
+from devstack.generative_fake.polly import pitch
+from media.illustrate import Illustration
+from media.illustrate import OffTheLoop as PaintOffTheLoop
+from media.illustrate.local import LocalIllustrator
+from media.illustrate.openai import OpenAIIllustrator
+from media.illustrate.painted import PICTURES_FAILED_MESSAGE
+from media.narrate import VOICE_FAILED_MESSAGE
+from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
 from shared.adapters.openai import OpenAIStructuredModel, openai_client
 from shared.domain.costs import PriceTable
-from shared.domain.models import DrawingAnalysis, StoryOptions, Style, Theme, VoiceType
+from shared.domain.errors import StageFailure
+from shared.domain.models import DrawingAnalysis, Language, Scene, StoryOptions, Style, Theme, VoiceType
 from shared.runtime.openai_endpoint import require_served
 from story.settings import StorySettings
 from story.write import OffTheLoop, WrittenStory
@@ -117,9 +130,6 @@ async def test_the_api_key_is_in_no_log_line_and_no_error(
 
 
 async def test_each_sentence_is_spoken_on_its_own_and_timed_from_the_audio(fake_cloud: FakeCloud) -> None:
-    from devstack.generative_fake.polly import pitch
-    from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
-    from shared.domain.models import Language
 
     before = len(fake_cloud.calls("Speech"))
     client = openai_client(base_url=f"{fake_cloud.endpoint}/v1", api_key=API_KEY, timeout=10)
@@ -137,13 +147,50 @@ async def test_each_sentence_is_spoken_on_its_own_and_timed_from_the_audio(fake_
 
 
 async def test_a_voice_the_endpoint_refuses_fails_the_stage_in_the_products_words(fake_cloud: FakeCloud) -> None:
-    from media.narrate import VOICE_FAILED_MESSAGE
-    from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
-    from shared.domain.errors import StageFailure
-    from shared.domain.models import Language
 
     client = openai_client(base_url=f"{fake_cloud.endpoint}/v1", api_key=API_KEY, timeout=10)
     narrator = OpenAINarrator(client, model_id="tts-1", voices={**OPENAI_VOICES, VoiceType.GENTLE: "pirate"}, prices=PriceTable())
     with pytest.raises(StageFailure) as failed:
         await narrator.narrate(text="Hello.", voice=VoiceType.GENTLE, age=5, language=Language.ENGLISH)
     assert failed.value.message == VOICE_FAILED_MESSAGE and "pirate" not in failed.value.message
+
+
+async def paint_page(fake: FakeCloud, fallback: bool = True) -> Illustration:
+    client = openai_client(base_url=f"{fake.endpoint}/v1", api_key=API_KEY, timeout=20)
+    illustrator = OpenAIIllustrator(
+        client, model_id="gpt-image-1", pool=2, fallback=PaintOffTheLoop(LocalIllustrator()) if fallback else None, prices=PriceTable()
+    )
+    drawing = sample("image-004.jpg").read_bytes()
+    mask = BytesIO()
+    Image.new("L", Image.open(BytesIO(drawing)).size, 0).save(mask, "PNG")
+    scene = Scene(number=1, text="Tom the cat sailed across the lake.")
+    return await illustrator.illustrate(
+        drawing=drawing, figure_mask=mask.getvalue(), analysis=CAT, scene=scene, scene_count=1, options=OPTIONS
+    )
+
+
+def sky_share(page: bytes) -> float:
+    top = np.asarray(Image.open(BytesIO(page)).convert("RGB"), dtype=np.int16)[:40]
+    return float((np.abs(top - SKY).max(axis=2) < 12).mean())
+
+
+async def test_a_page_is_an_edit_of_the_childs_drawing_fitted_to_the_frame(fake_cloud: FakeCloud) -> None:
+    before = len(fake_cloud.calls("ImageEdits"))
+    page = await paint_page(fake_cloud)
+    assert Image.open(BytesIO(page.backdrop)).size == (1280, 720) and sky_share(page.backdrop) > 0.5  # the fake's picture
+    (call,) = fake_cloud.calls("ImageEdits")[before:]
+    prompt = call["params"]["prompt"]
+    assert CAT.character in prompt and "anime" in prompt and "sailed across the lake" in prompt and "frightening" in prompt
+    assert call["params"]["size"] == "1536x1024" and page.usage is not None and page.usage.usd == pytest.approx(0.063)
+
+
+async def test_a_page_the_safety_system_stops_twice_is_painted_offline_or_fails_readably(fake_cloud: FakeCloud) -> None:
+
+    fake_cloud.faults(refuse=1)
+    assert sky_share((await paint_page(fake_cloud)).backdrop) > 0.5  # asked once more
+    fake_cloud.faults(refuse=2)
+    assert sky_share((await paint_page(fake_cloud)).backdrop) < 0.05  # the offline painter's page
+    fake_cloud.faults(refuse=2)
+    with pytest.raises(StageFailure) as failed:
+        await paint_page(fake_cloud, fallback=False)
+    assert failed.value.message == PICTURES_FAILED_MESSAGE

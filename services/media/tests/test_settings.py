@@ -49,7 +49,7 @@ def test_bedrock_pictures_are_chosen_with_their_model_and_pool_from_the_environm
     monkeypatch.setenv("NOCOMELON_BEDROCK_IMAGE_MODEL", "amazon.nova-canvas-v1:0")
     monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
     settings = MediaSettings()
-    assert settings.cloud_services() == ("polly", "bedrock-runtime") and settings.bedrock_image_pool == 3
+    assert settings.cloud_services() == ("polly", "bedrock-runtime") and settings.image_pool == 3
     with pytest.raises(SystemExit, match="AWS clients"):
         providers_for(MediaSettings(illustration_provider="bedrock"), None)
 

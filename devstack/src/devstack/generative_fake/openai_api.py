@@ -14,22 +14,32 @@ import base64
 import json
 import time
 from collections.abc import Iterable, Mapping
+from email import policy
+from email.parser import BytesParser
+from io import BytesIO
 from typing import Any, get_type_hints
 
+from openai.types import ImagesResponse
 from openai.types import Model as ServedModel
 from openai.types.audio.speech_create_params import SpeechCreateParams
 from openai.types.chat import ChatCompletion
 from openai.types.chat.completion_create_params import CompletionCreateParamsNonStreaming
+from openai.types.image_edit_params import ImageEditParamsNonStreaming
+from PIL import Image, UnidentifiedImageError
 from pydantic import TypeAdapter, ValidationError
 
 from devstack.generative_fake.bedrock import written_answer
+from devstack.generative_fake.images import paint
 from devstack.generative_fake.polly import hummed
 from devstack.generative_fake.wire import Reply
 
 API_KEY = "sk-fake-nocomelon"  # what the fake accepts; anything else is a 401
 # The models this fake server serves (what `GET /v1/models` lists); anything else is a 404, as OpenAI answers.
-SERVED_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "llama3.2-vision", "tts-1", "gpt-4o-mini-tts")
+SERVED_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "llama3.2-vision", "tts-1", "gpt-4o-mini-tts", "gpt-image-1")
 SPEECH_MODELS = frozenset({"tts-1", "gpt-4o-mini-tts"})
+IMAGE_MODELS = frozenset({"gpt-image-1"})
+IMAGE_SIZES = {"1024x1024": (1024, 1024), "1536x1024": (1536, 1024), "1024x1536": (1024, 1536)}
+_IMAGE_EDIT_FIELDS = frozenset(get_type_hints(ImageEditParamsNonStreaming))
 SPEECH_VOICES = frozenset({"alloy", "ash", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer"})
 SPEECH_RATE = 24_000  # OpenAI's pcm: 24 kHz, 16-bit signed little-endian, mono
 # Models served without the json_schema response format (a plain llama.cpp or Ollama model, say): they take tools.
@@ -39,12 +49,12 @@ _SPEECH = (TypeAdapter(SpeechCreateParams), frozenset(get_type_hints(SpeechCreat
 
 
 class OpenAIError(Exception):
-    def __init__(self, status: int, kind: str, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, status: int, kind: str, message: str, *, headers: Mapping[str, str] | None = None, code: str | None = None) -> None:
         super().__init__(message)
-        self.status, self.kind, self.message, self.headers = status, kind, message, dict(headers or {})
+        self.status, self.kind, self.message, self.headers, self.code = status, kind, message, dict(headers or {}), code
 
     def reply(self) -> Reply:
-        body = {"error": {"message": self.message, "type": self.kind, "param": None, "code": None}}
+        body = {"error": {"message": self.message, "type": self.kind, "param": None, "code": self.code}}
         return Reply(self.status, {"Content-Type": "application/json", **self.headers}, json.dumps(body).encode())
 
 
@@ -62,6 +72,13 @@ def answer(method: str, path: str, headers: Mapping[str, str], body: bytes, faul
         if method == "GET" and path == "/v1/models":
             models = [ServedModel(id=model, created=0, object="model", owned_by="nocomelon-fake").model_dump() for model in SERVED_MODELS]
             return _json({"object": "list", "data": models}), None
+        if method == "POST" and path == "/v1/images/edits":
+            request, image = _form(headers, body)
+            if faults.take("refuse"):
+                raise OpenAIError(
+                    400, "image_generation_user_error", "Your request was rejected by the safety system.", code="moderation_blocked"
+                )
+            return _edited(request, image), request
         if method == "POST" and path == "/v1/audio/speech":
             request = _read(body, *_SPEECH)
             if faults.take("throttle"):
@@ -105,6 +122,48 @@ def _materialised(value: Any) -> Any:
     if isinstance(value, Iterable) and not isinstance(value, str | bytes):
         return [_materialised(item) for item in value]
     return value
+
+
+def _form(headers: Mapping[str, str], body: bytes) -> tuple[dict[str, Any], bytes]:
+    """A multipart form as the SDK sends an image edit: its fields (by the SDK's own request type) and the image."""
+    content_type = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
+    if not content_type.startswith("multipart/form-data"):
+        raise OpenAIError(400, "invalid_request_error", "An image edit is sent as multipart/form-data.")
+    form = BytesParser(policy=policy.default).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    fields: dict[str, Any] = {}
+    image = b""
+    for part in form.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if name in ("image", "image[]"):
+            image = payload if isinstance(payload, bytes) else b""
+        elif isinstance(name, str) and isinstance(payload, bytes):
+            fields[name] = payload.decode()
+    if unknown := sorted(set(fields) - _IMAGE_EDIT_FIELDS):
+        raise OpenAIError(400, "invalid_request_error", f"Unrecognized request argument supplied: {', '.join(unknown)}")
+    if not image or "prompt" not in fields:
+        raise OpenAIError(400, "invalid_request_error", "An image edit needs an image and a prompt.")
+    return fields, image
+
+
+def _edited(request: dict[str, Any], image: bytes) -> Reply:
+    if request.get("model") not in IMAGE_MODELS:
+        raise OpenAIError(400, "invalid_request_error", f"The model {request.get('model')!r} does not edit images.")
+    if len(request["prompt"]) > 32000:
+        raise OpenAIError(400, "invalid_request_error", "The prompt is longer than 32000 characters.")
+    size = IMAGE_SIZES.get(request.get("size", "1024x1024"))
+    if size is None:
+        raise OpenAIError(400, "invalid_request_error", f"Invalid size {request.get('size')!r}.")
+    try:
+        sketch = Image.open(BytesIO(image))
+        sketch.load()
+    except (UnidentifiedImageError, OSError):
+        raise OpenAIError(400, "invalid_request_error", "The image is not a PNG, JPEG or WebP.") from None
+    out = BytesIO()
+    paint(sketch, size).save(out, "PNG")
+    count = int(request.get("n", "1"))
+    answer = {"created": int(time.time()), "data": [{"b64_json": base64.b64encode(out.getvalue()).decode()} for _ in range(count)]}
+    return _json(ImagesResponse.model_validate(answer).model_dump(mode="json", exclude_none=True))
 
 
 def _speech(request: dict[str, Any]) -> Reply:

@@ -83,7 +83,8 @@ class FakeState:
                 time.sleep(self.faults.slow_seconds)
             answered, request = openai_api.answer(method, target.partition("?")[0], headers, body, self.faults)
             if request is not None:
-                operation = "Speech" if target.startswith("/v1/audio/speech") else "ChatCompletions"
+                operations = {"/v1/audio/speech": "Speech", "/v1/images/edits": "ImageEdits"}
+                operation = operations.get(target.partition("?")[0], "ChatCompletions")
                 self._log(Call(service="openai", operation=operation, params=request))
             return answered
         try:

@@ -45,6 +45,17 @@ def providers_for(settings: MediaSettings, aws: AwsClients | None = None) -> Med
 
 
 def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: Illustrator) -> Illustrator:
+    if settings.illustration_provider == "openai":
+        from media.illustrate.openai import OpenAIIllustrator
+        from shared.runtime.openai_endpoint import endpoint_client
+
+        return OpenAIIllustrator(
+            endpoint_client(settings),
+            model_id=settings.openai_image_model,
+            pool=settings.image_pool,
+            fallback=offline if settings.cloud_fallback else None,
+            prices=settings.price_table(),
+        )
     if settings.illustration_provider == "bedrock":
         from media.illustrate.bedrock import BedrockIllustrator
 
@@ -53,7 +64,7 @@ def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: I
         return BedrockIllustrator(
             aws.bedrock_runtime,
             model_id=settings.bedrock_image_model,
-            pool=settings.bedrock_image_pool,
+            pool=settings.image_pool,
             fallback=offline if settings.cloud_fallback else None,
             prices=settings.price_table(),
         )
@@ -83,10 +94,18 @@ def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
 async def check_voices(settings: MediaSettings, aws: AwsClients) -> None:
     """Before the first storybook: every Polly voice configured exists with the configured engine (Ivy has no generative
     voice); an OpenAI-compatible endpoint serves the configured speech model."""
-    if settings.voice_provider == "openai":
+    wanted = [
+        model
+        for model, used in (
+            (settings.openai_voice_model, settings.voice_provider == "openai"),
+            (settings.openai_image_model, settings.illustration_provider == "openai"),
+        )
+        if used
+    ]
+    if wanted:
         from shared.runtime.openai_endpoint import require_served
 
-        await require_served(settings, [settings.openai_voice_model])
+        await require_served(settings, wanted)
     if settings.voice_provider != "polly":
         return
     from media.narrate.polly import missing_voices

@@ -23,10 +23,11 @@ POLLY_VOICES: dict[Language, dict[VoiceType, str]] = {
 class MediaSettings(WorkerSettings):
     media_provider: str = "local"
     # NOCOMELON_ILLUSTRATION_PROVIDER: who paints. "bedrock" needs AWS credentials, or AWS_ENDPOINT_URL_BEDROCK_RUNTIME for the fake.
-    illustration_provider: Literal["local", "bedrock"] = "local"
+    illustration_provider: Literal["local", "bedrock", "openai"] = "local"
+    openai_image_model: str = "gpt-image-1"
     # Stability's sketch control by default (the drawing is the sketch); a Titan Image v2 or Nova Canvas id works too.
     bedrock_image_model: str = "us.stability.stable-image-control-sketch-v1:0"
-    bedrock_image_pool: int = Field(default=3, ge=1, le=12)  # pages painted at once: the model waits on the network, not on us
+    image_pool: int = Field(default=3, ge=1, le=12)  # pages painted at once: the model waits on the network, not on us
     # NOCOMELON_VOICE_PROVIDER: who narrates. "polly" needs AWS credentials, or AWS_ENDPOINT_URL_POLLY for the local fake.
     voice_provider: Literal["local", "polly", "openai"] = "local"
     # NOCOMELON_OPENAI_VOICE_MODEL and NOCOMELON_OPENAI_VOICES (JSON, one voice per narrator) for the `openai` voice.

@@ -36,6 +36,7 @@ DEFAULT_PRICES: dict[str, ModelPrice] = {
     "gpt-4o-mini": ModelPrice(per_1k_input_tokens=0.00015, per_1k_output_tokens=0.0006),
     "gpt-4.1-mini": ModelPrice(per_1k_input_tokens=0.0004, per_1k_output_tokens=0.0016),
     "tts-1": ModelPrice(per_1m_characters=15.0),
+    "gpt-image-1": ModelPrice(per_image=0.063),  # a medium-quality 1536x1024 picture
     "polly.standard": ModelPrice(per_1m_characters=4.0),
     "polly.neural": ModelPrice(per_1m_characters=16.0),
     "polly.generative": ModelPrice(per_1m_characters=30.0),

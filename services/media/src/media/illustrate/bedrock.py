@@ -15,39 +15,33 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import logging
-from io import BytesIO
 from typing import Any
 
 from botocore.exceptions import ClientError
-from PIL import Image, ImageOps
 
-from media.illustrate import FRAME_SIZE, Illustration, Illustrator, Stance, figure_png
-from media.illustrate.figures import load_drawing
-from media.illustrate.local import setting_for
+from media.illustrate import Illustration, Illustrator
+from media.illustrate.painted import (
+    NEGATIVE,
+    PICTURES_FAILED,
+    PICTURES_FAILED_MESSAGE,
+    blank_figure,
+    drawing_seed,
+    drawing_sheet,
+    fitted_page,
+    page_prompt,
+)
 from shared.adapters.bedrock import error_code, filtered, invoke_json, unusable
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
-from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions, Style
+from shared.domain.models import DrawingAnalysis, Scene, StoryOptions
 
 log = logging.getLogger(__name__)
 
-STYLE_WORDS = {
-    Style.STORYBOOK: "a warm children's picture-book illustration, flat friendly colours, soft rounded shapes",
-    Style.WATERCOLOR: "a soft watercolour painting for a children's book, gentle washes on textured paper",
-    Style.CARTOON_3D: "a bright, glossy 3D cartoon scene for young children, like an animated film",
-    Style.ANIME: "a crisp, cheerful anime illustration for children, clean outlines and cel shading",
-}
-NEGATIVE = "scary, frightening, dark shadows, violence, weapons, blood, sharp teeth, monsters, crying, text, letters, words, watermark"
-CONTROL_LONG_SIDE = 1024  # the condition image's width; the models resize it anyway
 # Titan's and Nova Canvas's prompts stop at 1024 characters; Stability's at 10000.
 PROMPT_LIMIT = {"stability": 10000, "titan": 1024, "nova": 1024}
 # The sizes each family paints closest to 16:9 (Titan only paints sizes from its list; Nova Canvas any multiple of 16).
 PAINTED_SIZE = {"titan": (1280, 768), "nova": (1280, 720)}
-PICTURES_FAILED = "pictures_failed"
-PICTURES_FAILED_MESSAGE = "We couldn't paint the pictures for this story this time. Please try making the video again."
-BLANK_FIGURE = Image.new("RGBA", (2, 2), (0, 0, 0, 0))
 
 
 class BedrockIllustrator:
@@ -65,7 +59,7 @@ class BedrockIllustrator:
         self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
     ) -> Illustration:
         prompt = page_prompt(analysis, scene, options)[: PROMPT_LIMIT[self._family]]
-        control, seed = await asyncio.to_thread(_control_image, drawing), drawing_seed(drawing)
+        control, seed = await asyncio.to_thread(drawing_sheet, drawing), drawing_seed(drawing)
         for attempt in (0, 1):
             try:
                 painted = self._painted(
@@ -80,7 +74,7 @@ class BedrockIllustrator:
                 painted = None
             if painted is not None:
                 usage = self._prices.usage(self._model_id, images=1)
-                return Illustration(backdrop=await asyncio.to_thread(fitted_page, painted), figure=_blank_figure(), usage=usage)
+                return Illustration(backdrop=await asyncio.to_thread(fitted_page, painted), figure=blank_figure(), usage=usage)
             log.warning("the image model's filter stopped a page", extra={"attempt": attempt + 1, "scene": scene.number})
         if self._fallback is None:
             raise StageFailure(PICTURES_FAILED, PICTURES_FAILED_MESSAGE)
@@ -126,44 +120,3 @@ def family_of(model_id: str) -> str:
         if f"{family}." in model_id or f".{family}-" in model_id:
             return family
     raise SystemExit(f"{model_id!r} is not an image model NoComelon can paint with: use a Stability, Titan Image or Nova Canvas model")
-
-
-def page_prompt(analysis: DrawingAnalysis, scene: Scene, options: StoryOptions) -> str:
-    hero = analysis.character or f"{analysis.subject}, as a young child drew it"
-    return " ".join(
-        [
-            f"{STYLE_WORDS[options.style]}.",
-            f"The hero, exactly as in the child's drawing: {hero}.",
-            f"The place: {setting_for(scene, analysis).value.replace('_', ' ')}.",
-            f"This page of the story: {scene.text}",
-            "Gentle, bright and safe for a small child.",
-        ]
-    )
-
-
-def drawing_seed(drawing: bytes) -> int:
-    """The same for every page of a book (and every redo of it), so the pages look alike."""
-    return int.from_bytes(hashlib.sha256(drawing).digest()[:4], "big") % 2_147_483_647
-
-
-def fitted_page(painted: bytes) -> bytes:
-    """The model's picture filling the 16:9 frame (cropped at the middle, never stretched), as PNG."""
-    page = ImageOps.fit(Image.open(BytesIO(painted)).convert("RGB"), FRAME_SIZE, Image.Resampling.LANCZOS)
-    out = BytesIO()
-    page.save(out, "PNG", compress_level=3)
-    return out.getvalue()
-
-
-def _control_image(drawing: bytes) -> bytes:
-    """The drawing whole on a white 16:9 sheet: the models paint in the sketch's proportions, so no part of it is cropped."""
-    width = CONTROL_LONG_SIDE
-    sheet = Image.new("RGB", (width, width * FRAME_SIZE[1] // FRAME_SIZE[0]), "white")
-    drawn = ImageOps.contain(load_drawing(drawing), sheet.size, Image.Resampling.LANCZOS)
-    sheet.paste(drawn, ((sheet.width - drawn.width) // 2, (sheet.height - drawn.height) // 2))
-    out = BytesIO()
-    sheet.save(out, "PNG")
-    return out.getvalue()
-
-
-def _blank_figure() -> bytes:
-    return figure_png(BLANK_FIGURE, Stance(left=0, top=0, motion=Motion.REST, heading=1, liveliness=0.0))
