@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from devstack.generative_fake.openai_api import API_KEY
 from devstack.stack import GenerativeFake, LocalAws, Stack, free_port, wait_for_http
 from tests.paths import ARTEFACTS
 
@@ -16,6 +17,11 @@ ON_AWS = {
     "vision": {"NOCOMELON_VISION_PROVIDER": "bedrock"},
     "story": {"NOCOMELON_STORY_PROVIDER": "bedrock"},
     "media": {"NOCOMELON_ILLUSTRATION_PROVIDER": "bedrock", "NOCOMELON_VOICE_PROVIDER": "polly"},
+}
+ON_OPENAI = {
+    "vision": {"NOCOMELON_VISION_PROVIDER": "openai"},
+    "story": {"NOCOMELON_STORY_PROVIDER": "openai"},
+    "media": {"NOCOMELON_ILLUSTRATION_PROVIDER": "openai", "NOCOMELON_VOICE_PROVIDER": "openai"},
 }
 OFFLINE = {
     "vision": {"NOCOMELON_VISION_PROVIDER": "local"},
@@ -97,6 +103,9 @@ def cloud_stack(local_aws: LocalAws, fake_cloud: FakeCloud) -> Iterator[CloudSta
             "NOCOMELON_OUTBOX_GRACE_SECONDS": "3",
             # The fake answers in well under a second; a test's slow answer (4 s) is past this and asked for again.
             "NOCOMELON_MODEL_READ_TIMEOUT_SECONDS": "3",
+            # The OpenAI-compatible providers' endpoint is the fake's too.
+            "NOCOMELON_OPENAI_BASE_URL": f"{fake_cloud.endpoint}/v1",
+            "NOCOMELON_OPENAI_API_KEY": API_KEY,
         },
     )
     stack.provision()

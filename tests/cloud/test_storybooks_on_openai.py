@@ -1,0 +1,113 @@
+"""Storybooks made end to end with every stage on an OpenAI-compatible endpoint (the fake's), and mixed with Bedrock
+and the offline voice; the API key is in no log line, no checkpoint and no answer of the gateway."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from devstack.generative_fake.images import SKY
+from devstack.generative_fake.openai_api import API_KEY
+from media.compose.local import StreamingComposer
+from nocomelon_cli.signin import Credentials
+from tests.cloud.conftest import OFFLINE, ON_OPENAI, CloudStack, FakeCloud
+from tests.cloud.test_storybooks_on_aws import download_video, start_one_shot
+from tests.e2e.system import Parent, gateway, sign_in, wait_for_run
+from tests.media_probe import frame_at, probe
+from tests.paths import ARTEFACTS, sample
+
+# OpenAI's story, Bedrock's pictures, the offline voice.
+MIXED = {
+    "vision": OFFLINE["vision"],
+    "story": ON_OPENAI["story"],
+    "media": {"NOCOMELON_ILLUSTRATION_PROVIDER": "bedrock", "NOCOMELON_VOICE_PROVIDER": "local"},
+}
+
+
+def fake_sky_share(video_frame: np.ndarray) -> float:
+    return float((np.abs(video_frame.astype(np.int16)[:60] - SKY).max(axis=2) < 24).mean())
+
+
+def counts(fake: FakeCloud) -> dict[str, int]:
+    return {operation: len(fake.calls(operation)) for operation in ("ChatCompletions", "ImageEdits", "Speech", "Converse", "InvokeModel")}
+
+
+def new_calls(fake: FakeCloud, before: dict[str, int], operation: str) -> list[dict]:
+    return fake.calls(operation)[before[operation] :]
+
+
+@pytest.fixture(scope="module")
+def family_on(cloud_stack: CloudStack) -> Parent:
+    return sign_in(cloud_stack.use(ON_OPENAI), Credentials(email="openai.family@nocomelon.local", password="Models4Family"))
+
+
+def test_a_one_shot_and_an_interactive_storybook_on_an_openai_compatible_endpoint(
+    cloud_stack: CloudStack, family_on: Parent, fake_cloud: FakeCloud
+) -> None:
+    stack = cloud_stack.use(ON_OPENAI)
+    before = counts(fake_cloud)
+    with gateway(stack, family_on) as client:
+        one_shot = wait_for_run(client, start_one_shot(client, "image-002.jpg", voice="wise", language="fr"))
+        assert one_shot["status"] == "complete", one_shot["error"]
+        video = download_video(client, one_shot, "one-shot-on-openai")
+
+        run_id = client.post(
+            "/api/v1/vision/analyze", files={"drawing": ("cat.jpg", sample("image-004.jpg").read_bytes(), "image/jpeg")}
+        ).json()["run_id"]
+        analysis = wait_for_run(client, run_id, until=("waiting", "failed"))["drawing_analysis"]
+        request = {"run_id": run_id, "drawing_analysis": analysis, "theme": "bedtime", "age": 3, "voice": "gentle", "style": "watercolor"}
+        assert client.post("/api/v1/story/generate", json=request).status_code == 202
+        script = wait_for_run(client, run_id, until=("waiting", "failed"))["story_script"]
+        pipeline = {"run_id": run_id, "story": script, "drawing": analysis, "style": "watercolor", "voice_type": "gentle"}
+        assert client.post("/api/v1/pipeline/generate", json=pipeline).status_code == 202
+        interactive = wait_for_run(client, run_id)
+        assert interactive["status"] == "complete", interactive["error"]
+        answers = json.dumps([one_shot, interactive, client.get("/api/v1/options").json()])
+
+    for run in (one_shot, interactive):
+        assert run["drawing_analysis"]["character"].startswith("A friendly ") and run["story_script"]["title"].startswith("The Day of the")
+        assert run["stages"]["images"]["usage"]["model"] == "gpt-image-1" and run["stages"]["voice"]["usage"]["model"] == "tts-1"
+        assert run["cost_usd"] > 0
+    chats = new_calls(fake_cloud, before, "ChatCompletions")
+    assert len(chats) == 4 and all(call["params"]["response_format"]["type"] == "json_schema" for call in chats)
+    assert "in French (fr)" in chats[1]["params"]["messages"][0]["content"]
+    scenes = len(one_shot["story_script"]["scenes"]) + len(interactive["story_script"]["scenes"])
+    assert len(new_calls(fake_cloud, before, "ImageEdits")) == scenes
+    voices = {call["params"]["voice"] for call in new_calls(fake_cloud, before, "Speech")}
+    assert voices == {"onyx", "shimmer"}  # the wise and the gentle narrators
+    assert not new_calls(fake_cloud, before, "Converse") and not new_calls(fake_cloud, before, "InvokeModel")
+    assert fake_sky_share(frame_at(video, StreamingComposer().title_sec + 1.0)) > 0.3 and probe(video).audio_codec == "aac"
+
+    # The key reached the endpoint and nothing else: no answer of the gateway, no log line of any service.
+    assert API_KEY not in answers
+    logs = "".join(path.read_text(errors="replace") for path in (ARTEFACTS / "logs" / "cloud").glob("*.log"))
+    assert logs and API_KEY not in logs
+
+
+def test_an_openai_story_with_bedrock_pictures_and_the_offline_voice(
+    cloud_stack: CloudStack, family_on: Parent, fake_cloud: FakeCloud
+) -> None:
+    stack = cloud_stack.use(MIXED)
+    before = counts(fake_cloud)
+    with gateway(stack, family_on) as client:
+        run = wait_for_run(client, start_one_shot(client, "image-003.jpg"))
+        assert run["status"] == "complete", run["error"]
+        video = download_video(client, run, "mixed-openai-bedrock-local")
+    assert [call["params"]["response_format"]["json_schema"]["name"] for call in new_calls(fake_cloud, before, "ChatCompletions")] == [
+        "write_storybook"
+    ]
+    assert len(new_calls(fake_cloud, before, "InvokeModel")) == len(run["story_script"]["scenes"])
+    assert not new_calls(fake_cloud, before, "Speech") and not new_calls(fake_cloud, before, "ImageEdits")
+    assert run["story_script"]["title"].startswith("The Day of the") and not run["drawing_analysis"]["character"]
+    assert fake_sky_share(frame_at(video, StreamingComposer().title_sec + 1.0)) > 0.3
+    assert all(not sentence["words"] for clip in run["audio_result"]["clips"] for sentence in clip["sentences"])  # Piper's
+    assert run["stages"]["story"]["usage"]["model"] == "gpt-4o-mini" and run["stages"]["voice"]["usage"] is None  # Piper is free
+
+
+def test_the_options_offer_every_language_with_the_openai_writer_and_voice(cloud_stack: CloudStack, family_on: Parent) -> None:
+    stack = cloud_stack.use(ON_OPENAI)
+    with gateway(stack, family_on) as client:
+        options = client.get("/api/v1/options").json()
+    assert options["providers"]["voice"]["provider"] == "openai" and len(options["languages"]) == 5
