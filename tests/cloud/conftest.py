@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from devstack.generative_fake.openai_api import API_KEY
 from devstack.stack import GenerativeFake, LocalAws, Stack, free_port, wait_for_http
 from tests.paths import ARTEFACTS
 
@@ -103,9 +102,6 @@ def cloud_stack(local_aws: LocalAws, fake_cloud: FakeCloud) -> Iterator[CloudSta
             "NOCOMELON_OUTBOX_GRACE_SECONDS": "3",
             # The fake answers in well under a second; a test's slow answer (4 s) is past this and asked for again.
             "NOCOMELON_MODEL_READ_TIMEOUT_SECONDS": "3",
-            # The OpenAI-compatible providers' endpoint is the fake's too.
-            "NOCOMELON_OPENAI_BASE_URL": f"{fake_cloud.endpoint}/v1",
-            "NOCOMELON_OPENAI_API_KEY": API_KEY,
         },
     )
     stack.provision()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from devstack.generative_fake.openai_api import API_KEY as FAKE_API_KEY
 from devstack.provision import Provisioner, StackOutputs
 from nocomelon_cli.signin import DEMO_ACCOUNT, Credentials, password_sign_in
 from shared.topology import topology
@@ -154,7 +155,12 @@ class Stack:
     def service_environment(self) -> dict[str, str]:
         assert self.outputs is not None, "provision first"
         webapp = {"NOCOMELON_WEBAPP_DIR": str(WEBAPP_DIR)} if (WEBAPP_DIR / "index.html").is_file() else {}
-        cloud = {f"AWS_ENDPOINT_URL_{name}": self.cloud_endpoint for name in ("BEDROCK_RUNTIME", "POLLY")} if self.cloud_endpoint else {}
+        cloud: dict[str, str] = {}
+        if self.cloud_endpoint:
+            cloud = {f"AWS_ENDPOINT_URL_{name}": self.cloud_endpoint for name in ("BEDROCK_RUNTIME", "POLLY")}
+            # The fake is also the OpenAI-compatible endpoint, unless one is given.
+            cloud["NOCOMELON_OPENAI_BASE_URL"] = os.environ.get("NOCOMELON_OPENAI_BASE_URL", f"{self.cloud_endpoint}/v1")
+            cloud["NOCOMELON_OPENAI_API_KEY"] = os.environ.get("NOCOMELON_OPENAI_API_KEY", FAKE_API_KEY)
         return {
             **os.environ,
             **LOCAL_CREDENTIALS,
