@@ -88,6 +88,8 @@ module "compute" {
   stage_providers = var.stage_providers
   bedrock_models  = var.bedrock_models
   polly_engine    = var.polly_engine
+  openai_base_url = var.openai_base_url
+  openai_models   = var.openai_models
 }
 
 module "webapp" {

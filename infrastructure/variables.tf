@@ -125,6 +125,18 @@ variable "bedrock_models" {
   }
 }
 
+variable "openai_base_url" {
+  description = "The OpenAI-compatible endpoint of the stages set to 'openai' (OpenAI's by default, or a model server in the VPC)."
+  type        = string
+  default     = "https://api.openai.com/v1"
+}
+
+variable "openai_models" {
+  description = "The model each 'openai' stage asks for."
+  type        = map(string)
+  default     = { vision = "gpt-4o-mini", story = "gpt-4o-mini", illustration = "gpt-image-1", voice = "tts-1" }
+}
+
 variable "polly_engine" {
   description = "Polly's engine for the narration: neural, or generative."
   type        = string

@@ -40,7 +40,16 @@ NAMES = ("name", "bucket", "bucket_prefix")
 
 PRIMITIVES: dict[str, tuple[type, ...]] = {"string": (str,), "number": (int, float), "bool": (bool,)}
 
-OPERATORS = {"==": operator.eq, "!=": operator.ne, "&&": lambda left, right: left and right, "||": lambda left, right: left or right}
+OPERATORS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "&&": lambda left, right: left and right,
+    "||": lambda left, right: left or right,
+}
 
 # A module block's arguments that are not the child's variables.
 META_ARGUMENTS = ("source", "depends_on", "providers")
@@ -272,6 +281,7 @@ class Evaluator:
             "contains": lambda collection, value: value in collection,
             "coalesce": lambda *values: next(value for value in values if value not in (None, "")),
             "tostring": str,
+            "length": len,
             "one": lambda values: values[0] if len(values) == 1 else None if not values else _fail("one() of several"),
             "startswith": str.startswith,
             "join": lambda separator, values: separator.join(values),

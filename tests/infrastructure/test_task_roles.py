@@ -194,3 +194,38 @@ def test_every_task_is_told_its_own_stages_providers_and_models() -> None:
     )
     # The gateway offers the languages of the writer and the voice it is told of.
     assert (environment["gateway"]["NOCOMELON_STORY_PROVIDER"], environment["gateway"]["NOCOMELON_VOICE_PROVIDER"]) == ("bedrock", "polly")
+
+
+ON_OPENAI_STORY = {"stage_providers": {**{stage: "local" for stage in ON_AWS}, "story": "openai"}}
+
+
+def container(service: str, **settings: Any) -> dict[str, Any]:
+    definition = compute(**settings).resource("aws_ecs_task_definition", "service").instances[service]["container_definitions"]
+    return json.loads(definition)[0]
+
+
+def secret_reads(service: str, **settings: Any) -> list[Any]:
+    policy = json.loads(compute(**settings).resource("aws_iam_role_policy", "execution").instances[service]["policy"])
+    return [statement["Resource"] for statement in policy["Statement"] if statement["Action"] == "secretsmanager:GetSecretValue"]
+
+
+def test_offline_there_is_no_api_key_secret_and_no_task_is_given_one() -> None:
+    assert compute().resource("aws_secretsmanager_secret", "openai_api_key").instances == {}
+    assert all(container(service)["secrets"] == [] and secret_reads(service) == [] for service in SERVICES)
+
+
+def test_the_api_key_reaches_only_the_tasks_of_the_stages_on_openai_as_an_ecs_secret() -> None:
+    (secret,) = compute(**ON_OPENAI_STORY).resource("aws_secretsmanager_secret", "openai_api_key").instances.values()
+    arn = secret["arn"]
+    assert container("story", **ON_OPENAI_STORY)["secrets"] == [{"name": "NOCOMELON_OPENAI_API_KEY", "valueFrom": arn}]
+    assert secret_reads("story", **ON_OPENAI_STORY) == [arn]  # the execution role fetches it for ECS, the task role cannot
+    for service in sorted(set(SERVICES) - {"story"}):
+        assert container(service, **ON_OPENAI_STORY)["secrets"] == [] and secret_reads(service, **ON_OPENAI_STORY) == []
+    environment = {item["name"]: item["value"] for item in container("story", **ON_OPENAI_STORY)["environment"]}
+    assert (
+        environment["NOCOMELON_OPENAI_BASE_URL"] == "https://api.openai.com/v1"
+        and environment["NOCOMELON_OPENAI_STORY_MODEL"] == "gpt-4o-mini"
+    )
+    assert "NOCOMELON_OPENAI_API_KEY" not in environment and "NOCOMELON_OPENAI_BASE_URL" not in {
+        item["name"] for item in container("vision", **ON_OPENAI_STORY)["environment"]
+    }

@@ -40,6 +40,13 @@ locals {
 
   # The service that runs each stage's provider.
   stage_service = { vision = "vision", story = "story", illustration = "media", voice = "media" }
+  # The services with a stage on an OpenAI-compatible endpoint: only they are told its address and given its key.
+  openai_services = toset([for stage, service in local.stage_service : service if var.stage_providers[stage] == "openai"])
+  openai_environment = {
+    vision = { NOCOMELON_OPENAI_VISION_MODEL = var.openai_models.vision }
+    story  = { NOCOMELON_OPENAI_STORY_MODEL = var.openai_models.story }
+    media  = { NOCOMELON_OPENAI_IMAGE_MODEL = var.openai_models.illustration, NOCOMELON_OPENAI_VOICE_MODEL = var.openai_models.voice }
+  }
   # What bedrock:InvokeModel (which Converse needs too) is granted on for a model id: the foundation model in this
   # region; for an inference profile ("us.", "eu.", "apac.", "global."), the profile and its model in the regions it routes to.
   bedrock_arns = {
@@ -69,6 +76,7 @@ locals {
     for name, service in var.services : name => merge(
       local.common_environment,
       lookup(local.provider_environment, name, {}),
+      contains(local.openai_services, name) ? merge({ NOCOMELON_OPENAI_BASE_URL = var.openai_base_url }, local.openai_environment[name]) : {},
       contains(keys(local.web), name) ? {
         NOCOMELON_COGNITO_USER_POOL_ID = var.user_pool_id
         NOCOMELON_COGNITO_CLIENT_ID    = var.client_id
@@ -133,13 +141,23 @@ resource "aws_iam_role" "execution" {
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
+# The API key of the stages on an OpenAI-compatible endpoint. Terraform makes the secret and the operator puts the key
+# in it (runbook), so the key is in neither the code nor the Terraform state; ECS hands it to the tasks that need it.
+resource "aws_secretsmanager_secret" "openai_api_key" {
+  #checkov:skip=CKV_AWS_149:Encrypted with Secrets Manager's own key; only the execution roles of the tasks that use it may read it.
+  #checkov:skip=CKV2_AWS_57:The key is issued by the model's provider and rotated there; the runbook puts the new one here.
+  count                   = length(local.openai_services) > 0 ? 1 : 0
+  name                    = "${var.prefix}/openai-api-key"
+  recovery_window_in_days = 7
+}
+
 resource "aws_iam_role_policy" "execution" {
   for_each = var.services
   name     = "pull-image-write-logs"
   role     = aws_iam_role.execution[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       { Effect = "Allow", Action = "ecr:GetAuthorizationToken", Resource = "*" },
       {
         Effect   = "Allow"
@@ -151,7 +169,9 @@ resource "aws_iam_role_policy" "execution" {
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
         Resource = "${aws_cloudwatch_log_group.service[each.key].arn}:*"
       },
-    ]
+      ], contains(local.openai_services, each.key) ? [
+      { Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.openai_api_key[0].arn }
+    ] : [])
   })
 }
 
@@ -226,8 +246,11 @@ resource "aws_ecs_task_definition" "service" {
     readonlyRootFilesystem = true
     stopTimeout            = 120
     environment            = [for key, value in local.service_environment[each.key] : { name = key, value = value }]
-    portMappings           = try([{ containerPort = each.value.port, protocol = "tcp" }], [])
-    mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    secrets = contains(local.openai_services, each.key) ? [
+      { name = "NOCOMELON_OPENAI_API_KEY", valueFrom = aws_secretsmanager_secret.openai_api_key[0].arn }
+    ] : []
+    portMappings = try([{ containerPort = each.value.port, protocol = "tcp" }], [])
+    mountPoints  = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     healthCheck = {
       command     = ["CMD", "python", "-m", "shared.runtime.health", each.key]
       interval    = 30

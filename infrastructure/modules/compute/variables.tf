@@ -113,7 +113,7 @@ variable "previous_origin_secret_generation" {
 }
 
 variable "stage_providers" {
-  description = "Who does each stage: 'local' (offline, in the task), 'bedrock' (vision, story, illustration) or 'polly' (voice). Only what is chosen is granted."
+  description = "Who does each stage: 'local' (offline, in the task), 'bedrock' (vision, story, illustration), 'polly' (voice) or 'openai' (any). Only what is chosen is granted."
   type        = map(string)
   default     = { vision = "local", story = "local", illustration = "local", voice = "local" }
 }
@@ -126,6 +126,18 @@ variable "bedrock_models" {
     story        = "amazon.nova-lite-v1:0"
     illustration = "us.stability.stable-image-control-sketch-v1:0"
   }
+}
+
+variable "openai_base_url" {
+  description = "The OpenAI-compatible endpoint of the stages set to 'openai': OpenAI's, or a model server's (e.g. http://10.0.3.7:8000/v1)."
+  type        = string
+  default     = "https://api.openai.com/v1"
+}
+
+variable "openai_models" {
+  description = "The model each 'openai' stage asks for; the endpoint must serve it (the workers check at start-up)."
+  type        = map(string)
+  default     = { vision = "gpt-4o-mini", story = "gpt-4o-mini", illustration = "gpt-image-1", voice = "tts-1" }
 }
 
 variable "polly_engine" {
