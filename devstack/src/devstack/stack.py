@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -69,27 +70,29 @@ def stop_process(process: subprocess.Popen, grace_seconds: float = 20) -> None:
 
 
 @dataclass
-class LocalAws:
-    """moto in server mode: one port for SNS, SQS, DynamoDB, S3 and Cognito."""
+class LocalServer(ABC):
+    """A server of the local stack in its own process, on its own port, logging to its own file."""
 
     port: int
     log_path: Path
     process: subprocess.Popen | None = None
+    ready_path = "/"  # answered once the server is up
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @abstractmethod
+    def command(self) -> list[str]: ...
+
+    def environment(self) -> dict[str, str]:
+        return dict(os.environ)
+
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log: IO[bytes] = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **LOCAL_CREDENTIALS},
-        )
-        wait_for_http(f"{self.endpoint}/moto-api/", timeout=60, process=self.process)
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=self.environment())
+        wait_for_http(f"{self.endpoint}{self.ready_path}", timeout=60, process=self.process)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -97,27 +100,26 @@ class LocalAws:
 
 
 @dataclass
-class GenerativeFake:
-    """The fake of Bedrock Runtime and Polly (devstack/generative_fake) on its own port, for the cloud providers."""
+class LocalAws(LocalServer):
+    """moto in server mode: one port for SNS, SQS, DynamoDB, S3 and Cognito."""
 
-    port: int
-    log_path: Path
-    process: subprocess.Popen | None = None
+    ready_path = "/moto-api/"
 
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
 
-    def start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log: IO[bytes] = self.log_path.open("ab")
-        command = [sys.executable, "-m", "devstack.generative_fake", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_http(f"{self.endpoint}/_fake/calls", timeout=60, process=self.process)
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, **LOCAL_CREDENTIALS}
 
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process, grace_seconds=5)
+
+@dataclass
+class GenerativeFake(LocalServer):
+    """The fake of Bedrock Runtime, Polly and an OpenAI-compatible server (devstack/generative_fake), for the cloud providers."""
+
+    ready_path = "/_fake/calls"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "devstack.generative_fake", "--port", str(self.port)]
 
 
 @dataclass
