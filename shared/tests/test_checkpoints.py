@@ -1,11 +1,13 @@
 import uuid
+from typing import Any
 
 import pytest
 
+from shared.adapters.dynamodb import DynamoCheckpointStore
 from shared.domain.events import Envelope, EventType, RunFailed, RunMode, Stage, parse_envelope
-from shared.domain.models import DrawingAnalysis
+from shared.domain.models import DrawingAnalysis, VideoResult
 from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
-from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, StagePatch, StageStatus
+from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, StagePatch, StageStatus, video_made
 
 
 async def test_a_run_is_created_once(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
@@ -136,3 +138,34 @@ async def test_a_run_being_made_or_waiting_at_a_gate_is_not_deleted(
     assert await checkpoints.update("user-a", new_run.run_id, RunPatch(status=status))
     assert not await checkpoints.delete_ended("user-a", new_run.run_id)
     assert await checkpoints.get("user-a", new_run.run_id) is not None
+
+
+class RecordingDynamoDB:
+    """Keeps the update requests the store sends, answering each as DynamoDB would on success."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+
+    async def update_item(self, **request: Any) -> dict[str, Any]:
+        self.updates.append(request)
+        return {}
+
+
+def set_paths(request: dict[str, Any]) -> list[str]:
+    """The attribute paths of an update's SET clause, in the order they are written."""
+    names = request["ExpressionAttributeNames"]
+    clause = request["UpdateExpression"].removeprefix("SET ").split(" ADD ")[0]
+    return [".".join(names[part] for part in action.split(" = ")[0].split(".")) for action in clause.split(", ")]
+
+
+async def test_what_readers_wait_on_is_written_after_what_they_read() -> None:
+    dynamodb = RecordingDynamoDB()
+    store = DynamoCheckpointStore(dynamodb, "runs")
+    video = VideoResult(video_key="u/videos/r_final.mp4", duration_sec=31.5, thumbnail_key="u/videos/r_thumb.jpg")
+    assert await store.update("user-a", "run-1", video_made(video, "pipeline-1"))
+    paths = set_paths(dynamodb.updates[0])
+    # A reader that sees the run complete (or the stage finished) sees the video too, even on a store that
+    # writes an update one action at a time.
+    assert paths.index("video_result") < paths.index("stages.video.finished_at") < paths.index("status")
+    assert paths.index("stages.video.status") < paths.index("status")
+    assert set(paths[-3:-1]) == {"status", "current_stage"} and paths[-1] == "updated_at"

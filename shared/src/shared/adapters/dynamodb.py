@@ -122,12 +122,22 @@ def _outbox_entries(events: Sequence[Envelope[Any]]) -> dict[str, list[str]]:
 _BUDGET_ATTEMPTS = 8
 
 
+# What readers wait on is set last. DynamoDB applies an update all at once, but the local AWS (moto) applies
+# it action by action with no lock, and a reader in between would see a run "complete" without its video.
+_WAITED_ON = frozenset({"status", "current_stage", "finished_at"})
+
+
+def _waited_on_last(values: dict[str, Any]) -> list[tuple[str, Any]]:
+    return sorted(values.items(), key=lambda item: item[0] in _WAITED_ON)
+
+
 def _assignments(patch: RunPatch) -> dict[str, Any]:
     """The attribute paths a patch sets; a stage's state is set field by field, inside its map."""
-    paths = dict(patch.values())
+    run = _waited_on_last(patch.values())
+    paths = {name: value for name, value in run if name not in _WAITED_ON}
     for stage, stage_patch in patch.stages.items():
-        paths |= {f"stages.{stage.value}.{name}": value for name, value in stage_patch.values().items()}
-    return paths
+        paths |= {f"stages.{stage.value}.{name}": value for name, value in _waited_on_last(stage_patch.values())}
+    return paths | {name: value for name, value in run if name in _WAITED_ON}
 
 
 class DynamoCheckpointStore:
