@@ -90,6 +90,7 @@ module "compute" {
   polly_engine    = var.polly_engine
   openai_base_url = var.openai_base_url
   openai_models   = var.openai_models
+  model_server    = var.model_server
 }
 
 module "webapp" {

@@ -137,6 +137,15 @@ variable "openai_models" {
   default     = { vision = "gpt-4o-mini", story = "gpt-4o-mini", illustration = "gpt-image-1", voice = "tts-1" }
 }
 
+variable "model_server" {
+  description = "A self-hosted OpenAI-compatible model server in the VPC (e.g. vLLM on a GPU instance): its security group and port. The worker tasks may reach it there, and it lets them in; null when there is none."
+  type = object({
+    security_group_id = string
+    port              = number
+  })
+  default = null
+}
+
 variable "polly_engine" {
   description = "Polly's engine for the narration: neural, or generative."
   type        = string

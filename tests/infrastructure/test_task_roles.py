@@ -229,3 +229,27 @@ def test_the_api_key_reaches_only_the_tasks_of_the_stages_on_openai_as_an_ecs_se
     assert "NOCOMELON_OPENAI_API_KEY" not in environment and "NOCOMELON_OPENAI_BASE_URL" not in {
         item["name"] for item in container("vision", **ON_OPENAI_STORY)["environment"]
     }
+
+
+MODEL_SERVER = {"model_server": {"security_group_id": "sg-0gpu", "port": 8000}}
+
+
+def rules(kind: str, name: str, **settings: Any) -> list[Any]:
+    return list(compute(**settings).resource(f"aws_vpc_security_group_{kind}_rule", name).instances.values())
+
+
+def test_without_a_model_server_the_workers_reach_nothing_but_https() -> None:
+    assert rules("egress", "workers_to_model_server") == [] and rules("ingress", "model_server_from_workers") == []
+    (https,) = rules("egress", "workers_https")
+    assert (https["from_port"], https["to_port"]) == (443, 443)
+
+
+def test_the_workers_and_a_model_server_in_the_vpc_reach_each_other_on_its_port_only() -> None:
+    (out,) = rules("egress", "workers_to_model_server", **MODEL_SERVER)
+    (into,) = rules("ingress", "model_server_from_workers", **MODEL_SERVER)
+    workers = compute(**MODEL_SERVER).resource("aws_security_group", "workers").instances[None]["id"]
+    assert (out["security_group_id"], out["referenced_security_group_id"]) == (workers, "sg-0gpu")
+    assert (into["security_group_id"], into["referenced_security_group_id"]) == ("sg-0gpu", workers)
+    assert all((rule["ip_protocol"], rule["from_port"], rule["to_port"]) == ("tcp", 8000, 8000) for rule in (out, into))
+    with pytest.raises(KeyError):
+        out.argument("cidr_ipv4")  # to that group, not to an address range

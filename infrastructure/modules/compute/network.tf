@@ -1,5 +1,6 @@
 # Only CloudFront reaches the ALB, only the ALB reaches the gateway, and the
-# tasks reach nothing but HTTPS (AWS APIs, ECR). CloudFront's addresses are
+# tasks reach nothing but HTTPS (AWS APIs, ECR), and the workers a model server
+# of our own in the VPC when there is one. CloudFront's addresses are
 # every distribution's, so the ALB also wants our distribution's secret header.
 
 locals {
@@ -81,6 +82,28 @@ resource "aws_vpc_security_group_egress_rule" "workers_https" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
+}
+
+# A self-hosted model server speaks plain HTTP on its own port inside the VPC: the workers may reach that port of
+# that security group only, and the server's group lets in the workers only.
+resource "aws_vpc_security_group_egress_rule" "workers_to_model_server" {
+  count                        = var.model_server == null ? 0 : 1
+  security_group_id            = aws_security_group.workers.id
+  description                  = "To the self-hosted model server"
+  referenced_security_group_id = var.model_server.security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = var.model_server.port
+  to_port                      = var.model_server.port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "model_server_from_workers" {
+  count                        = var.model_server == null ? 0 : 1
+  security_group_id            = var.model_server.security_group_id
+  description                  = "From the NoComelon worker tasks"
+  referenced_security_group_id = aws_security_group.workers.id
+  ip_protocol                  = "tcp"
+  from_port                    = var.model_server.port
+  to_port                      = var.model_server.port
 }
 
 resource "aws_lb" "gateway" {
