@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 
@@ -32,19 +34,33 @@ def test_every_package_of_shared_and_every_service_is_in_the_table() -> None:
     assert [part for part in gateway_parts if f"`{part}/`" not in table] == []
 
 
-def test_the_cost_of_a_typical_storybook_is_what_the_price_table_says() -> None:
+@pytest.mark.parametrize(
+    "stages",
+    [
+        {
+            "vision": ("amazon.nova-lite-v1:0", {"input_tokens": 1800, "output_tokens": 200}),
+            "story": ("amazon.nova-lite-v1:0", {"input_tokens": 1400, "output_tokens": 900}),
+            "pictures": ("us.stability.stable-image-control-sketch-v1:0", {"images": 5}),
+            "voice": ("polly.neural", {"characters": 2200}),
+        },
+        {
+            "vision": ("gpt-4o-mini", {"input_tokens": 26000, "output_tokens": 200}),
+            "story": ("gpt-4o-mini", {"input_tokens": 1400, "output_tokens": 900}),
+            "pictures": ("gpt-image-1", {"images": 5}),
+            "voice": ("tts-1", {"characters": 1100}),
+        },
+    ],
+    ids=["bedrock-and-polly", "openai"],
+)
+def test_the_cost_of_a_typical_storybook_is_what_the_price_table_says(stages: dict[str, tuple[str, dict[str, int]]]) -> None:
     from shared.domain.costs import PriceTable
 
     prices = PriceTable()
-    stages = {
-        "vision": prices.usage("amazon.nova-lite-v1:0", input_tokens=1800, output_tokens=200),
-        "story": prices.usage("amazon.nova-lite-v1:0", input_tokens=1400, output_tokens=900),
-        "pictures": prices.usage("us.stability.stable-image-control-sketch-v1:0", images=5),
-        "voice": prices.usage("polly.neural", characters=2200),
-    }
     readme = README.read_text()
-    for stage, usage in stages.items():
-        assert usage.usd is not None
-        assert re.search(rf"^\| {stage} \(.*\| {usage.usd:.4f} \|$", readme, re.MULTILINE), stage
-    total = sum(usage.usd or 0 for usage in stages.values())
+    total = 0.0
+    for stage, (model, amounts) in stages.items():
+        usd = prices.usage(model, **amounts).usd
+        assert usd is not None
+        assert re.search(rf"^\| {stage} \(.*\| {usd:.4f} \|$", readme, re.MULTILINE), (stage, model)
+        total += usd
     assert f"| **total** | | **{total:.4f}** |" in readme
