@@ -5,11 +5,14 @@ asked for again, the start-up check of the served models, and the API key in no 
 
 from __future__ import annotations
 
+import json
 import logging
 from io import BytesIO
 
 import numpy as np
+import openai
 import pytest
+from openai.types.shared_params import ResponseFormatJSONSchema
 from PIL import Image
 
 from devstack.generative_fake.images import SKY
@@ -25,7 +28,7 @@ from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
 from shared.adapters.openai import OpenAIStructuredModel, openai_client
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
-from shared.domain.models import DrawingAnalysis, Language, Scene, StoryOptions, Style, Theme, VoiceType
+from shared.domain.models import DrawingAnalysis, Language, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
 from shared.runtime.openai_endpoint import require_served
 from story.settings import StorySettings
 from story.write import OffTheLoop, WrittenStory
@@ -65,6 +68,43 @@ async def test_the_story_is_asked_for_in_the_json_schema_response_format(fake_cl
     assert call["params"]["response_format"]["type"] == "json_schema"
     assert call["params"]["response_format"]["json_schema"]["name"] == "write_storybook"
     assert story.usage is not None and story.usage.model == "gpt-4o-mini" and (story.usage.usd or 0) > 0
+
+
+def objects_of(schema: dict) -> list[dict]:
+    found = [schema] if "properties" in schema else []
+    for inner in [*schema.get("properties", {}).values(), *schema.get("$defs", {}).values(), *schema.get("anyOf", [])]:
+        found += objects_of(inner)
+    return found + (objects_of(schema["items"]) if isinstance(schema.get("items"), dict) else [])
+
+
+async def test_the_schema_is_strict_every_object_closed_and_every_property_required(fake_cloud: FakeCloud) -> None:
+    before = len(chats(fake_cloud))
+    await write(fake_cloud)
+    (call,) = chats(fake_cloud)[before:]
+    asked = call["params"]["response_format"]["json_schema"]
+    assert asked["strict"] is True
+    objects = objects_of(asked["schema"])
+    assert {obj["title"] for obj in objects} == {"StoryScript", "Scene"}
+    assert all(obj["additionalProperties"] is False and obj["required"] == list(obj["properties"]) for obj in objects)
+    scene = asked["schema"]["$defs"]["Scene"]["properties"]
+    assert scene["setting"]["anyOf"][1] == {"type": "null"}  # optional is nullable, and required
+    text = json.dumps(asked["schema"])
+    assert "maxLength" not in text and "minLength" not in text and '"default"' not in text  # not in strict's subset
+    assert asked["schema"]["properties"]["title"]["description"] == "At most 100 characters."  # said in words instead
+
+
+async def test_the_fake_refuses_a_schema_strict_mode_would_refuse(fake_cloud: FakeCloud) -> None:
+    client = openai_client(base_url=f"{fake_cloud.endpoint}/v1", api_key=API_KEY, timeout=10)
+    loose: ResponseFormatJSONSchema = {
+        "type": "json_schema",
+        "json_schema": {"name": "write_storybook", "schema": StoryScript.model_json_schema(), "strict": True},
+    }  # Scene's optionals are not required
+    with pytest.raises(openai.BadRequestError, match="'required' is required .* Missing 'setting'"):
+        await client.chat.completions.create(
+            model="gpt-4o-mini",
+            messages=[{"role": "user", "content": "A story."}],
+            response_format=loose,
+        )
 
 
 async def test_a_server_without_json_schema_gets_the_schema_as_a_forced_function_call(fake_cloud: FakeCloud) -> None:

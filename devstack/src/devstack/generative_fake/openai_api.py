@@ -222,7 +222,10 @@ def _wanted(request: dict[str, Any], model: str) -> tuple[dict[str, Any] | None,
     if response_format.get("type") == "json_schema":
         if model in WITHOUT_JSON_SCHEMA:
             raise OpenAIError(400, "invalid_request_error", f"response_format json_schema is not supported by {model}.")
-        return response_format["json_schema"]["schema"], None
+        asked = response_format["json_schema"]
+        if asked.get("strict") and (problem := _not_strict(asked.get("schema", {}))):
+            raise OpenAIError(400, "invalid_request_error", f"Invalid schema for response_format '{asked['name']}': {problem}")
+        return asked["schema"], None
     choice = request.get("tool_choice")
     if isinstance(choice, dict) and choice.get("type") == "function":
         name = choice["function"]["name"]
@@ -231,6 +234,20 @@ def _wanted(request: dict[str, Any], model: str) -> tuple[dict[str, Any] | None,
             raise OpenAIError(400, "invalid_request_error", f"tool_choice names {name!r}, which is not among the tools.")
         return tools[name].get("parameters", {}), name
     return None, None
+
+
+def _not_strict(schema: dict[str, Any], context: tuple[str, ...] = ()) -> str | None:
+    """What strict mode refuses in a schema, as OpenAI words it: an object that is not closed, or a property not required."""
+    if "properties" in schema or schema.get("type") == "object":
+        if schema.get("additionalProperties") is not False:
+            return f"In context={context}, 'additionalProperties' is required to be supplied and to be false."
+        if missing := [name for name in schema.get("properties", {}) if name not in schema.get("required", [])]:
+            return f"In context={context}, 'required' is required to be supplied and to be an array including every key in properties. Missing '{missing[0]}'."
+    inner = [(("properties", name), value) for name, value in schema.get("properties", {}).items()]
+    inner += [(("$defs", name), value) for name, value in schema.get("$defs", {}).items()]
+    inner += [(("anyOf", str(index)), value) for index, value in enumerate(schema.get("anyOf", []))]
+    inner += [(("items",), schema["items"])] if isinstance(schema.get("items"), dict) else []
+    return next((problem for path, value in inner if (problem := _not_strict(value, (*context, *path)))), None)
 
 
 def _contents(messages: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[bytes]]:

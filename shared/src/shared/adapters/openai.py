@@ -1,8 +1,8 @@
 """OpenAI's API, or any OpenAI-compatible server (vLLM, llama.cpp's server, Ollama, LocalAI), through the official SDK's
 async client: its retries (with the server's retry-after), its timeouts and its typed errors.
 
-A structured answer (the StructuredModel port) is asked for in the `json_schema` response format; a server that
-does not have that format gets the same schema as a forced function call. Either way the answer is data to validate.
+A structured answer (the StructuredModel port) is asked for in the strict `json_schema` response format; a server
+that does not have that format gets the same schema as a forced function call. Either way the answer is data to validate.
 The API key is given to the client and nowhere else: it is in no log line and no error (a test greps for it).
 """
 
@@ -15,6 +15,7 @@ from typing import Any, cast
 import openai
 from openai import AsyncOpenAI, omit
 from openai.types.chat import ChatCompletion
+from pydantic import BaseModel
 
 from shared.domain.answers import ModelMiss, ModelUnavailable, Picture, StructuredAnswer, Wanted
 from shared.domain.costs import PriceTable
@@ -52,8 +53,9 @@ class OpenAIStructuredModel:
         self, *, system: str, parts: list[str | Picture], wanted: Wanted, max_tokens: int, temperature: float
     ) -> StructuredAnswer:
         messages: Any = [{"role": "system", "content": system}, {"role": "user", "content": [_part(part) for part in parts]}]
-        json_schema: Any = {"name": wanted.name, "description": wanted.description, "schema": wanted.schema}
-        function: Any = {"name": wanted.name, "description": wanted.description, "parameters": wanted.schema}
+        schema = strict_schema(wanted.model)
+        json_schema: Any = {"name": wanted.name, "description": wanted.description, "schema": schema, "strict": True}
+        function: Any = {"name": wanted.name, "description": wanted.description, "parameters": schema}
         try:
             completion: ChatCompletion = await self._client.chat.completions.create(
                 model=self.model_id,
@@ -84,6 +86,33 @@ class OpenAIStructuredModel:
         if not isinstance(data, dict):
             raise ModelMiss("the answer was not a JSON object")
         return StructuredAnswer(data=cast(dict[str, Any], data), usage=usage)
+
+
+# Keywords of pydantic's schemas that strict mode's subset of JSON Schema has no place for. The answer is still
+# validated by the domain model, and a miss (a title too long, say) is asked for again with the reason.
+_NOT_IN_STRICT = frozenset({"minLength", "maxLength", "default"})
+# Where a schema holds further schemas by name, rather than keywords.
+_BY_NAME = frozenset({"properties", "$defs"})
+
+
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's schema as Structured Outputs' strict mode takes it: every object closed, every property required (an
+    optional one is nullable already), `$ref`s with siblings resolved (the SDK's own transform, as its `parse` uses)."""
+    return _without_unsupported(openai.pydantic_function_tool(model)["function"].get("parameters", {}))
+
+
+def _without_unsupported(schema: Any, *, by_name: bool = False) -> Any:
+    if isinstance(schema, list):
+        return [_without_unsupported(item) for item in cast(list[Any], schema)]
+    if not isinstance(schema, dict):
+        return schema
+    node = cast(dict[str, Any], schema)
+    if by_name:
+        return {name: _without_unsupported(value) for name, value in node.items()}
+    kept = {key: _without_unsupported(value, by_name=key in _BY_NAME) for key, value in node.items() if key not in _NOT_IN_STRICT}
+    if "maxLength" in node:  # still worth saying, in words the model reads
+        kept["description"] = f"{node.get('description', '')} At most {node['maxLength']} characters.".lstrip()
+    return kept
 
 
 def _part(part: str | Picture) -> dict[str, Any]:

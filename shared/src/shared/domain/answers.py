@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 from shared.domain.costs import Usage
 
 
@@ -40,11 +42,16 @@ class Picture:
 
 @dataclass(frozen=True)
 class Wanted:
-    """The shape of the answer: a name and description the model reads, and the JSON schema it must fit."""
+    """The shape of the answer: a name and description the model reads, and the domain model it must validate as."""
 
     name: str
     description: str
-    schema: dict[str, Any]
+    model: type[BaseModel]
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The model's JSON schema, as pydantic writes it (each family may send it in the form its API takes)."""
+        return self.model.model_json_schema()
 
 
 @dataclass(frozen=True)

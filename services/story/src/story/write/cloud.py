@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # What the parent reads on the run when the model's story could not be used.
 WRITTEN_OFFLINE_NOTE = "This story was written by NoComelon's own storyteller: the story model's version could not be used this time."
 STORY_FAILED = "story_failed"
-SCRIPT = Wanted(name="write_storybook", description="Hand over the finished storybook script.", schema=StoryScript.model_json_schema())
+SCRIPT = Wanted(name="write_storybook", description="Hand over the finished storybook script.", model=StoryScript)
 
 
 class CloudStoryWriter:

@@ -50,7 +50,7 @@ class DrawingSeen(Model):
     colors: list[ColourName] = Field(default_factory=list, max_length=12, description="The main colours, as simple colour words.")
 
 
-SEEN = Wanted(name="describe_drawing", description="Hand over what the child's drawing shows.", schema=DrawingSeen.model_json_schema())
+SEEN = Wanted(name="describe_drawing", description="Hand over what the child's drawing shows.", model=DrawingSeen)
 SYSTEM = "\n".join(
     [
         "You look at a young child's drawing, photographed by a parent, so a picture book can be made about it.",
