@@ -12,6 +12,7 @@ from devstack.generative_fake.images import SKY
 from devstack.generative_fake.openai_api import API_KEY
 from media.compose.local import StreamingComposer
 from nocomelon_cli.signin import Credentials
+from story.write.cloud import WRITTEN_OFFLINE_NOTE
 from tests.cloud.conftest import OFFLINE, ON_OPENAI, CloudStack, FakeCloud
 from tests.cloud.test_storybooks_on_aws import download_video, start_one_shot
 from tests.e2e.system import Parent, gateway, sign_in, wait_for_run
@@ -84,6 +85,35 @@ def test_a_one_shot_and_an_interactive_storybook_on_an_openai_compatible_endpoin
     assert API_KEY not in answers
     logs = "".join(path.read_text(errors="replace") for path in (ARTEFACTS / "logs" / "cloud").glob("*.log"))
     assert logs and API_KEY not in logs
+
+
+@pytest.mark.parametrize(
+    ("fault", "count", "asked"),
+    [("throttle", 3, (1, 1)), ("fail", 2, (1, 1)), ("refuse", 4, (2, 2))],
+    ids=["throttled", "server-errors", "refused-everywhere"],
+)
+def test_a_fault_of_the_endpoint_ends_as_its_rule_says_and_nothing_is_stuck(
+    cloud_stack: CloudStack, family_on: Parent, fake_cloud: FakeCloud, fault: str, count: int, asked: tuple[int, int]
+) -> None:
+    """The run's first calls (the drawing's reading, then the story) meet the fault: 429s (with retry-after) and 500s
+    are retried by the SDK, so one call of each is answered; a refusal is asked for again with the reason, and refused
+    twice the offline analysis and writer stand in, and the run says so. Each run completes, and nothing a parent sees
+    names the provider or carries the key."""
+    stack = cloud_stack.use(ON_OPENAI)
+    before = counts(fake_cloud)
+    with gateway(stack, family_on) as client:
+        fake_cloud.faults(**{fault: count})
+        run = wait_for_run(client, start_one_shot(client, "image-001.png"), timeout=240)
+        assert run["status"] == "complete", run["error"]
+    assert fake_cloud.faults_left()[fault] == 0
+    names = [call["params"]["response_format"]["json_schema"]["name"] for call in new_calls(fake_cloud, before, "ChatCompletions")]
+    assert (names.count("describe_drawing"), names.count("write_storybook")) == asked
+    written_offline = asked == (2, 2)
+    assert bool(run["drawing_analysis"]["character"]) is not written_offline  # the classical analysis has no card
+    assert (WRITTEN_OFFLINE_NOTE in run["story_notes"]) is written_offline
+    seen = json.dumps(run)
+    for provider_text in (API_KEY, "Rate limit", "rate_limit_exceeded", "server_error", "openai", "OpenAI", "I can't help"):
+        assert provider_text not in seen
 
 
 def test_an_openai_story_with_bedrock_pictures_and_the_offline_voice(
