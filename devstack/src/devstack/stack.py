@@ -101,12 +101,12 @@ class LocalServer(ABC):
 
 @dataclass
 class LocalAws(LocalServer):
-    """moto in server mode: one port for SNS, SQS, DynamoDB, S3 and Cognito."""
+    """moto in server mode: one port for SNS, SQS, DynamoDB, S3 and Cognito (DynamoDB's requests each applied whole)."""
 
     ready_path = "/moto-api/"
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+        return [sys.executable, "-m", "devstack.local_aws", "-H", "127.0.0.1", "-p", str(self.port)]
 
     def environment(self) -> dict[str, str]:
         return {**os.environ, **LOCAL_CREDENTIALS}
