@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import numpy as np
 import pytest
 
 from devstack.generative_fake.images import SKY
 from devstack.generative_fake.openai_api import API_KEY
+from devstack.stack import Stack
 from media.compose.local import StreamingComposer
 from nocomelon_cli.signin import Credentials
 from story.write.cloud import WRITTEN_OFFLINE_NOTE
@@ -89,20 +91,21 @@ def test_a_one_shot_and_an_interactive_storybook_on_an_openai_compatible_endpoin
 
 @pytest.mark.parametrize(
     ("fault", "count", "asked"),
-    [("throttle", 3, (1, 1)), ("fail", 2, (1, 1)), ("refuse", 4, (2, 2))],
-    ids=["throttled", "server-errors", "refused-everywhere"],
+    [("throttle", 3, (1, 1)), ("fail", 2, (1, 1)), ("malformed", 1, (2, 1)), ("slow", 1, (2, 1)), ("refuse", 4, (2, 2))],
+    ids=["throttled", "server-errors", "invalid-json", "slow", "refused-everywhere"],
 )
 def test_a_fault_of_the_endpoint_ends_as_its_rule_says_and_nothing_is_stuck(
     cloud_stack: CloudStack, family_on: Parent, fake_cloud: FakeCloud, fault: str, count: int, asked: tuple[int, int]
 ) -> None:
     """The run's first calls (the drawing's reading, then the story) meet the fault: 429s (with retry-after) and 500s
-    are retried by the SDK, so one call of each is answered; a refusal is asked for again with the reason, and refused
-    twice the offline analysis and writer stand in, and the run says so. Each run completes, and nothing a parent sees
-    names the provider or carries the key."""
+    are retried by the SDK, so one call of each is answered; an answer slower than the read timeout is asked for again
+    by the SDK (the fake logs the slow call when it ends); invalid JSON or a refusal is asked for again with the
+    reason, and refused twice the offline analysis and writer stand in, and the run says so. Each run completes,
+    nothing a parent sees names the provider, and the key is in no answer and no stored row."""
     stack = cloud_stack.use(ON_OPENAI)
     before = counts(fake_cloud)
     with gateway(stack, family_on) as client:
-        fake_cloud.faults(**{fault: count})
+        fake_cloud.faults(**{fault: count, "slow_seconds": 4})
         run = wait_for_run(client, start_one_shot(client, "image-001.png"), timeout=240)
         assert run["status"] == "complete", run["error"]
     assert fake_cloud.faults_left()[fault] == 0
@@ -114,6 +117,16 @@ def test_a_fault_of_the_endpoint_ends_as_its_rule_says_and_nothing_is_stuck(
     seen = json.dumps(run)
     for provider_text in (API_KEY, "Rate limit", "rate_limit_exceeded", "server_error", "openai", "OpenAI", "I can't help"):
         assert provider_text not in seen
+    assert API_KEY not in stored_rows(stack)
+
+
+def stored_rows(stack: Stack) -> str:
+    """Every row of the stack's tables (runs and their checkpoints, the library, budgets), as one text."""
+    dynamodb = boto3.client("dynamodb", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    tables = [name for name in dynamodb.list_tables()["TableNames"] if name.startswith(f"{stack.environment}-")]
+    assert tables
+    pages = [page for name in tables for page in dynamodb.get_paginator("scan").paginate(TableName=name)]
+    return json.dumps([page["Items"] for page in pages])
 
 
 def test_an_openai_story_with_bedrock_pictures_and_the_offline_voice(
