@@ -7,7 +7,7 @@ same contract tests as the DynamoDB adapter (shared/tests/test_checkpoints.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,18 @@ from shared.domain.ports import (
     EventPublisher,
     LibraryStore,
     ObjectNotFound,
+    OpenedShare,
+    RangeNotSatisfiable,
     RecordResult,
     RunAlreadyExists,
     RunPlaces,
+    ShareStore,
+    StoredBytes,
     UserAccounts,
     UserRows,
 )
 from shared.domain.run import ACTIVE_STATUSES, Checkpoint, Claim, Expect, RunBudget, RunPatch, RunStatus, now_iso
+from shared.domain.shares import ShareLink
 
 
 class InMemoryAssetStore:
@@ -48,6 +53,19 @@ class InMemoryAssetStore:
             return self.objects[key][0]
         except KeyError:
             raise ObjectNotFound(key) from None
+
+    async def read(self, key: str, *, first: int = 0, last: int | None = None) -> StoredBytes:
+        body, content_type = self.objects.get(key) or (None, "")
+        if body is None:
+            raise ObjectNotFound(key)
+        if first >= len(body):
+            raise RangeNotSatisfiable(len(body))
+        last = len(body) - 1 if last is None else min(last, len(body) - 1)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield body[first : last + 1]
+
+        return StoredBytes(size=len(body), first=first, last=last, content_type=content_type, chunks=chunks())
 
     async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
         await self.put(key, path.read_bytes(), content_type, retention=retention)
@@ -242,13 +260,54 @@ class InMemoryLibraryStore:
         self.entries.pop((user_id, entry_id), None)
 
 
-class InMemoryUserRows:
-    """The UserRows port over the fakes that hold a user's rows: checkpoints, library and the day's starts."""
+class InMemoryShareStore:
+    """The ShareStore port: each link by (parent, id), with its token's hash."""
 
-    def __init__(self, checkpoints: InMemoryCheckpointStore, library: InMemoryLibraryStore, places: InMemoryRunPlaces) -> None:
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str], tuple[ShareLink, str]] = {}
+
+    async def add(self, user_id: str, link: ShareLink, *, token_hash: str) -> None:
+        assert (user_id, link.id) not in self.links
+        self.links[(user_id, link.id)] = (link, token_hash)
+
+    async def links_of(self, user_id: str, *, entry_id: str | None = None) -> list[ShareLink]:
+        mine = [link for (owner, _), (link, _) in self.links.items() if owner == user_id]
+        return sorted((link for link in mine if entry_id in (None, link.entry_id)), key=lambda link: link.created_at)
+
+    async def revoke(self, user_id: str, share_id: str, *, at: datetime) -> ShareLink | None:
+        kept = self.links.get((user_id, share_id))
+        if kept is None:
+            return None
+        link, hashed = kept
+        if link.open_at(at):
+            link = link.model_copy(update={"revoked_at": at})
+            self.links[(user_id, share_id)] = (link, hashed)
+        return link
+
+    async def by_token(self, token_hash: str, *, viewed_at: datetime | None = None) -> OpenedShare | None:
+        for (owner, share_id), (link, hashed) in self.links.items():
+            if hashed == token_hash:
+                if viewed_at is not None and link.open_at(viewed_at):
+                    link = link.model_copy(update={"views": link.views + 1})
+                    self.links[(owner, share_id)] = (link, hashed)
+                return OpenedShare(owner=owner, link=link)
+        return None
+
+
+class InMemoryUserRows:
+    """The UserRows port over the fakes that hold a user's rows: checkpoints, library, the day's starts and links."""
+
+    def __init__(
+        self,
+        checkpoints: InMemoryCheckpointStore,
+        library: InMemoryLibraryStore,
+        places: InMemoryRunPlaces,
+        shares: InMemoryShareStore,
+    ) -> None:
         self._checkpoints = checkpoints
         self._library = library
         self._places = places
+        self._shares = shares
         self.fail_next = False
 
     async def delete_all(self, user_id: str) -> None:
@@ -259,6 +318,7 @@ class InMemoryUserRows:
         self._checkpoints.runs = {key: run for key, run in self._checkpoints.runs.items() if key[0] != user_id}
         self._library.entries = {key: entry for key, entry in self._library.entries.items() if key[0] != user_id}
         self._places.started = {key: count for key, count in self._places.started.items() if key[0] != user_id}
+        self._shares.links = {key: link for key, link in self._shares.links.items() if key[0] != user_id}
 
 
 class InMemoryUserAccounts:
@@ -277,5 +337,8 @@ _publisher: EventPublisher = RecordingPublisher()
 _checkpoints: CheckpointStore = InMemoryCheckpointStore()
 _places: RunPlaces = InMemoryRunPlaces(_checkpoints)
 _library: LibraryStore = InMemoryLibraryStore()
-_user_rows: UserRows = InMemoryUserRows(InMemoryCheckpointStore(), InMemoryLibraryStore(), InMemoryRunPlaces(_checkpoints))
+_shares: ShareStore = InMemoryShareStore()
+_user_rows: UserRows = InMemoryUserRows(
+    InMemoryCheckpointStore(), InMemoryLibraryStore(), InMemoryRunPlaces(_checkpoints), InMemoryShareStore()
+)
 _user_accounts: UserAccounts = InMemoryUserAccounts()

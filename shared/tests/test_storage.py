@@ -15,6 +15,7 @@ from shared.adapters.aws import AwsClients
 from shared.adapters.s3 import S3AssetStore
 from shared.domain.assets import Retention, belongs_to_run
 from shared.domain.errors import DeleteIncomplete
+from shared.domain.ports import ObjectNotFound, RangeNotSatisfiable
 from shared.topology import raw_topology
 
 
@@ -167,3 +168,22 @@ class DeleteObjectsSpy:
             {**version, "Code": "InternalError", "Message": "We encountered an internal error. Please try again."} for version in failing
         ]
         return {**answer, "Errors": [*answer.get("Errors", []), *errors]}
+
+
+async def test_a_file_is_read_whole_or_from_a_byte_to_a_byte_in_chunks(aws: AwsClients, settings: GatewaySettings) -> None:
+    store, key = _store(aws.s3, settings.bucket, settings), f"user-{uuid.uuid4()}/videos/entry_final.mp4"
+    body = bytes(range(256)) * 4096  # 1 MiB: several chunks
+    await store.put(key, body, "video/mp4", retention=Retention.LIBRARY)
+
+    async def bytes_of(first: int = 0, last: int | None = None) -> tuple[bytes, int, int, int, str]:
+        stored = await store.read(key, first=first, last=last)
+        return b"".join([chunk async for chunk in stored.chunks]), stored.first, stored.last, stored.size, stored.content_type
+
+    assert await bytes_of() == (body, 0, len(body) - 1, len(body), "video/mp4")
+    assert await bytes_of(10, 19) == (body[10:20], 10, 19, len(body), "video/mp4")
+    assert (await bytes_of(len(body) - 5, len(body) + 100))[:3] == (body[-5:], len(body) - 5, len(body) - 1)  # clipped to the end
+    with pytest.raises(RangeNotSatisfiable) as past:
+        await store.read(key, first=len(body))
+    assert past.value.size == len(body)
+    with pytest.raises(ObjectNotFound):
+        await store.read(f"{key}.gone")

@@ -21,6 +21,7 @@ from nocomelon_cli.signin import Credentials
 from shared.adapters.aws import AwsClients
 from shared.adapters.sns_sqs import SnsEventPublisher
 from shared.domain.events import Envelope, EventType, parse_envelope
+from tests.test_drawings import tiny_drawing
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -132,6 +133,18 @@ def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = 
         if time.monotonic() > deadline:
             raise AssertionError(f"run {run_id} still {run['status']} at {run['current_stage']}: {json.dumps(run['stages'])}")
         time.sleep(0.5)
+
+
+def saved_storybook(client: httpx.Client, drawing: tuple[str, bytes, str] | None = None) -> tuple[str, dict[str, Any]]:
+    """A one-shot run to its video (of a tiny drawing unless one is given), saved to the library: the run's id and the entry."""
+    started = client.post("/api/v1/runs", files={"drawing": drawing or ("kite.png", tiny_drawing(), "image/png")}, data={"age": "4"})
+    assert started.status_code == 202, started.text
+    run_id = started.json()["run_id"]
+    run = wait_for_run(client, run_id)
+    assert run["status"] == "complete", run["error"]
+    saved = client.post("/api/v1/library", json={"run_id": run_id})
+    assert saved.status_code == 201, saved.text
+    return run_id, saved.json()
 
 
 def moto_signing_key() -> RSAPrivateKey:

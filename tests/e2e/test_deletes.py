@@ -4,10 +4,8 @@ account leaves no file, no row and no sign-in. The bucket and the tables are lis
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import boto3
-import httpx
 import pytest
 
 from devstack.stack import Stack
@@ -15,26 +13,13 @@ from gateway.settings import GatewaySettings
 from nocomelon_cli.signin import DEMO_ACCOUNT, Credentials
 from nocomelon_cli.signin import ClientError as SignInFailed
 from shared.domain.assets import AssetKeys, belongs_to_run
-from tests.e2e.system import Parent, gateway, outputs_of, sign_in, wait_for_run
-from tests.test_drawings import tiny_drawing
+from tests.e2e.system import Parent, gateway, outputs_of, saved_storybook, sign_in
 
 
 @pytest.fixture
 def leaving() -> Credentials:
     """A parent of this test's own, whose account the test deletes."""
     return Credentials(email=f"leaving.{uuid.uuid4().hex[:8]}@nocomelon.local", password="Leaving4Good")
-
-
-def saved_storybook(client: httpx.Client) -> tuple[str, dict[str, Any]]:
-    """A one-shot run to its video, saved to the library: the run's id and the entry."""
-    started = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": "4"})
-    assert started.status_code == 202, started.text
-    run_id = started.json()["run_id"]
-    run = wait_for_run(client, run_id)
-    assert run["status"] == "complete", run["error"]
-    saved = client.post("/api/v1/library", json={"run_id": run_id})
-    assert saved.status_code == 201, saved.text
-    return run_id, saved.json()
 
 
 def versions_under(stack: Stack, prefix: str) -> list[str]:

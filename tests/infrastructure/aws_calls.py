@@ -1,7 +1,7 @@
 """Which AWS actions each service's code can call, found by reading the code.
 
 The AWS clients live in a few adapter classes (S3AssetStore, DynamoCheckpointStore,
-DynamoLibraryStore, DynamoRunPlaces, DynamoUserRows, CognitoUserAccounts, SnsEventPublisher,
+DynamoLibraryStore, DynamoRunPlaces, DynamoShareStore, DynamoUserRows, CognitoUserAccounts, SnsEventPublisher,
 QueueConsumer); a service reaches them through
 variables named after their ports (`assets.put(...)`, `self._checkpoints.get(...)`).
 So for a service this reads its own package plus every `shared` module it
@@ -31,6 +31,7 @@ ADAPTERS = {
     "checkpoints": "DynamoCheckpointStore",
     "library": "DynamoLibraryStore",
     "places": "DynamoRunPlaces",
+    "shares": "DynamoShareStore",
     "user_rows": "DynamoUserRows",
     "user_accounts": "CognitoUserAccounts",
     "publisher": "SnsEventPublisher",

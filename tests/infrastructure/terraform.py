@@ -17,6 +17,8 @@ evaluates its output `y`. Provider configurations, a module block's
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import operator
 import textwrap
@@ -270,6 +272,7 @@ class Evaluator:
             "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
             "jsondecode": json.loads,
             "file": lambda path: Path(path).read_text(),
+            "filebase64sha256": lambda path: base64.b64encode(hashlib.sha256(Path(path).read_bytes()).digest()).decode(),
             "sort": sorted,
             "toset": lambda values: sorted(set(values)),
             "concat": lambda *lists: [item for values in lists for item in values],

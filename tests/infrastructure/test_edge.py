@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from gateway.errors import ErrorResponse
 from gateway.guards import UPLOAD_PATHS, body_limit
-from gateway.headers import content_security_policy, security_headers
+from gateway.headers import content_security_policy, security_headers, share_page_headers
 from gateway.settings import GatewaySettings
+from gateway.shares.page import SHARE_PREFIX
 from tests.infrastructure.terraform import Evaluator, ResourceInstance, attributes, module, root
 from tests.infrastructure.test_task_roles import compute
 
@@ -136,31 +137,60 @@ def test_the_waf_inspects_the_bodies_first_16_kb_as_the_comments_say() -> None:
     assert association["request_body"][0]["cloudfront"] == [{"default_size_inspection_limit": "KB_16"}]
 
 
-def test_cloudfront_sends_the_gateways_security_headers_on_the_spa_and_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
+def gateway_on_aws(monkeypatch: pytest.MonkeyPatch) -> GatewaySettings:
     for variable in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(variable, raising=False)
     gateway_environment = compute().local("service_environment")["gateway"]
-    on_aws = GatewaySettings(
+    return GatewaySettings(
         aws_region=root().variables["region"],
         bucket_name=root().local("assets_bucket"),
         cognito_public_endpoint=None,
         hsts_max_age_seconds=int(gateway_environment["NOCOMELON_HSTS_MAX_AGE_SECONDS"]),
     )
-    policy = the(webapp(), "aws_cloudfront_response_headers_policy", "security")
+
+
+def headers_sent(policy: ResourceInstance) -> dict[str, str]:
+    """What a response headers policy makes CloudFront send, as the gateway names the headers."""
     (config,) = policy.nested("security_headers_config")
     (hsts,) = config["strict_transport_security"]
-    sent = {
+    assert hsts["include_subdomains"] is True and hsts["preload"] is False
+    assert all(header[0]["override"] is True for header in config.values())
+    custom = [item for block in policy.nested("custom_headers_config") for item in block["items"]]
+    assert all(item["override"] is True for item in custom)
+    return {
         "Content-Security-Policy": config["content_security_policy"][0]["content_security_policy"],
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": config["frame_options"][0]["frame_option"],
         "Referrer-Policy": config["referrer_policy"][0]["referrer_policy"],
         "Strict-Transport-Security": f"max-age={hsts['access_control_max_age_sec']}; includeSubDomains",
+        **{item["header"]: item["value"] for item in custom},
     }
-    assert hsts["include_subdomains"] is True and hsts["preload"] is False
-    assert sent == security_headers(on_aws, content_security_policy(on_aws))
-    assert all(header[0]["override"] is True for header in config.values())
-    behaviours = [*distribution().nested("default_cache_behavior"), *distribution().nested("ordered_cache_behavior")]
-    assert {behaviour["response_headers_policy_id"] for behaviour in behaviours} == {policy["id"]}
+
+
+def behaviours() -> dict[str, dict[str, Any]]:
+    return {
+        behaviour.get("path_pattern", "default"): behaviour
+        for behaviour in [*distribution().nested("default_cache_behavior"), *distribution().nested("ordered_cache_behavior")]
+    }
+
+
+def test_cloudfront_sends_the_gateways_security_headers_on_the_spa_and_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    on_aws = gateway_on_aws(monkeypatch)
+    policy = the(webapp(), "aws_cloudfront_response_headers_policy", "security")
+    assert headers_sent(policy) == security_headers(on_aws, content_security_policy(on_aws))
+    assert {path: behaviour["response_headers_policy_id"] for path, behaviour in behaviours().items() if path != "/s/*"} == dict.fromkeys(
+        ("default", "/api/*", "/auth/*"), policy["id"]
+    )
+
+
+def test_family_links_reach_the_gateway_uncached_with_the_share_pages_own_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = the(webapp(), "aws_cloudfront_response_headers_policy", "share")
+    assert headers_sent(policy) == share_page_headers(gateway_on_aws(monkeypatch))  # the style's hash included
+    shares = behaviours()[SHARE_PREFIX + "*"]
+    assert shares["target_origin_id"] == "api" and shares["response_headers_policy_id"] == policy["id"]
+    assert (
+        shares["allowed_methods"] == ["GET", "HEAD", "OPTIONS"] and shares["cache_policy_id"] == behaviours()["/api/*"]["cache_policy_id"]
+    )
 
 
 def test_the_edges_own_refusals_are_in_the_one_error_shape() -> None:

@@ -1,5 +1,6 @@
 # The SPA (frontend/dist) in a private bucket behind CloudFront, which also
 # forwards /api/* and /auth/* to the gateway's ALB: one origin for the browser.
+# Family links' pages (/s/*) are the gateway's too, with headers of their own.
 
 data "aws_cloudfront_cache_policy" "optimized" {
   name = "Managed-CachingOptimized"
@@ -142,6 +143,19 @@ resource "aws_cloudfront_distribution" "app" {
       origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_but_host.id
       response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     }
+  }
+
+  # A family link's page and its media, streamed by the gateway, which checks the link on every request: never cached.
+  ordered_cache_behavior {
+    path_pattern               = "/s/*"
+    target_origin_id           = "api"
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
+    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_but_host.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.share.id
   }
 
   restrictions {

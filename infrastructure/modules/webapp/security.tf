@@ -26,6 +26,17 @@ locals {
     "frame-ancestors 'none'",
   ])
 
+  # A family link's page (gateway/shares/page.py): no script, its one style by hash, its own cover and video.
+  share_page_policy = join("; ", [
+    "default-src 'none'",
+    "style-src 'sha256-${filebase64sha256("${path.module}/../../../services/gateway/src/gateway/shares/page.css")}'",
+    "img-src 'self'",
+    "media-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ])
+
   # Managed common rules that read the body: WAF sees its first 16 KB, which for the
   # routes that matter is a photo (multipart or base64) whose bytes these would
   # misread, and a parent's own words. They count (and are logged); the rest block.
@@ -58,6 +69,51 @@ resource "aws_cloudfront_response_headers_policy" "security" {
       include_subdomains         = true
       preload                    = false
       override                   = true
+    }
+  }
+}
+
+# The share pages' own headers (the gateway's share_page_headers): not indexed, not cached, so a revoked link fails
+# at the next request.
+resource "aws_cloudfront_response_headers_policy" "share" {
+  #checkov:skip=CKV_AWS_259:HSTS is sent for two years with includeSubDomains; preload would enter the whole registrable domain, which app_domain is only part of, in browsers' lists.
+  name    = "${var.prefix}-share-headers"
+  comment = "NoComelon: the headers of a family link's page and media"
+
+  security_headers_config {
+    content_security_policy {
+      content_security_policy = local.share_page_policy
+      override                = true
+    }
+    content_type_options {
+      override = true
+    }
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+    referrer_policy {
+      referrer_policy = "no-referrer"
+      override        = true
+    }
+    strict_transport_security {
+      access_control_max_age_sec = var.hsts_max_age_seconds
+      include_subdomains         = true
+      preload                    = false
+      override                   = true
+    }
+  }
+
+  custom_headers_config {
+    items {
+      header   = "X-Robots-Tag"
+      value    = "noindex, nofollow"
+      override = true
+    }
+    items {
+      header   = "Cache-Control"
+      value    = "private, no-store"
+      override = true
     }
   }
 }

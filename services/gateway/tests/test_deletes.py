@@ -22,6 +22,7 @@ from tests.fakes import (
     InMemoryCheckpointStore,
     InMemoryLibraryStore,
     InMemoryRunPlaces,
+    InMemoryShareStore,
     InMemoryUserAccounts,
     InMemoryUserRows,
 )
@@ -49,8 +50,9 @@ class Parts:
         self.assets = InMemoryAssetStore()
         self.places = InMemoryRunPlaces(self.checkpoints)
         self.accounts = InMemoryUserAccounts(ME, SOMEONE_ELSE)
-        self.user_rows = InMemoryUserRows(self.checkpoints, self.library, self.places)
-        self.service = LibraryService(checkpoints=self.checkpoints, library=self.library, assets=self.assets)
+        self.shares = InMemoryShareStore()
+        self.user_rows = InMemoryUserRows(self.checkpoints, self.library, self.places, self.shares)
+        self.service = LibraryService(checkpoints=self.checkpoints, library=self.library, shares=self.shares, assets=self.assets)
         self.account = AccountService(assets=self.assets, user_rows=self.user_rows, user_accounts=self.accounts)
 
     async def finished_run(self, user_id: str = ME) -> str:

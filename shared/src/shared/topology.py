@@ -47,6 +47,8 @@ class Topology:
     library: TableSpec
     # Per parent: the lock that serialises starting runs, and the count of runs started each day.
     budgets: TableSpec
+    # A storybook's links for family: keyed by the parent, found by the hash of the link's token.
+    shares: TableSpec
     bucket: str
     user_pool: str
     user_pool_client: str
@@ -61,7 +63,7 @@ class Topology:
 
     @property
     def tables(self) -> tuple[TableSpec, ...]:
-        return (self.checkpoints, self.library, self.budgets)
+        return (self.checkpoints, self.library, self.budgets, self.shares)
 
 
 @cache
@@ -101,6 +103,7 @@ def topology(prefix: str = "nocomelon") -> Topology:
         checkpoints=_table(prefix, "checkpoints", raw["tables"]["checkpoints"]),
         library=_table(prefix, "library", raw["tables"]["library"]),
         budgets=_table(prefix, "budgets", raw["tables"]["budgets"]),
+        shares=_table(prefix, "shares", raw["tables"]["shares"]),
         bucket=f"{prefix}-{raw['bucket']}",
         user_pool=f"{prefix}-{raw['user_pool']}",
         user_pool_client=f"{prefix}-{raw['user_pool_client']}",

@@ -26,11 +26,14 @@ from gateway.runs.service import RunService
 from gateway.runs.sweeper import RunSweeper
 from gateway.runs.uploads import DrawingReader
 from gateway.settings import GatewaySettings
+from gateway.shares.page import install_share_pages
+from gateway.shares.routes import router as shares_router
+from gateway.shares.service import ShareService
 from gateway.storage.routes import router as storage_router
 from gateway.webapp import install_webapp
 from shared.adapters.aws import AwsClients
 from shared.adapters.cognito import CognitoUserAccounts
-from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore, DynamoRunPlaces, DynamoUserRows
+from shared.adapters.dynamodb import DynamoCheckpointStore, DynamoLibraryStore, DynamoRunPlaces, DynamoShareStore, DynamoUserRows
 from shared.adapters.s3 import S3AssetStore
 from shared.adapters.sns_sqs import SnsEventPublisher
 
@@ -62,9 +65,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                 budget=settings.run_budget,
                 languages=settings.languages,
             )
-            app.state.library = LibraryService(
-                checkpoints=checkpoints, library=DynamoLibraryStore(aws.dynamodb, settings.topology.library.name), assets=assets
-            )
+            library = DynamoLibraryStore(aws.dynamodb, settings.topology.library.name)
+            shares = DynamoShareStore(aws.dynamodb, settings.topology.shares.name)
+            app.state.library = LibraryService(checkpoints=checkpoints, library=library, shares=shares, assets=assets)
+            app.state.shares = ShareService(shares=shares, library=library, max_open_links=settings.max_open_links)
             app.state.account = AccountService(
                 assets=assets,
                 user_rows=DynamoUserRows(aws.dynamodb, settings.topology.tables),
@@ -105,8 +109,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(auth_router)
-    for router in (runs_router, library_router, options_router, storage_router, account_router):
+    for router in (runs_router, library_router, shares_router, options_router, storage_router, account_router):
         app.include_router(router, dependencies=[Depends(refuse_user_id_in_query)])
+    install_share_pages(app)
 
     if settings.webapp_dir is None:
         app.add_api_route("/", _api_docs, include_in_schema=False)

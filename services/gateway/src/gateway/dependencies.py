@@ -15,6 +15,7 @@ from gateway.library.service import LibraryService
 from gateway.runs.service import RunService
 from gateway.runs.uploads import DrawingReader
 from gateway.settings import GatewaySettings
+from gateway.shares.service import ShareService
 from shared.domain.ports import AssetStore
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ def get_library(request: Request) -> LibraryService:
 
 def get_account(request: Request) -> AccountService:
     return request.app.state.account
+
+
+def get_shares(request: Request) -> ShareService:
+    return request.app.state.shares
 
 
 def get_assets(request: Request) -> AssetStore:
@@ -73,5 +78,6 @@ CurrentUser = Annotated[Caller, Depends(get_current_user)]
 RunsDep = Annotated[RunService, Depends(get_runs)]
 LibraryDep = Annotated[LibraryService, Depends(get_library)]
 AccountDep = Annotated[AccountService, Depends(get_account)]
+SharesDep = Annotated[ShareService, Depends(get_shares)]
 AssetsDep = Annotated[AssetStore, Depends(get_assets)]
 DrawingsDep = Annotated[DrawingReader, Depends(get_drawings)]

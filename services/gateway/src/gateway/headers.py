@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import error_response
 from gateway.settings import GatewaySettings
+from gateway.shares.page import PAGE_STYLE, SHARE_PREFIX
 
 # The longest path a route or a file of the build could have, with room to spare. It is also what the AWS managed
 # rules in front of CloudFront accept (SizeRestrictions_URIPATH), and keeps an id from a path within DynamoDB's key size.
@@ -81,6 +82,7 @@ def install_security_headers(app: FastAPI, settings: GatewaySettings) -> None:
         SecurityHeaders,
         headers=security_headers(settings, content_security_policy(settings)),
         docs_headers=security_headers(settings, docs_policy(bytes(docs.body).decode())),
+        share_headers=share_page_headers(settings),
     )
 
 
@@ -113,6 +115,21 @@ def content_security_policy(settings: GatewaySettings) -> str:
         ("form-action", "'self'"),
         ("frame-ancestors", "'none'"),
     )
+
+
+def share_page_headers(settings: GatewaySettings) -> dict[str, str]:
+    """A family link's page and media: no script at all, its one style by hash, its own cover and video; not indexed,
+    not cached (a revoked link must fail at the next request), and no referrer, so the token goes nowhere else."""
+    policy = _policy(
+        ("default-src", "'none'"),
+        ("style-src", f"'sha256-{_digest(PAGE_STYLE)}'"),
+        ("img-src", "'self'"),
+        ("media-src", "'self'"),
+        ("base-uri", "'none'"),
+        ("form-action", "'none'"),
+        ("frame-ancestors", "'none'"),
+    )
+    return {**security_headers(settings, policy), "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
 
 
 def docs_policy(docs_html: str) -> str:
@@ -150,16 +167,18 @@ def _digest(script: str) -> str:
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, *, headers: dict[str, str], docs_headers: dict[str, str]) -> None:
+    def __init__(self, app: ASGIApp, *, headers: dict[str, str], docs_headers: dict[str, str], share_headers: dict[str, str]) -> None:
         self._app = app
         self._headers = headers
         self._docs_headers = docs_headers
+        self._share_headers = share_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        headers = self._docs_headers if scope["path"] == DOCS_PATH else self._headers
+        path: str = scope["path"]
+        headers = self._docs_headers if path == DOCS_PATH else self._share_headers if path.startswith(SHARE_PREFIX) else self._headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

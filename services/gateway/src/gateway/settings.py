@@ -60,6 +60,13 @@ class GatewaySettings(ServiceSettings, GatewayAddress):
     sweep_every_seconds: float = 30
     outbox_grace_seconds: float = 30
     stall_grace_seconds: float = 120
+    # Family links: how many open links a parent may have at once, how often one client (an address) may open share
+    # pages and their media per minute, where family open them (None: the address the parent's request came to), and
+    # how many proxies in front of the gateway add themselves to X-Forwarded-For (AWS: CloudFront, then the ALB).
+    max_open_links: int = 20
+    share_requests_per_minute: int = 120
+    public_url: str | None = None
+    forwarded_hops: int = 0
     # The built single-page app the gateway serves at /; None serves the API only.
     webapp_dir: Path | None = None
     # Strict-Transport-Security on every answer, where parents reach the gateway over HTTPS only (AWS);

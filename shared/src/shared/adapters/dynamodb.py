@@ -27,8 +27,9 @@ from shared.adapters.aws import delete_in_batches
 from shared.domain.errors import DailyRunLimitReached, DeleteIncomplete, InvalidCursor, RunsBusyNow, TooManyRuns
 from shared.domain.events import Envelope
 from shared.domain.models import LibraryEntry
-from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
+from shared.domain.ports import CheckpointStore, OpenedShare, RecordResult, RunAlreadyExists
 from shared.domain.run import ACTIVE_STATUSES, Checkpoint, Claim, Expect, RunBudget, RunPatch, RunStatus, StageStatus, now_iso
+from shared.domain.shares import REMEMBERED_AFTER_END, ShareLink
 from shared.topology import TableSpec
 
 _serializer = TypeSerializer()
@@ -534,6 +535,128 @@ class DynamoLibraryStore:
 
     async def remove(self, user_id: str, entry_id: str) -> None:
         await self._dynamodb.delete_item(TableName=self._table, Key=self._key(user_id, entry_id))
+
+
+# The shares table: a parent's links, found by their token's hash through this index.
+BY_TOKEN_INDEX = "by_token"
+
+
+class DynamoShareStore:
+    """Links to saved storybooks. The index finds a token's link; the link is then read (and a view counted) on the
+    table itself, so a link revoked a moment ago is already ended: an index is only eventually consistent."""
+
+    def __init__(self, dynamodb: Any, table: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table
+
+    def _key(self, user_id: str, share_id: str) -> dict[str, Any]:
+        return {"user_id": {"S": user_id}, "id": {"S": share_id}}
+
+    async def add(self, user_id: str, link: ShareLink, *, token_hash: str) -> None:
+        times = {"created_at": _instant(link.created_at), "expires_at": _instant(link.expires_at)}
+        # An absent revoked_at (not a NULL one) is what the conditions read as "not revoked".
+        item = {
+            **link.model_dump(mode="json", exclude_none=True),
+            **times,
+            "user_id": user_id,
+            "token_hash": token_hash,
+            "ttl": _epoch(link.remembered_until),
+        }
+        await self._dynamodb.put_item(TableName=self._table, Item=to_item(item), ConditionExpression="attribute_not_exists(id)")
+
+    async def links_of(self, user_id: str, *, entry_id: str | None = None) -> list[ShareLink]:
+        expression = Expression()
+        arguments: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": f"{expression.name('user_id')} = {expression.value(user_id)}",
+            "ConsistentRead": True,
+        }
+        if entry_id is not None:
+            arguments["FilterExpression"] = f"{expression.name('entry_id')} = {expression.value(entry_id)}"
+        arguments |= {"ExpressionAttributeNames": expression.names, "ExpressionAttributeValues": expression.values}
+        links: list[ShareLink] = []
+        async for page in self._dynamodb.get_paginator("query").paginate(**arguments):
+            links += [_link(item) for item in page.get("Items", [])]
+        return sorted(links, key=lambda link: link.created_at)
+
+    async def revoke(self, user_id: str, share_id: str, *, at: datetime) -> ShareLink | None:
+        expression = Expression()
+        revoked, expires = expression.name("revoked_at"), expression.name("expires_at")
+        moment = expression.value(_instant(at))
+        try:
+            response = await self._dynamodb.update_item(
+                TableName=self._table,
+                Key=self._key(user_id, share_id),
+                UpdateExpression=f"SET {revoked} = {moment}, {expression.name('ttl')} = {expression.value(_epoch(at + REMEMBERED_AFTER_END))}",
+                ConditionExpression=f"attribute_exists({expression.name('id')}) AND attribute_not_exists({revoked}) AND {expires} > {moment}",
+                ExpressionAttributeNames=expression.names,
+                ExpressionAttributeValues=expression.values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if not _is_condition_failure(error):
+                raise
+            return await self._get(user_id, share_id)  # not there, or ended already: left as it was
+        return _link(response["Attributes"])
+
+    async def by_token(self, token_hash: str, *, viewed_at: datetime | None = None) -> OpenedShare | None:
+        expression = Expression()
+        response = await self._dynamodb.query(
+            TableName=self._table,
+            IndexName=BY_TOKEN_INDEX,
+            KeyConditionExpression=f"{expression.name('token_hash')} = {expression.value(token_hash)}",
+            ProjectionExpression="user_id, id",
+            ExpressionAttributeNames=expression.names,
+            ExpressionAttributeValues=expression.values,
+        )
+        found = response.get("Items", [])
+        if not found:
+            return None
+        owner, share_id = found[0]["user_id"]["S"], found[0]["id"]["S"]
+        link = await self._viewed(owner, share_id, viewed_at) if viewed_at is not None else None
+        link = link or await self._get(owner, share_id)
+        return OpenedShare(owner=owner, link=link) if link is not None else None
+
+    async def _viewed(self, user_id: str, share_id: str, at: datetime) -> ShareLink | None:
+        """Counts a view, if the link is open (None when it is not)."""
+        expression = Expression()
+        try:
+            response = await self._dynamodb.update_item(
+                TableName=self._table,
+                Key=self._key(user_id, share_id),
+                UpdateExpression=f"ADD {expression.name('views')} {expression.value(1)}",
+                ConditionExpression=(
+                    f"attribute_exists({expression.name('id')}) AND attribute_not_exists({expression.name('revoked_at')})"
+                    f" AND {expression.name('expires_at')} > {expression.value(_instant(at))}"
+                ),
+                ExpressionAttributeNames=expression.names,
+                ExpressionAttributeValues=expression.values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return _link(response["Attributes"])
+
+    async def _get(self, user_id: str, share_id: str) -> ShareLink | None:
+        response = await self._dynamodb.get_item(TableName=self._table, Key=self._key(user_id, share_id), ConsistentRead=True)
+        item = response.get("Item")
+        return _link(item) if item else None
+
+
+def _link(item: dict[str, Any]) -> ShareLink:
+    plain = from_item(item)
+    return ShareLink.model_validate({field: plain[field] for field in ShareLink.model_fields if field in plain})
+
+
+def _instant(moment: datetime) -> str:
+    """One fixed width for every time of a link, so the table compares them as strings in time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
 
 
 # The most requests one BatchWriteItem may carry.

@@ -9,7 +9,7 @@ delete marker and leave its bytes for weeks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import urlencode
@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from shared.adapters.aws import delete_in_batches
 from shared.domain.assets import Retention
 from shared.domain.errors import DeleteIncomplete
-from shared.domain.ports import ObjectNotFound
+from shared.domain.ports import ObjectNotFound, RangeNotSatisfiable, StoredBytes
 
 # The most keys one DeleteObjects request may name.
 _DELETE_BATCH = 1000
@@ -58,6 +58,29 @@ class S3AssetStore:
             raise
         async with response["Body"] as stream:
             return await stream.read()
+
+    async def read(self, key: str, *, first: int = 0, last: int | None = None) -> StoredBytes:
+        asked = f"bytes={first}-{'' if last is None else last}"
+        try:
+            response = await self._s3.get_object(Bucket=self._bucket, Key=key, Range=asked)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404"):
+                raise ObjectNotFound(key) from error
+            if code == "InvalidRange":
+                head = await self._s3.head_object(Bucket=self._bucket, Key=key)
+                raise RangeNotSatisfiable(int(head["ContentLength"])) from error
+            raise
+        # "bytes 0-99/1234": S3 clips `last` to the end of the file.
+        span, size = response["ContentRange"].removeprefix("bytes ").split("/")
+        start, end = span.split("-")
+        return StoredBytes(
+            size=int(size),
+            first=int(start),
+            last=int(end),
+            content_type=response.get("ContentType") or "application/octet-stream",
+            chunks=_chunks(response["Body"]),
+        )
 
     async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
         extra = {"ContentType": content_type, "Tagging": _tagging(retention, self._retention_tag)}
@@ -113,6 +136,19 @@ class S3AssetStore:
 
     async def presigned_get(self, key: str, expires_in: int) -> str:
         return await self._s3.generate_presigned_url("get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in)
+
+
+# What a reader is handed at a time: small enough to stream, big enough not to be thousands of writes.
+_CHUNK_BYTES = 256 * 1024
+
+
+async def _chunks(body: Any) -> AsyncIterator[bytes]:
+    """The body's bytes; closed when they are all read, or when the reader stops early (a player that seeks away)."""
+    try:
+        async for chunk in body.iter_chunks(_CHUNK_BYTES):
+            yield chunk
+    finally:
+        body.close()
 
 
 def _not_deleted(batch: list[_Version], errors: list[dict[str, Any]]) -> list[_Version]:

@@ -7,7 +7,9 @@ services are given these, never a client.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,10 +18,19 @@ from shared.domain.assets import Retention
 from shared.domain.events import Envelope
 from shared.domain.models import LibraryEntry
 from shared.domain.run import Checkpoint, Claim, Expect, RunBudget, RunPatch
+from shared.domain.shares import ShareLink
 
 
 class ObjectNotFound(LookupError):
     pass
+
+
+class RangeNotSatisfiable(ValueError):
+    """Bytes were asked for past the end of the file."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the file has {size} bytes")
+        self.size = size
 
 
 class RunAlreadyExists(Exception):
@@ -34,6 +45,17 @@ class RecordResult(StrEnum):
     MISSING = "missing"  # the run does not exist
 
 
+@dataclass(frozen=True)
+class StoredBytes:
+    """Some bytes of a stored file, as they arrive: bytes `first` to `last` (inclusive) of `size`."""
+
+    size: int
+    first: int
+    last: int
+    content_type: str
+    chunks: AsyncIterator[bytes]
+
+
 class AssetStore(Protocol):
     """The run's files (drawings, pictures, narration, videos) by key."""
 
@@ -41,6 +63,11 @@ class AssetStore(Protocol):
 
     async def get(self, key: str) -> bytes:
         """Raises ObjectNotFound."""
+        ...
+
+    async def read(self, key: str, *, first: int = 0, last: int | None = None) -> StoredBytes:
+        """Bytes `first` to `last` (to the end without it) of the file, streamed; raises ObjectNotFound, and
+        RangeNotSatisfiable when `first` is past the end."""
         ...
 
     async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None: ...
@@ -152,6 +179,33 @@ class LibraryStore(Protocol):
         ...
 
     async def remove(self, user_id: str, entry_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class OpenedShare:
+    """A link opened by its token: whose storybook it shows, and the link."""
+
+    owner: str
+    link: ShareLink
+
+
+class ShareStore(Protocol):
+    """The links parents make to their saved storybooks."""
+
+    async def add(self, user_id: str, link: ShareLink, *, token_hash: str) -> None: ...
+
+    async def links_of(self, user_id: str, *, entry_id: str | None = None) -> list[ShareLink]:
+        """The parent's links (of one storybook when `entry_id` is given), ended ones included, oldest first."""
+        ...
+
+    async def revoke(self, user_id: str, share_id: str, *, at: datetime) -> ShareLink | None:
+        """Ends the link now (a link already ended stays as it was); None when the parent has no such link."""
+        ...
+
+    async def by_token(self, token_hash: str, *, viewed_at: datetime | None = None) -> OpenedShare | None:
+        """The link with that token, as it is now; None when there is none. With `viewed_at`, an open link counts one
+        view, in the same write that checks it is still open."""
+        ...
 
 
 class UserRows(Protocol):

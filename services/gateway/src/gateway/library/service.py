@@ -2,7 +2,8 @@
 
 Saving copies the video and thumbnail to keys of the entry's own, so a new
 look made later on the same run never changes what was saved. Deleting
-removes every version of those copies, and with the run's last entry the run
+ends the storybook's family links first (they answer 410 from then on),
+then removes every version of those copies, and with the run's last entry the run
 itself (its checkpoint and its own files: drawing, mask, pictures, narration,
 video), unless the parent is still working on it.
 """
@@ -14,8 +15,9 @@ import uuid
 from shared.domain.assets import AssetKeys, Retention, belongs_to_run, run_file_prefixes
 from shared.domain.errors import NotFound, RunNotFound, VideoNotReady
 from shared.domain.models import LibraryEntry
-from shared.domain.ports import AssetStore, CheckpointStore, LibraryStore
+from shared.domain.ports import AssetStore, CheckpointStore, LibraryStore, ShareStore
 from shared.domain.run import RunStatus, now_iso
+from shared.domain.shares import now
 
 _ENTRY_NAMESPACE = uuid.UUID("6f1c2a52-8f3e-4a53-9c0e-1d6a3c4b5e70")
 
@@ -26,9 +28,10 @@ class EntryNotFound(NotFound):
 
 
 class LibraryService:
-    def __init__(self, *, checkpoints: CheckpointStore, library: LibraryStore, assets: AssetStore) -> None:
+    def __init__(self, *, checkpoints: CheckpointStore, library: LibraryStore, shares: ShareStore, assets: AssetStore) -> None:
         self._checkpoints = checkpoints
         self._library = library
+        self._shares = shares
         self._assets = assets
 
     async def page(self, user_id: str, *, limit: int, cursor: str | None) -> tuple[list[LibraryEntry], str | None]:
@@ -62,7 +65,8 @@ class LibraryService:
         return (entry, True) if created else (await self._library.get(user_id, entry_id) or entry, False)
 
     async def delete_entry(self, user_id: str, entry_id: str) -> None:
-        """Removes the entry's video and thumbnail, the run it was saved from when nothing else needs it, then the entry.
+        """Ends the entry's family links, removes its video and thumbnail, the run it was saved from when nothing else
+        needs it, then the entry.
 
         Raises DeleteIncomplete when something could not be deleted. The entry is removed last, so until everything
         else is gone it is still there to delete again, and deleting again finishes the job.
@@ -70,6 +74,10 @@ class LibraryService:
         entry = await self._library.get(user_id, entry_id)
         if entry is None:
             raise EntryNotFound()
+        moment = now()
+        for link in await self._shares.links_of(user_id, entry_id=entry_id):
+            if link.open_at(moment):
+                await self._shares.revoke(user_id, link.id, at=moment)
         await self._assets.delete([entry.video_key, entry.thumbnail_key])
         run_id = await self._library.run_of(user_id, entry_id)
         if run_id is not None and set(await self._library.entries_of_run(user_id, run_id)) <= {entry_id}:
