@@ -82,6 +82,7 @@ module "compute" {
   alb_deletion_protection = var.alb_deletion_protection
 
   hsts_max_age_seconds              = local.hsts_max_age_seconds
+  app_url                           = local.app_url
   origin_secret_generation          = var.origin_secret_generation
   previous_origin_secret_generation = var.previous_origin_secret_generation
 

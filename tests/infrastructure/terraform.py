@@ -123,9 +123,12 @@ def _address(tree: Tree) -> str:
     if tree.data == "index_expr_term":
         target, index = _parts(tree)
         (key,) = _parts(index)
-        if key.data != "expr_term" or _parts(key)[0].data != "int_lit":
-            raise Unsupported("an address with a key that is not a number")
-        return f"{_address(target)}[{_parts(key)[0].children[0]}]"
+        literal = _parts(key)[0] if key.data == "expr_term" else None
+        if literal is not None and literal.data == "int_lit":
+            return f"{_address(target)}[{literal.children[0]}]"
+        if literal is not None and literal.data == "string" and len(_parts(literal)) == 1:
+            return f'{_address(target)}["{_parts(literal)[0].children[0]}"]'
+        raise Unsupported("an address with a key that is neither a number nor a plain string")
     raise Unsupported(f"{tree.data} in an address")
 
 

@@ -19,7 +19,7 @@ from gateway.headers import content_security_policy, security_headers, share_pag
 from gateway.settings import GatewaySettings
 from gateway.shares.page import SHARE_PREFIX
 from tests.infrastructure.terraform import Evaluator, ResourceInstance, attributes, module, root
-from tests.infrastructure.test_task_roles import compute
+from tests.infrastructure.test_task_roles import APP_URL, compute
 
 WEBAPP_INPUTS = {"api_domain": "api.example.com"}  # the ALB's name, which needs root variables that have no default
 
@@ -149,6 +149,10 @@ def gateway_on_aws(monkeypatch: pytest.MonkeyPatch) -> GatewaySettings:
     )
 
 
+def headers_policy(name: str) -> ResourceInstance:
+    return webapp().resource("aws_cloudfront_response_headers_policy", "app").instances[name]
+
+
 def headers_sent(policy: ResourceInstance) -> dict[str, str]:
     """What a response headers policy makes CloudFront send, as the gateway names the headers."""
     (config,) = policy.nested("security_headers_config")
@@ -176,7 +180,7 @@ def behaviours() -> dict[str, dict[str, Any]]:
 
 def test_cloudfront_sends_the_gateways_security_headers_on_the_spa_and_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
     on_aws = gateway_on_aws(monkeypatch)
-    policy = the(webapp(), "aws_cloudfront_response_headers_policy", "security")
+    policy = headers_policy("security")
     assert headers_sent(policy) == security_headers(on_aws, content_security_policy(on_aws))
     assert {path: behaviour["response_headers_policy_id"] for path, behaviour in behaviours().items() if path != "/s/*"} == dict.fromkeys(
         ("default", "/api/*", "/auth/*"), policy["id"]
@@ -184,13 +188,22 @@ def test_cloudfront_sends_the_gateways_security_headers_on_the_spa_and_the_api(m
 
 
 def test_family_links_reach_the_gateway_uncached_with_the_share_pages_own_headers(monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = the(webapp(), "aws_cloudfront_response_headers_policy", "share")
+    policy = headers_policy("share")
     assert headers_sent(policy) == share_page_headers(gateway_on_aws(monkeypatch))  # the style's hash included
     shares = behaviours()[SHARE_PREFIX + "*"]
     assert shares["target_origin_id"] == "api" and shares["response_headers_policy_id"] == policy["id"]
     assert (
         shares["allowed_methods"] == ["GET", "HEAD", "OPTIONS"] and shares["cache_policy_id"] == behaviours()["/api/*"]["cache_policy_id"]
     )
+
+
+def test_family_links_point_at_the_app_and_their_limit_counts_the_client_cloudfront_saw() -> None:
+    gateway = compute().local("service_environment")["gateway"]
+    assert gateway["NOCOMELON_PUBLIC_URL"] == APP_URL  # the root passes its app_url: https:// and app_domain
+    # The two proxies that add an X-Forwarded-For entry: CloudFront (the viewer's address), then the ALB (CloudFront's).
+    proxies = [origin for origin in distribution().nested("origin") if origin["origin_id"] == "api"] + [the(compute(), "aws_lb", "gateway")]
+    assert int(gateway["NOCOMELON_FORWARDED_HOPS"]) == len(proxies) == 2
+    assert "NOCOMELON_PUBLIC_URL" not in compute().local("service_environment")["media"]
 
 
 def test_the_edges_own_refusals_are_in_the_one_error_shape() -> None:

@@ -26,6 +26,7 @@ WRITES = {"s3:PutObject", "s3:AbortMultipartUpload"}
 DELETES = {"s3:DeleteObjectVersion", "s3:DeleteObject"}
 
 
+APP_URL = "https://stories.example.com"  # https:// and the root's app_domain, which has no default
 ACCOUNT = "aws_caller_identity:current:account_id"  # the evaluator's stand-in for the account the task runs in
 ON_AWS = {"vision": "bedrock", "story": "bedrock", "illustration": "bedrock", "voice": "polly"}
 MODELS = {"vision": "amazon.nova-pro-v1:0", "story": "us.amazon.nova-lite-v1:0", "illustration": "amazon.nova-canvas-v1:0"}
@@ -45,6 +46,7 @@ def compute(**settings: Any) -> Any:
         user_pool_arn=USER_POOL_ARN,
         client_id="client",
         image_tag="0123abc",
+        app_url=APP_URL,
         **settings,
     )
 

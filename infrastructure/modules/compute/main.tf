@@ -83,6 +83,10 @@ locals {
         NOCOMELON_GATEWAY_HOST         = "0.0.0.0"
         NOCOMELON_GATEWAY_PORT         = tostring(service.port)
         NOCOMELON_HSTS_MAX_AGE_SECONDS = tostring(var.hsts_max_age_seconds)
+        # Family links point at the app's own domain (the gateway sees the ALB's name), and the client a share
+        # page's rate limit counts is the one CloudFront saw: X-Forwarded-For's entry before CloudFront's own.
+        NOCOMELON_PUBLIC_URL     = var.app_url
+        NOCOMELON_FORWARDED_HOPS = "2"
       } : {},
       contains(keys(local.workers), name) ? {
         NOCOMELON_VISIBILITY_TIMEOUT_SECONDS = tostring(var.queues[name].visibility_timeout_seconds)

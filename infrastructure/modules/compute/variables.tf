@@ -97,6 +97,11 @@ variable "alb_deletion_protection" {
   type = bool
 }
 
+variable "app_url" {
+  description = "Where parents and family open the app (https://app_domain): the base of family links (NOCOMELON_PUBLIC_URL)."
+  type        = string
+}
+
 variable "hsts_max_age_seconds" {
   description = "The gateway's Strict-Transport-Security max-age (NOCOMELON_HSTS_MAX_AGE_SECONDS)."
   type        = number

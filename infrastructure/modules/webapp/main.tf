@@ -123,39 +123,32 @@ resource "aws_cloudfront_distribution" "app" {
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.app["security"].id
     function_association {
       event_type   = "viewer-request"
       function_arn = aws_cloudfront_function.spa_routes.arn
     }
   }
 
+  # The API and sign-in, and a family link's page and its media (read-only, with headers of their own): all the
+  # gateway's, never cached (the gateway checks a link on every request, so a revoked one fails at the next).
   dynamic "ordered_cache_behavior" {
-    for_each = ["/api/*", "/auth/*"]
+    for_each = {
+      "/api/*"  = { methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], headers = "security" }
+      "/auth/*" = { methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], headers = "security" }
+      "/s/*"    = { methods = ["GET", "HEAD", "OPTIONS"], headers = "share" }
+    }
     content {
-      path_pattern               = ordered_cache_behavior.value
+      path_pattern               = ordered_cache_behavior.key
       target_origin_id           = "api"
       viewer_protocol_policy     = "https-only"
-      allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+      allowed_methods            = ordered_cache_behavior.value.methods
       cached_methods             = ["GET", "HEAD"]
       compress                   = true
       cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
       origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_but_host.id
-      response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.app[ordered_cache_behavior.value.headers].id
     }
-  }
-
-  # A family link's page and its media, streamed by the gateway, which checks the link on every request: never cached.
-  ordered_cache_behavior {
-    path_pattern               = "/s/*"
-    target_origin_id           = "api"
-    viewer_protocol_policy     = "https-only"
-    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
-    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_but_host.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.share.id
   }
 
   restrictions {

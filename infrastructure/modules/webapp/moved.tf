@@ -30,3 +30,9 @@ moved {
   from = aws_s3_bucket_policy.spa
   to   = module.spa.aws_s3_bucket_policy.this
 }
+
+# The security headers policy is one of two now (the share pages have their own).
+moved {
+  from = aws_cloudfront_response_headers_policy.security
+  to   = aws_cloudfront_response_headers_policy.app["security"]
+}

@@ -43,14 +43,26 @@ locals {
   counted_common_rules = ["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "EC2MetaDataSSRF_BODY"]
 }
 
-resource "aws_cloudfront_response_headers_policy" "security" {
+# The gateway's security headers, on what CloudFront serves: the SPA and the API with the app's policy; a family
+# link's page and media (the gateway's share_page_headers) with theirs, not indexed and not cached, so a revoked link
+# fails at the next request.
+resource "aws_cloudfront_response_headers_policy" "app" {
   #checkov:skip=CKV_AWS_259:HSTS is sent for two years with includeSubDomains; preload would enter the whole registrable domain, which app_domain is only part of, in browsers' lists.
-  name    = "${var.prefix}-security-headers"
-  comment = "NoComelon: the gateway's security headers, on the SPA too"
+  for_each = {
+    security = { name = "security-headers", comment = "the gateway's security headers, on the SPA too", policy = local.content_security_policy, custom = {} }
+    share = {
+      name    = "share-headers"
+      comment = "the headers of a family link's page and media"
+      policy  = local.share_page_policy
+      custom  = { "X-Robots-Tag" = "noindex, nofollow", "Cache-Control" = "private, no-store" }
+    }
+  }
+  name    = "${var.prefix}-${each.value.name}"
+  comment = "NoComelon: ${each.value.comment}"
 
   security_headers_config {
     content_security_policy {
-      content_security_policy = local.content_security_policy
+      content_security_policy = each.value.policy
       override                = true
     }
     content_type_options {
@@ -71,49 +83,18 @@ resource "aws_cloudfront_response_headers_policy" "security" {
       override                   = true
     }
   }
-}
 
-# The share pages' own headers (the gateway's share_page_headers): not indexed, not cached, so a revoked link fails
-# at the next request.
-resource "aws_cloudfront_response_headers_policy" "share" {
-  #checkov:skip=CKV_AWS_259:HSTS is sent for two years with includeSubDomains; preload would enter the whole registrable domain, which app_domain is only part of, in browsers' lists.
-  name    = "${var.prefix}-share-headers"
-  comment = "NoComelon: the headers of a family link's page and media"
-
-  security_headers_config {
-    content_security_policy {
-      content_security_policy = local.share_page_policy
-      override                = true
-    }
-    content_type_options {
-      override = true
-    }
-    frame_options {
-      frame_option = "DENY"
-      override     = true
-    }
-    referrer_policy {
-      referrer_policy = "no-referrer"
-      override        = true
-    }
-    strict_transport_security {
-      access_control_max_age_sec = var.hsts_max_age_seconds
-      include_subdomains         = true
-      preload                    = false
-      override                   = true
-    }
-  }
-
-  custom_headers_config {
-    items {
-      header   = "X-Robots-Tag"
-      value    = "noindex, nofollow"
-      override = true
-    }
-    items {
-      header   = "Cache-Control"
-      value    = "private, no-store"
-      override = true
+  dynamic "custom_headers_config" {
+    for_each = length(each.value.custom) > 0 ? [each.value.custom] : []
+    content {
+      dynamic "items" {
+        for_each = custom_headers_config.value
+        content {
+          header   = items.key
+          value    = items.value
+          override = true
+        }
+      }
     }
   }
 }
