@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import boto3
+import httpx
 import pytest
 
 from devstack.stack import Stack
@@ -67,11 +68,14 @@ def test_a_deleted_storybook_leaves_no_version_of_its_entry_or_its_run(stack: St
 def test_a_deleted_account_leaves_no_file_no_row_and_no_sign_in(stack: Stack, settings: GatewaySettings, leaving: Credentials) -> None:
     parent = sign_in(stack, leaving)
     with gateway(stack, parent) as client:
-        saved_storybook(client)
+        _, entry = saved_storybook(client)
+        link = client.post(f"/api/v1/library/{entry['id']}/shares", json={"label": "Grandma"}).json()["url"]
+        assert httpx.get(link, timeout=10).status_code == 200
         assert versions_under(stack, AssetKeys.user_prefix(parent.user_id))
-        assert all(rows_of(stack, settings, parent.user_id).values())  # a run, a library entry and a budget
+        assert all(rows_of(stack, settings, parent.user_id).values())  # a run, a library entry, a budget and a link
 
         assert client.delete("/api/v1/account").status_code == 204
+        assert httpx.get(link, timeout=10).status_code == 404  # the link went with the account: no such link now
 
         assert versions_under(stack, AssetKeys.user_prefix(parent.user_id)) == []
         assert rows_of(stack, settings, parent.user_id) == dict.fromkeys((table.name for table in settings.topology.tables), 0)
