@@ -15,6 +15,7 @@ import numpy as np
 
 from media.narrate import Narration
 from media.narrate.level import OUTPUT_RATE, encode_mp3, normalised
+from media.narrate.words import estimated_words
 from shared.domain.costs import Usage
 from shared.domain.models import MAX_AGE, MIN_AGE, SpokenSentence
 
@@ -52,7 +53,16 @@ class Track:
     spans: list[tuple[str, int, int]]
 
     def sentences(self) -> list[SpokenSentence]:
-        return [SpokenSentence(text=text, start_sec=start / self.rate, end_sec=end / self.rate) for text, start, end in self.spans]
+        """Each sentence where it was measured, its words shared out within it (media.narrate.words)."""
+        return [
+            SpokenSentence(
+                text=text,
+                start_sec=start / self.rate,
+                end_sec=end / self.rate,
+                words=estimated_words(text, start / self.rate, end / self.rate),
+            )
+            for text, start, end in self.spans
+        ]
 
 
 def joined(spoken: Iterable[tuple[str, np.ndarray]], rate: int, *, pause_sec: float) -> Track:
