@@ -4,6 +4,7 @@ or expired. The page, its headers and its media name nothing of the parent; the 
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -41,6 +42,11 @@ def until(page: Page, condition: str, timeout: float = 20) -> None:
         time.sleep(0.1)
 
 
+def story_texts(stack: Stack, parent: Parent, run_id: str) -> str:
+    with gateway(stack, parent) as client:
+        return " ".join(scene["text"] for scene in client.get(f"/api/v1/runs/{run_id}").json()["story_script"]["scenes"])
+
+
 def share(stack: Stack, parent: Parent, entry_id: str, **body: object) -> dict:
     with gateway(stack, parent) as client:
         made = client.post(f"/api/v1/library/{entry_id}/shares", json=body)
@@ -73,6 +79,11 @@ def test_a_link_plays_in_chromium_with_no_sign_in_and_shows_nothing_of_the_paren
     until(page, "document.querySelector('video').readyState >= 3")
     page.evaluate("document.querySelector('video').play()")
     until(page, "document.querySelector('video').currentTime > 1")
+    # The captions track is on, and its cues are the story's words.
+    until(page, "document.querySelector('video').textTracks[0].cues?.length > 0")
+    assert page.evaluate("document.querySelector('video').textTracks[0].mode") == "showing"
+    first_cue = page.evaluate("document.querySelector('video').textTracks[0].cues[0].text")
+    assert re.sub(r"<[^>]*>", "", first_cue) in story_texts(web_stack, family_parent, run_id)
     page.evaluate("document.querySelector('video').pause()")
     page.screenshot(path=str(ARTEFACTS / "share-page-phone.png"), full_page=True)
     assert errors == []

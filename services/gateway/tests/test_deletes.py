@@ -32,7 +32,7 @@ OPTIONS = StoryOptions(theme=Theme.ADVENTURE, age=5, voice=VoiceType.CHEERFUL, s
 
 
 def run_files(user_id: str, run_id: str) -> list[str]:
-    """Every kind of file a finished run has: drawing, figure mask, pictures, narration, video, thumbnail."""
+    """Every kind of file a finished run has: drawing, figure mask, pictures, narration, video, thumbnail, captions."""
     return [
         AssetKeys.drawing(user_id, run_id, "png"),
         AssetKeys.figure_mask(user_id, run_id),
@@ -40,6 +40,7 @@ def run_files(user_id: str, run_id: str) -> list[str]:
         *(AssetKeys.scene_audio(user_id, run_id, number) for number in (1, 2)),
         AssetKeys.video(user_id, run_id),
         AssetKeys.thumbnail(user_id, run_id),
+        AssetKeys.captions(user_id, run_id),
     ]
 
 
@@ -59,7 +60,12 @@ class Parts:
         run_id = str(uuid.uuid4())
         for key in run_files(user_id, run_id):
             await self.assets.put(key, b"bytes", "application/octet-stream", retention=Retention.RUN)
-        video = VideoResult(video_key=AssetKeys.video(user_id, run_id), thumbnail_key=AssetKeys.thumbnail(user_id, run_id), duration_sec=30)
+        video = VideoResult(
+            video_key=AssetKeys.video(user_id, run_id),
+            thumbnail_key=AssetKeys.thumbnail(user_id, run_id),
+            captions_key=AssetKeys.captions(user_id, run_id),
+            duration_sec=30,
+        )
         await self.checkpoints.create(
             Checkpoint(
                 user_id=user_id,
@@ -93,7 +99,8 @@ async def test_deleting_a_run_s_only_entry_deletes_the_run_and_every_file_of_it(
     parts = Parts()
     run_id, other_run_id = await parts.finished_run(), await parts.finished_run()
     entry = await parts.saved(run_id)
-    kept = parts.keys_of(ME) - set(run_files(ME, run_id)) - {entry.video_key, entry.thumbnail_key}
+    assert entry.captions_key in parts.keys_of(ME)
+    kept = parts.keys_of(ME) - set(run_files(ME, run_id)) - {entry.video_key, entry.thumbnail_key, entry.captions_key}
 
     await parts.service.delete_entry(ME, entry.id)
 
@@ -112,8 +119,8 @@ async def test_a_run_with_another_saved_look_keeps_its_files_and_checkpoint() ->
 
     await parts.service.delete_entry(ME, first_look.id)
 
-    assert not {first_look.video_key, first_look.thumbnail_key} & parts.keys_of(ME)
-    assert set(run_files(ME, run_id)) | {second_look.video_key, second_look.thumbnail_key} == parts.keys_of(ME)
+    assert not {first_look.video_key, first_look.thumbnail_key, first_look.captions_key} & parts.keys_of(ME)
+    assert set(run_files(ME, run_id)) | {second_look.video_key, second_look.thumbnail_key, second_look.captions_key} == parts.keys_of(ME)
     assert await parts.checkpoints.get(ME, run_id) is not None
 
     await parts.service.delete_entry(ME, second_look.id)  # the run's last entry: now the run goes too

@@ -24,12 +24,14 @@ from shared.domain.shares import token_hash
 from tests.fakes import InMemoryAssetStore, InMemoryCheckpointStore, InMemoryLibraryStore, InMemoryShareStore
 
 PARENT, OTHER = "user-4f1c9e", "user-other"
+CAPTIONS = "WEBVTT\n\n00:00:02.500 --> 00:00:03.708\nZoom <00:00:02.917>woke <00:00:03.292>up.\n"
 VIDEO = bytes(range(256)) * 40  # 10,240 bytes
 ENTRY = LibraryEntry(
     id="entry-1",
     title="Zoom & the <Moon>",
     video_key=f"{PARENT}/videos/entry-1_final.mp4",
     thumbnail_key=f"{PARENT}/videos/entry-1_thumb.jpg",
+    captions_key=f"{PARENT}/videos/entry-1_captions.vtt",
     duration_sec=31.0,
     style=Style.WATERCOLOR,
     created_at="2026-12-03T10:00:00+00:00",
@@ -64,6 +66,8 @@ class Gateway:
         await self.library.add(PARENT, ENTRY, run_id="run-1")
         await self.assets.put(ENTRY.video_key, VIDEO, "video/mp4", retention=Retention.LIBRARY)
         await self.assets.put(ENTRY.thumbnail_key, b"\xff\xd8cover", "image/jpeg", retention=Retention.LIBRARY)
+        assert ENTRY.captions_key
+        await self.assets.put(ENTRY.captions_key, CAPTIONS.encode(), "text/vtt", retention=Retention.LIBRARY)
 
     def as_parent(self, user_id: str = PARENT) -> dict[str, str]:
         return {"Authorization": f"Bearer {user_id}"}
@@ -126,6 +130,15 @@ async def test_another_parent_can_neither_share_nor_list_nor_revoke_the_storyboo
     assert gateway.client.get(f"/api/v1/library/{ENTRY.id}/shares").status_code == 401
 
 
+async def test_a_link_is_revoked_only_through_its_own_storybook(gateway: Gateway) -> None:
+    made = gateway.share()
+    other = ENTRY.model_copy(update={"id": "entry-2"})
+    await gateway.library.add(PARENT, other, run_id="run-2")
+    refused = gateway.client.delete(f"/api/v1/library/{other.id}/shares/{made['id']}", headers=gateway.as_parent())
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "share_not_found"
+    assert gateway.client.get(path_of(made["url"])).status_code == 200
+
+
 async def test_the_list_shows_open_links_with_their_views_and_never_a_token(gateway: Gateway) -> None:
     first, second = gateway.share(label="Grandma"), gateway.share(label="Uncle Sam")
     for _ in range(3):
@@ -157,6 +170,7 @@ async def test_the_page_shows_the_title_and_the_player_and_nothing_of_the_parent
     text = page.text
     assert "<h1>Zoom &amp; the &lt;Moon&gt;</h1>" in text and "<script" not in text
     assert re.search(r'<video controls playsinline preload="metadata" src="/s/[A-Za-z0-9_-]{43}/video.mp4"', text)
+    assert re.search(r'<track kind="captions" src="/s/[A-Za-z0-9_-]{43}/captions.vtt" label="Captions" default>', text)
     assert re.search(r'<meta property="og:image" content="http://testserver/s/[A-Za-z0-9_-]{43}/cover.jpg">', text)
     assert '<meta property="og:title" content="Zoom &amp; the &lt;Moon&gt;">' in text and "og:video" not in text
     assert '<meta name="robots" content="noindex, nofollow">' in text
@@ -188,6 +202,8 @@ async def test_the_video_is_streamed_whole_or_in_the_range_a_player_asks_for(gat
     assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{len(VIDEO)}"
     odd = gateway.client.get(video, headers={"Range": "bytes=-5"})
     assert odd.status_code == 200 and odd.content == VIDEO  # a range players do not send is ignored
+    captions = gateway.client.get(path_of(gateway.share()["url"]) + "/captions.vtt")
+    assert captions.status_code == 200 and captions.text == CAPTIONS and captions.headers["content-type"].startswith("text/vtt")
     cover = gateway.client.get(path_of(gateway.share()["url"]) + "/cover.jpg")
     assert cover.status_code == 200 and cover.content == b"\xff\xd8cover" and cover.headers["content-type"] == "image/jpeg"
 
@@ -197,7 +213,7 @@ async def test_a_revoked_link_answers_410_at_once_for_the_page_and_its_media(gat
     page = path_of(made["url"])
     assert gateway.client.get(page + "/video.mp4", headers={"Range": "bytes=0-99"}).status_code == 206
     assert gateway.client.delete(f"/api/v1/library/{ENTRY.id}/shares/{made['id']}", headers=gateway.as_parent()).status_code == 204
-    for path in (page, page + "/video.mp4", page + "/cover.jpg"):
+    for path in (page, page + "/video.mp4", page + "/cover.jpg", page + "/captions.vtt"):
         ended = gateway.client.get(path, headers={"Range": "bytes=100-199"})
         assert ended.status_code == 410 and "This storybook link has ended" in ended.text
         assert ended.headers["content-type"].startswith("text/html") and ended.headers["x-robots-tag"] == "noindex, nofollow"

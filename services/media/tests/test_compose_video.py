@@ -163,7 +163,12 @@ def test_the_thumbnail_is_a_jpeg_frame(rendered) -> None:
 
 
 def test_only_the_outputs_are_left_in_the_workdir(rendered) -> None:
-    assert {path.name for path in rendered.workdir.iterdir()} == {rendered.video.video.name, rendered.video.thumbnail.name}
+    assert {path.name for path in rendered.workdir.iterdir()} == {
+        rendered.video.video.name,
+        rendered.video.thumbnail.name,
+        rendered.video.captions.name,
+    }
+    assert rendered.video.captions.read_text(encoding="utf-8").startswith("WEBVTT\n\n00:00:")
 
 
 RENDER_AND_REPORT_MEMORY = """

@@ -67,7 +67,9 @@ class FakeComposer:
         video, thumbnail = workdir / "out.mp4", workdir / "thumb.jpg"
         video.write_bytes(f"{title}|{drawing.read_bytes().decode()}".encode())
         thumbnail.write_bytes(b"jpeg")
-        return ComposedVideo(video=video, thumbnail=thumbnail, duration_sec=12.345)
+        captions = workdir / "captions.vtt"
+        captions.write_text("WEBVTT\n")
+        return ComposedVideo(video=video, thumbnail=thumbnail, captions=captions, duration_sec=12.345)
 
 
 def checkpoint(**fields) -> Checkpoint:

@@ -174,9 +174,11 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
             video_key=AssetKeys.video(event.user_id, event.run_id),
             duration_sec=round(composed.duration_sec, 2),
             thumbnail_key=AssetKeys.thumbnail(event.user_id, event.run_id),
+            captions_key=AssetKeys.captions(event.user_id, event.run_id),
         )
         await assets.upload_file(composed.video, result.video_key, "video/mp4", retention=Retention.RUN)
         await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg", retention=Retention.RUN)
+        await assets.upload_file(composed.captions, AssetKeys.captions(event.user_id, event.run_id), "text/vtt", retention=Retention.RUN)
     return Outcome(
         changes=video_made(result, requested.pipeline_id),
         expect=Expect(pipeline_id=requested.pipeline_id),

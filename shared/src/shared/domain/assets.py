@@ -51,6 +51,10 @@ class AssetKeys:
     def thumbnail(user_id: str, run_id: str) -> str:
         return f"{user_id}/videos/{run_id}_thumb.jpg"
 
+    @staticmethod
+    def captions(user_id: str, run_id: str) -> str:
+        return f"{user_id}/videos/{run_id}_captions.vtt"
+
 
 _FOLDERS = frozenset({"drawings", "images", "audio", "videos"})
 

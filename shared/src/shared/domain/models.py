@@ -235,6 +235,8 @@ class VideoResult(Model):
     video_key: str
     duration_sec: float
     thumbnail_key: str
+    # The captions as WebVTT, each word timed; absent on videos made before there were captions tracks.
+    captions_key: str | None = None
 
 
 class LibraryEntry(Model):
@@ -242,6 +244,7 @@ class LibraryEntry(Model):
     title: str
     thumbnail_key: str
     video_key: str
+    captions_key: str | None = None
     duration_sec: float
     style: Style
     created_at: str

@@ -55,12 +55,15 @@ class LibraryService:
             title=run.story_script.title,
             video_key=AssetKeys.video(user_id, entry_id),
             thumbnail_key=AssetKeys.thumbnail(user_id, entry_id),
+            captions_key=AssetKeys.captions(user_id, entry_id) if run.video_result.captions_key else None,
             duration_sec=run.video_result.duration_sec,
             style=run.options.style,
             created_at=now_iso(),
         )
         await self._assets.copy(run.video_result.video_key, entry.video_key, retention=Retention.LIBRARY)
         await self._assets.copy(run.video_result.thumbnail_key, entry.thumbnail_key, retention=Retention.LIBRARY)
+        if run.video_result.captions_key and entry.captions_key:
+            await self._assets.copy(run.video_result.captions_key, entry.captions_key, retention=Retention.LIBRARY)
         created = await self._library.add(user_id, entry, run_id=run_id)
         return (entry, True) if created else (await self._library.get(user_id, entry_id) or entry, False)
 
@@ -78,7 +81,7 @@ class LibraryService:
         for link in await self._shares.links_of(user_id, entry_id=entry_id):
             if link.open_at(moment):
                 await self._shares.revoke(user_id, link.id, at=moment)
-        await self._assets.delete([entry.video_key, entry.thumbnail_key])
+        await self._assets.delete([key for key in (entry.video_key, entry.thumbnail_key, entry.captions_key) if key])
         run_id = await self._library.run_of(user_id, entry_id)
         if run_id is not None and set(await self._library.entries_of_run(user_id, run_id)) <= {entry_id}:
             await self._delete_run(user_id, run_id)

@@ -98,10 +98,14 @@ async def share_page(token: Token, request: Request, shares: SharesDep, settings
             f'<meta name="twitter:image" content="{cover}">',
         ]
     )
+    # The captions a child can follow word by word, switched on; off in the player's menu.
+    captions = (
+        f'<track kind="captions" src="{SHARE_PREFIX}{token}/captions.vtt" label="Captions" default>' if shared.entry.captions_key else ""
+    )
     body = (
         f"<h1>{title}</h1>"
         f'<video controls playsinline preload="metadata" src="{SHARE_PREFIX}{token}/video.mp4"'
-        f' poster="{SHARE_PREFIX}{token}/cover.jpg" aria-label="{title}"></video>'
+        f' poster="{SHARE_PREFIX}{token}/cover.jpg" aria-label="{title}">{captions}</video>'
     )
     return HTMLResponse(_page(shared.entry.title, body, head=preview))
 
@@ -116,6 +120,14 @@ async def shared_video(token: Token, request: Request, shares: SharesDep, assets
 async def shared_cover(token: Token, request: Request, shares: SharesDep, assets: AssetsDep) -> Response:
     shared = await _shared(shares, token, counting_a_view=False)
     return await _stream(assets, shared.entry.thumbnail_key, request.headers.get("range"))
+
+
+@router.get("/{token}/captions.vtt")
+async def shared_captions(token: Token, request: Request, shares: SharesDep, assets: AssetsDep) -> Response:
+    shared = await _shared(shares, token, counting_a_view=False)
+    if shared.entry.captions_key is None:
+        raise _Refused(404, "We couldn't find this storybook", NOT_A_LINK)
+    return await _stream(assets, shared.entry.captions_key, request.headers.get("range"))
 
 
 @router.get("/{rest:path}")

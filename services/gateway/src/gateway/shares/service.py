@@ -64,9 +64,10 @@ class ShareService:
 
     async def revoke(self, user_id: str, entry_id: str, share_id: str) -> None:
         """Ends the link at once; revoking it again is done already."""
-        link = await self._shares.revoke(user_id, share_id, at=now())
-        if link is None or link.entry_id != entry_id:
+        # Only a link of the storybook the path names: a parent's link to another storybook is not revoked by mistake.
+        if share_id not in {link.id for link in await self._shares.links_of(user_id, entry_id=entry_id)}:
             raise ShareNotFound()
+        await self._shares.revoke(user_id, share_id, at=now())
 
     async def open(self, token: str, *, counting_a_view: bool) -> SharedStorybook:
         """The storybook a token opens, checked on the table itself; the page counts a view, its media do not."""

@@ -22,6 +22,7 @@ class StoryPage:
 class ComposedVideo:
     video: Path  # MP4: H.264 yuv420p 1280x720 + AAC, moov atom first
     thumbnail: Path  # JPEG
+    captions: Path  # WebVTT: the captions with each word's time (media.compose.webvtt)
     duration_sec: float
 
 

@@ -22,6 +22,7 @@ from media.compose.cards import end_card, load_frame, thumbnail, title_card
 from media.compose.frames import PageArt, render_frames
 from media.compose.soundtrack import RATE, soundtrack, write_wav
 from media.compose.timeline import Timeline, plan_timeline
+from media.compose.webvtt import webvtt
 from media.compose.yuv import COLOUR_TAGS
 from media.illustrate import FRAME_SIZE, read_figure
 from shared.domain.models import Language
@@ -29,6 +30,7 @@ from shared.runtime import subprocesses
 
 VIDEO_NAME = "storybook.mp4"
 THUMBNAIL_NAME = "thumbnail.jpg"
+CAPTIONS_NAME = "captions.vtt"
 # The project's x264 settings; bench/render encodes its ffmpeg filter-graph baseline with the same ones.
 # ultrafast: on two cores it encodes a storybook in about two thirds of superfast's CPU time (veryfast: 1.4x superfast), for a
 # file about twice as large (~2.4 Mb/s at 720p), which is still fine to stream.
@@ -90,7 +92,9 @@ class StreamingComposer:
             write_wav(soundtrack(timeline), sound)
             encode(frames, sound, video_path, fps=self.fps)
         thumbnail(scenes[0].still(), title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
-        return ComposedVideo(video=video_path, thumbnail=thumbnail_path, duration_sec=probe_duration(video_path))
+        captions_path = workdir / CAPTIONS_NAME
+        captions_path.write_text(webvtt(timeline), encoding="utf-8")
+        return ComposedVideo(video=video_path, thumbnail=thumbnail_path, captions=captions_path, duration_sec=probe_duration(video_path))
 
 
 def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int) -> None:
