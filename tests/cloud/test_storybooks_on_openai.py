@@ -145,7 +145,11 @@ def test_an_openai_story_with_bedrock_pictures_and_the_offline_voice(
     assert not new_calls(fake_cloud, before, "Speech") and not new_calls(fake_cloud, before, "ImageEdits")
     assert run["story_script"]["title"].startswith("The Day of the") and not run["drawing_analysis"]["character"]
     assert fake_sky_share(frame_at(video, StreamingComposer().title_sec + 1.0)) > 0.3
-    assert all(not sentence["words"] for clip in run["audio_result"]["clips"] for sentence in clip["sentences"])  # Piper's
+    sentences = [sentence for clip in run["audio_result"]["clips"] for sentence in clip["sentences"]]
+    # Piper's sentences are measured, and their words shared out within each (by syllables).
+    assert all(
+        sentence["words"] and sentence["words"][-1]["end_sec"] == pytest.approx(sentence["end_sec"], abs=1e-3) for sentence in sentences
+    )
     assert run["stages"]["story"]["usage"]["model"] == "gpt-4o-mini" and run["stages"]["voice"]["usage"] is None  # Piper is free
 
 

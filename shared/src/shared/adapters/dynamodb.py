@@ -704,7 +704,8 @@ class DynamoUserRows:
 
 def _entry(item: dict[str, Any]) -> LibraryEntry:
     plain = from_item(item)
-    return LibraryEntry.model_validate({field: plain[field] for field in LibraryEntry.model_fields})
+    # A field added later (captions_key) is absent from older rows, and takes its default.
+    return LibraryEntry.model_validate({field: plain[field] for field in LibraryEntry.model_fields if field in plain})
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:
