@@ -16,10 +16,11 @@ import pytest
 from PIL import Image
 
 from media.compose import ComposedVideo, StoryPage
-from media.compose.cards import caption_layer
+from media.compose.cards import HIGHLIGHT, caption_layer, word_highlights
 from media.compose.local import StreamingComposer
 from media.compose.timeline import Timeline
 from media.illustrate.local import LocalIllustrator
+from media.narrate.words import estimated_words
 from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
 
 TITLE = "Pip and the Paper Kite"
@@ -53,8 +54,8 @@ def illustrate(drawing, number: int, text: str, count: int, folder: Path) -> tup
     return image, figure
 
 
-def render(composer: StreamingComposer, drawing_path: Path, pages: list[StoryPage], workdir: Path) -> Rendered:
-    video = composer.compose(title=TITLE, drawing=drawing_path, pages=pages, workdir=workdir)
+def render(composer: StreamingComposer, drawing_path: Path, pages: list[StoryPage], workdir: Path, *, read_along: bool = False) -> Rendered:
+    video = composer.compose(title=TITLE, drawing=drawing_path, pages=pages, workdir=workdir, read_along=read_along)
     return Rendered(video, composer.timeline(pages), drawing_path, pages, workdir)
 
 
@@ -85,17 +86,51 @@ def quiet(drawing, tmp_path_factory) -> Rendered:
     return render(StreamingComposer(), drawing_path, [page], tmp_path_factory.mktemp("quiet-video"))
 
 
+@pytest.fixture(scope="module")
+def read_along(drawing, tmp_path_factory) -> Rendered:
+    """One page read along: a sentence over silence whose words are heard at known times."""
+    inputs = tmp_path_factory.mktemp("read-along")
+    drawing_path, audio = inputs / "drawing.png", inputs / "silence.mp3"
+    drawing_path.write_bytes(drawing.image)
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono", "-t", "4", "-c:a", "libmp3lame", str(audio))
+    text = "Pip and Zoom flew over the sleepy little town."
+    sentence = SpokenSentence(text=text, start_sec=0.5, end_sec=3.5, words=estimated_words(text, 0.5, 3.5))
+    page = StoryPage(1, text, *illustrate(drawing, 1, text, 1, inputs), audio, 4.0, [sentence])
+    return render(StreamingComposer(), drawing_path, [page], tmp_path_factory.mktemp("read-along-video"), read_along=True)
+
+
 def ffmpeg(*arguments: str) -> bytes:
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *arguments]
     return subprocess.run(command, capture_output=True, check=True).stdout
 
 
-def decoded_frames(video: Path, numbers: list[int]) -> dict[int, np.ndarray]:
-    """The given frames (by index), decoded to rgb24."""
+def decoded_frames(video: Path, numbers: list[int], *, rows: tuple[int, int] = (0, 720)) -> dict[int, np.ndarray]:
+    """The given frames (by index), decoded to rgb24; only the band of `rows` [top, bottom) of each (even rows: the
+    crop is made on the subsampled picture), if given."""
+    assert rows[0] % 2 == rows[1] % 2 == 0, rows
     select = "+".join(f"eq(n\\,{number})" for number in sorted(numbers))
-    raw = ffmpeg("-i", str(video), "-vf", f"select='{select}'", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1")
-    frames = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 720, 1280, 3)
+    crop = f",crop=1280:{rows[1] - rows[0]}:0:{rows[0]}"
+    raw = ffmpeg(
+        "-i", str(video), "-vf", f"select='{select}'{crop}", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"
+    )  # fmt: skip
+    frames = np.frombuffer(raw, dtype=np.uint8).reshape(-1, rows[1] - rows[0], 1280, 3)
     return dict(zip(sorted(numbers), frames, strict=True))
+
+
+def band_rows(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int]:
+    """The even rows [top, bottom) that hold every box."""
+    top, bottom = min(box[1] for box in boxes), max(box[3] for box in boxes)
+    return top - top % 2, bottom + bottom % 2
+
+
+def lit_word(band: np.ndarray, top: int, boxes: list[tuple[int, int, int, int]]) -> int | None:
+    """Which word's highlight a decoded caption band shows, or None: the box whose pixels are most marker yellow, if
+    over a third of them are (the pill fills its box but for the word's letters; a yellow in the picture seldom does)."""
+    red, green, blue = (band[..., channel].astype(int) for channel in range(3))
+    yellow = (abs(red - HIGHLIGHT[0]) < 40) & (abs(green - HIGHLIGHT[1]) < 40) & (blue < 90)
+    shares = [float(yellow[y0 - top : y1 - top, x0:x1].mean()) for x0, y0, x1, y1 in boxes]
+    best = max(range(len(boxes)), key=shares.__getitem__)
+    return best if shares[best] > 0.35 else None
 
 
 def rms(samples: np.ndarray, start_sec: float, end_sec: float) -> float:
@@ -146,6 +181,44 @@ def test_a_caption_appears_on_its_first_frame_and_leaves_after_its_last(quiet) -
     assert band(caption.end_frame - 1) < 0.8 * band(caption.end_frame)
 
 
+def test_reading_along_the_highlight_moves_word_by_word_within_a_frame_of_the_voice(read_along) -> None:
+    (caption,) = read_along.timeline.pages[0].captions
+    boxes = [(x, y, x + patch.width, y + patch.height) for (x, y), patch in word_highlights(caption.text)]
+    top, bottom = band_rows(boxes)
+    numbers = list(range(caption.start_frame - 2, caption.end_frame + 2))
+    frames = decoded_frames(read_along.video.video, numbers, rows=(top, bottom))
+    shown = {number: lit_word(frames[number], top, boxes) for number in numbers}
+    starts = {word.token: word.start_frame for word in caption.words}
+    assert len(starts) == len(caption.text.split()) == 9  # every word is timed, and each is lit in turn
+
+    assert shown[caption.start_frame - 1] is None and shown[caption.end_frame] is None  # no caption, no highlight
+    for number in range(caption.start_frame, caption.end_frame):
+        expected = max((token for token, start in starts.items() if start <= number), default=None)
+        assert shown[number] == expected, f"frame {number} lights word {shown[number]}, the voice is at word {expected}"
+    changes = [number for number in numbers[1:] if shown[number] != shown[number - 1] and shown[number] is not None]
+    assert changes == [starts[token] for token in sorted(starts)]  # each word lit on the very frame it is heard
+
+
+def test_the_vtt_cues_stamp_the_same_frames_the_highlight_moves_on(read_along) -> None:
+    (caption,) = read_along.timeline.pages[0].captions
+    (cue,) = read_along.video.captions.read_text(encoding="utf-8").strip().split("\n\n")[1:]
+    stamps = [round(float(stamp.rsplit(":", 1)[1]) * 24 + int(stamp.split(":")[1]) * 60 * 24) for stamp in re.findall(r"<([\d:.]+)>", cue)]
+
+    assert stamps == [word.start_frame for word in caption.words if word.start_frame > caption.start_frame]
+
+
+def test_without_read_along_the_captions_are_shown_whole(rendered) -> None:
+    slot = rendered.timeline.pages[0]
+    caption = slot.captions[0]
+    assert caption.words, "Piper's words are timed, so only the option keeps the highlight off"
+    boxes = [(x, y, x + patch.width, y + patch.height) for (x, y), patch in word_highlights(caption.text)]
+    top, bottom = band_rows(boxes)
+    middle = (caption.start_frame + caption.end_frame) // 2
+    frames = decoded_frames(rendered.video.video, [caption.start_frame, middle, caption.end_frame - 1], rows=(top, bottom))
+
+    assert all(lit_word(band, top, boxes) is None for band in frames.values())
+
+
 def test_the_music_plays_in_the_gaps_and_steps_back_under_speech(quiet, decode_pcm) -> None:
     samples = np.frombuffer(decode_pcm(quiet.video.video, AUDIO_RATE), dtype=np.int16) / 32768
     page_start = quiet.timeline.seconds(quiet.timeline.pages[0].start_frame)
@@ -175,7 +248,7 @@ RENDER_AND_REPORT_MEMORY = """
 import json, resource, sys
 from pathlib import Path
 from media.compose import StoryPage
-from media.compose.cards import caption_layer
+from media.compose.cards import HIGHLIGHT, caption_layer, word_highlights
 from media.compose.local import StreamingComposer
 spec = json.loads(sys.argv[1])
 pages = [StoryPage(p["number"], p["text"], Path(p["image"]), Path(p["figure"]), Path(p["audio"]), p["duration_sec"]) for p in spec["pages"]]

@@ -60,9 +60,12 @@ class FakeNarrator:
 class FakeComposer:
     def __init__(self) -> None:
         self.pages: list[StoryPage] = []
+        self.read_along: bool | None = None
 
-    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language) -> ComposedVideo:
-        self.pages = pages
+    def compose(
+        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool
+    ) -> ComposedVideo:
+        self.pages, self.read_along = pages, read_along
         assert all(page.image.read_bytes() and page.figure.read_bytes() and page.audio.read_bytes() for page in pages)
         video, thumbnail = workdir / "out.mp4", workdir / "thumb.jpg"
         video.write_bytes(f"{title}|{drawing.read_bytes().decode()}".encode())
@@ -140,6 +143,7 @@ def _halves_done(images: bool, voice: bool) -> Checkpoint:
         pipeline_id="p1",
         stages=stages,
         story_script=SCRIPT,
+        options=OPTIONS,
         image_result=ImageResult(style=Style.ANIME, images=[GeneratedImage(scene_number=1, key="u/images/r_scene_1.png")]),
         audio_result=AudioResult(
             voice=VoiceType.WISE, clips=[GeneratedAudio(scene_number=1, key="u/audio/r_scene_1.mp3", duration_sec=2.0)]
@@ -179,6 +183,7 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     composer = FakeComposer()
     outcome = await render_video(requested, done, assets=assets, composer=composer)
     assert [(page.number, page.duration_sec) for page in composer.pages] == [(1, 2.0)]
+    assert composer.read_along is True  # the child is 4: the words light up as they are said
     assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")
     assert assets.objects["u/videos/r_thumb.jpg"] == (b"jpeg", "image/jpeg")
     assert assets.retention["u/videos/r_final.mp4"] == assets.retention["u/videos/r_thumb.jpg"] == Retention.RUN

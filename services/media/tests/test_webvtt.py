@@ -7,7 +7,7 @@ from pathlib import Path
 
 from media.compose import StoryPage
 from media.compose.timeline import plan_timeline
-from media.compose.webvtt import webvtt, word_frames
+from media.compose.webvtt import webvtt
 from media.narrate.words import estimated_words
 from shared.domain.models import SpokenSentence
 
@@ -52,7 +52,9 @@ def test_each_caption_is_a_cue_at_its_frames_with_each_word_stamped_where_it_is_
         assert round(seconds(start) * FPS) == caption.start_frame and round(seconds(end) * FPS) == caption.end_frame
         (sentence,) = [sentence for sentence in slot.page.sentences if sentence.text == caption.text]
         stamps = [round(seconds(stamp) * FPS) for stamp in re.findall(r"<(\d\d:\d\d:\d\d\.\d\d\d)>", text)]
-        assert stamps == word_frames(sentence, caption, slot.start_frame, FPS)[1:]  # the first word starts with the cue
+        heard = [slot.start_frame + round(word.start_sec * FPS) for word in sentence.words]
+        assert len(caption.words) == len(sentence.words) and [word.start_frame for word in caption.words] == heard
+        assert stamps == heard[1:]  # the first word starts with the cue
         assert stamps == sorted(stamps) and all(caption.start_frame < frame < caption.end_frame for frame in stamps)
         assert re.sub(r"<[^>]*>", "", text).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">") == caption.text
     assert "sun &amp; " in track and "moon&gt;." in track  # the caption's own < and & cannot open a tag

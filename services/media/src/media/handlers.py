@@ -166,9 +166,15 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
         pages = _pages(requested, workdir)
         files = [(requested.drawing_key, drawing), *_page_files(requested, pages)]
         await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
-        language = checkpoint.options.language if checkpoint.options else Language.ENGLISH
+        options = checkpoint.options
         composed = await asyncio.to_thread(
-            composer.compose, title=requested.story_script.title, drawing=drawing, pages=pages, workdir=workdir, language=language
+            composer.compose,
+            title=requested.story_script.title,
+            drawing=drawing,
+            pages=pages,
+            workdir=workdir,
+            language=options.language if options else Language.ENGLISH,
+            read_along=options.reads_along if options else False,
         )
         result = VideoResult(
             video_key=AssetKeys.video(event.user_id, event.run_id),

@@ -68,6 +68,9 @@ class VoiceType(Choice):
 
 MIN_AGE = 2
 MAX_AGE = 9
+# Read-along lights each word as it is said, for children learning to read. Under 4 captions are shown whole (the
+# child listens, a moving mark only distracts), and at 8-9 a reader may have it but does not need it.
+READ_ALONG_AGES = range(4, 8)
 
 
 ShortText = Annotated[str, Field(min_length=1, max_length=80)]
@@ -178,6 +181,11 @@ class StoryOptions(Model):
     style: Style
     personal_context: str = Field(default="", max_length=300)
     language: Language = Language.ENGLISH
+    read_along: bool | None = None  # None: as the child's age suggests (READ_ALONG_AGES)
+
+    @property
+    def reads_along(self) -> bool:
+        return self.age in READ_ALONG_AGES if self.read_along is None else self.read_along
 
 
 class OptionChoices(Model):
@@ -189,6 +197,7 @@ class OptionChoices(Model):
     style: Style | None = None
     personal_context: str = Field(default="", max_length=300)
     language: Language | None = None
+    read_along: bool | None = None
 
 
 class GeneratedImage(Model):

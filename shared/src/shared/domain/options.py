@@ -64,4 +64,5 @@ def recommend_options(analysis: DrawingAnalysis, choices: OptionChoices) -> Stor
         style=choices.style or Style.STORYBOOK,
         personal_context=choices.personal_context,
         language=choices.language or Language.ENGLISH,
+        read_along=choices.read_along,  # left open, it follows the age (StoryOptions.reads_along), whatever age is chosen later
     )

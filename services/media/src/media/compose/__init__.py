@@ -27,6 +27,8 @@ class ComposedVideo:
 
 
 class VideoComposer(Protocol):
-    def compose(self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language) -> ComposedVideo:
-        """Blocking; writes its outputs inside `workdir`."""
+    def compose(
+        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool
+    ) -> ComposedVideo:
+        """Blocking; writes its outputs inside `workdir`. Reading along, each caption lights the word being said."""
         ...

@@ -6,6 +6,8 @@ package (font_fredoka_one), so nothing depends on fonts installed on the machine
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import font_fredoka_one
@@ -21,6 +23,10 @@ OUTLINE = (40, 35, 90)  # a deep storybook blue around white letters reads on an
 BANNER = (255, 250, 240, 170)
 CAPTION_BAND = (20, 16, 48, 130)  # a soft dusk band: white words stay readable over the brightest sky
 SHADOW = (0, 0, 0, 110)
+# Read-along: the word being said is set dark on a marker-yellow pill, the opposite of its white-on-dusk neighbours,
+# so it stands out the same on every style's pictures (the band behind it is the same everywhere).
+HIGHLIGHT = (255, 214, 10)
+HIGHLIGHT_INK = (30, 24, 70)
 MAX_LINES = 3
 CAPTION_LINES = 2
 CAPTION_AREA = (0.66, 0.97)  # the bottom third, as shares of the frame's height
@@ -67,12 +73,23 @@ def thumbnail(first_scene: Image.Image, title: str) -> Image.Image:
 
 def caption_layer(text: str) -> tuple[tuple[int, int], Image.Image]:
     """A spoken sentence for the bottom third: where its box sits in the frame (left, top) and the RGBA box."""
+    return _cropped(_caption_block(text).layer(banner=CAPTION_BAND))
+
+
+def word_highlights(text: str) -> list[tuple[tuple[int, int], Image.Image]]:
+    """For each word of a caption (its text split at spaces), the highlight drawn over it while it is being said."""
+    block = _caption_block(text)
+    return [block.highlight(index) for index in range(len(block.tokens))]
+
+
+def _caption_block(text: str) -> TextBlock:
     width, height = FRAME_SIZE
     top, bottom = (round(height * share) for share in CAPTION_AREA)
-    layer = _text_layer(
-        (width, height), text, top=top, bottom=bottom, max_size=58, banner=CAPTION_BAND, max_lines=CAPTION_LINES, min_size=36
-    )
-    box = layer.getbbox() or (0, top, width, bottom)
+    return TextBlock.fitted((width, height), text, top=top, bottom=bottom, max_size=58, max_lines=CAPTION_LINES, min_size=36)
+
+
+def _cropped(layer: Image.Image) -> tuple[tuple[int, int], Image.Image]:
+    box = layer.getbbox() or (0, 0, *layer.size)
     return (box[0], box[1]), layer.crop(box)
 
 
@@ -83,40 +100,109 @@ def _on_white(image: Image.Image) -> Image.Image:
 
 def _caption(image: Image.Image, text: str, *, top: int, bottom: int, max_size: int, banner: bool = True) -> Image.Image:
     """`text` centred in the band between `top` and `bottom`, as large as fits in MAX_LINES lines."""
-    layer = _text_layer(image.size, text, top=top, bottom=bottom, max_size=max_size, banner=BANNER if banner else None)
+    layer = TextBlock.fitted(image.size, text, top=top, bottom=bottom, max_size=max_size).layer(banner=BANNER if banner else None)
     return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
 
 
-def _text_layer(
-    size: tuple[int, int],
-    text: str,
-    *,
-    top: int,
-    bottom: int,
-    max_size: int,
-    banner: tuple[int, int, int, int] | None,
-    max_lines: int = MAX_LINES,
-    min_size: int = MIN_FONT_SIZE,
-) -> Image.Image:
-    """A transparent layer of `size` with `text` outlined, shadowed and (optionally) on a rounded banner."""
-    width = size[0]
-    font, lines = _fit_text(
-        text, max_width=int(width * 0.84), max_height=bottom - top, max_size=max_size, max_lines=max_lines, min_size=min_size
-    )
-    block = "\n".join(lines)
-    centre = (width / 2, (top + bottom) / 2)
-    layout = {"font": font, "anchor": "mm", "align": "center", "spacing": font.size // 5, "stroke_width": max(2, font.size // 14)}
-    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
-    if banner:
-        left, upper, right, lower = ImageDraw.Draw(overlay).multiline_textbbox(centre, block, **layout)
-        pad = font.size // 3
-        ImageDraw.Draw(overlay).rounded_rectangle((left - pad, upper - pad, right + pad, lower + pad), radius=pad, fill=banner)
-    offset = max(2, int(font.size) // 18)  # the font was made at a whole-pixel size (see _fit_text)
-    shadow = Image.new("RGBA", size, (0, 0, 0, 0))
-    ImageDraw.Draw(shadow).multiline_text((centre[0] + offset, centre[1] + offset), block, fill=SHADOW, stroke_fill=SHADOW, **layout)
-    overlay = Image.alpha_composite(overlay, _blurred(shadow, offset))
-    ImageDraw.Draw(overlay).multiline_text(centre, block, fill=INK, stroke_fill=OUTLINE, **layout)
-    return overlay
+@dataclass(frozen=True)
+class TextBlock:
+    """Lines of text centred in a band, each line placed by hand so a single word's place on it is known too."""
+
+    size: tuple[int, int]  # of the layer it is drawn on
+    font: ImageFont.FreeTypeFont
+    lines: tuple[str, ...]
+    middles: tuple[float, ...]  # each line's vertical middle
+    centre_x: float
+
+    @classmethod
+    def fitted(
+        cls,
+        size: tuple[int, int],
+        text: str,
+        *,
+        top: int,
+        bottom: int,
+        max_size: int,
+        max_lines: int = MAX_LINES,
+        min_size: int = MIN_FONT_SIZE,
+    ) -> TextBlock:
+        font, lines = _fit_text(
+            text, max_width=int(size[0] * 0.84), max_height=bottom - top, max_size=max_size, max_lines=max_lines, min_size=min_size
+        )
+        pitch = font.getbbox("A", stroke_width=_stroke(font))[3] + _stroke(font) + int(font.size) // 5
+        first = (top + bottom) / 2 - (len(lines) - 1) * pitch / 2
+        return cls(size, font, tuple(lines), tuple(first + index * pitch for index in range(len(lines))), size[0] / 2)
+
+    @property
+    def tokens(self) -> list[tuple[int, float, str]]:
+        """Every word with its line and where it starts across: the text split at spaces, in reading order."""
+        placed: list[tuple[int, float, str]] = []
+        for number, line in enumerate(self.lines):
+            left = self.centre_x - self.font.getlength(line) / 2
+            for word in line.split(" "):
+                placed.append((number, left, word))
+                left += self.font.getlength(word + " ")
+        return placed
+
+    def layer(self, *, banner: tuple[int, int, int, int] | None) -> Image.Image:
+        """A transparent layer with the text outlined, shadowed and (optionally) on a rounded banner."""
+        overlay = Image.new("RGBA", self.size, (0, 0, 0, 0))
+        if banner:
+            left, upper, right, lower = self._bounds()
+            pad = int(self.font.size) // 3
+            ImageDraw.Draw(overlay).rounded_rectangle((left - pad, upper - pad, right + pad, lower + pad), radius=pad, fill=banner)
+        offset = max(2, int(self.font.size) // 18)  # the font was made at a whole-pixel size (see _fit_text)
+        shadow = Image.new("RGBA", self.size, (0, 0, 0, 0))
+        self._draw(ImageDraw.Draw(shadow), (offset, offset), fill=SHADOW, stroke_fill=SHADOW)
+        overlay = Image.alpha_composite(overlay, _blurred(shadow, offset))
+        self._draw(ImageDraw.Draw(overlay), (0, 0), fill=INK, stroke_fill=OUTLINE)
+        return overlay
+
+    def highlight(self, index: int) -> tuple[tuple[int, int], Image.Image]:
+        """Word `index` dark on a marker pill, as a small box and where it goes: laid over the drawn layer, it covers
+        the white word exactly (the same font, size and place)."""
+        line, left, word = self.tokens[index]
+        stroke, middle = _stroke(self.font), self.middles[line]
+        box = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((left, middle), word, font=self.font, anchor="lm", stroke_width=stroke)
+        pad = int(self.font.size) // 6
+        corner = (math.floor(box[0]) - pad, math.floor(box[1]) - pad)
+        patch = Image.new("RGBA", (math.ceil(box[2]) + pad - corner[0], math.ceil(box[3]) + pad - corner[1]), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(patch)
+        draw.rounded_rectangle((0, 0, patch.width - 1, patch.height - 1), radius=pad * 2, fill=(*HIGHLIGHT, 255))
+        draw.text(
+            (left - corner[0], middle - corner[1]),
+            word,
+            font=self.font,
+            anchor="lm",
+            fill=HIGHLIGHT_INK,
+            stroke_width=1,
+            stroke_fill=HIGHLIGHT_INK,
+        )
+        return corner, patch
+
+    def _draw(self, draw: ImageDraw.ImageDraw, shift: tuple[int, int], *, fill: tuple[int, ...], stroke_fill: tuple[int, ...]) -> None:
+        for line, middle in zip(self.lines, self.middles, strict=True):
+            draw.text(
+                (self.centre_x + shift[0], middle + shift[1]),
+                line,
+                font=self.font,
+                anchor="mm",
+                fill=fill,
+                stroke_width=_stroke(self.font),
+                stroke_fill=stroke_fill,
+            )
+
+    def _bounds(self) -> tuple[float, float, float, float]:
+        draw = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+        boxes = [
+            draw.textbbox((self.centre_x, middle), line, font=self.font, anchor="mm", stroke_width=_stroke(self.font))
+            for line, middle in zip(self.lines, self.middles, strict=True)
+        ]
+        return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def _stroke(font: ImageFont.FreeTypeFont) -> int:
+    return max(2, int(font.size) // 14)
 
 
 def _blurred(layer: Image.Image, radius: int) -> Image.Image:

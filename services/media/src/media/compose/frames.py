@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from media.compose.cards import caption_layer
+from media.compose.cards import caption_layer, word_highlights
 from media.compose.motion import Pose, pose
 from media.compose.timeline import Caption, PageSlot, Timeline
 from media.compose.yuv import FRAME_BYTES, HEIGHT, WIDTH, full_planes, halve, planes, still, to_uint8
@@ -71,10 +71,11 @@ class Blend:
 
 
 class Overlay:
-    """A caption's box, converted once, blended into the luma and both chroma planes of a frame."""
+    """A box of words (a caption, or the highlight over its word being said), converted once, blended into the luma
+    and both chroma planes of a frame."""
 
-    def __init__(self, text: str) -> None:
-        (left, top), strip = caption_layer(text)
+    def __init__(self, corner: tuple[int, int], strip: Image.Image) -> None:
+        left, top = corner
         # Chroma has one sample per 2x2 pixels: the box must start and end on even pixels to blend into whole samples.
         even_left, even_top = left - left % 2, top - top % 2
         box = Image.new("RGBA", (_even(strip.width + left - even_left), _even(strip.height + top - even_top)), (0, 0, 0, 0))
@@ -234,15 +235,16 @@ def _even_below(position: float) -> int:
 
 
 def render_frames(
-    timeline: Timeline, *, opening: Image.Image, scenes: list[PageArt], closing: Image.Image, fade_frames: int
+    timeline: Timeline, *, opening: Image.Image, scenes: list[PageArt], closing: Image.Image, fade_frames: int, read_along: bool = False
 ) -> Iterator[np.ndarray]:
-    """Each frame in order as a flat I420 buffer: title card, pages (each dissolving in from the one before), end card."""
+    """Each frame in order as a flat I420 buffer: title card, pages (each dissolving in from the one before), end card.
+    Reading along, the word being said is highlighted in each caption."""
     title = still(np.asarray(opening))
     yield from _repeat(title, timeline.title_frames)
     previous = title
     for index, (slot, scene) in enumerate(zip(timeline.pages, scenes, strict=True)):
         pan = Pan(scene, index, slot.end_frame - slot.start_frame, timeline.fps)
-        yield from _page(slot, pan, previous, fade_frames)
+        yield from _page(slot, pan, previous, fade_frames, read_along)
         previous = pan.frame(slot.end_frame - slot.start_frame - 1)
     end, fade = still(np.asarray(closing)), min(fade_frames, timeline.end_frames)
     for local in range(fade):
@@ -250,20 +252,41 @@ def render_frames(
     yield from _repeat(end, timeline.end_frames - fade)
 
 
-def _page(slot: PageSlot, pan: Pan, previous: np.ndarray, fade_frames: int) -> Iterator[np.ndarray]:
-    overlays = {caption: Overlay(caption.text) for caption in slot.captions}
+class CaptionOverlays:
+    """A page's captions, and (reading along) the highlight of each word, each converted once and laid on its frames."""
+
+    def __init__(self, captions: tuple[Caption, ...], *, read_along: bool) -> None:
+        self._captions = captions
+        self._whole = {caption: Overlay(*caption_layer(caption.text)) for caption in captions}
+        self._words: dict[Caption, list[Overlay]] = {}
+        if read_along:
+            for caption in captions:
+                if caption.words:
+                    highlights = word_highlights(caption.text)
+                    self._words[caption] = [Overlay(*highlights[word.token]) for word in caption.words]
+
+    def onto(self, frame: np.ndarray, frame_number: int) -> np.ndarray:
+        caption = next((caption for caption in self._captions if caption.start_frame <= frame_number < caption.end_frame), None)
+        if caption is None:
+            return frame
+        self._whole[caption].onto(frame)
+        if caption in self._words:
+            # The word lit is the last one the voice has reached; before the first is reached, none is.
+            said = [index for index, word in enumerate(caption.words) if word.start_frame <= frame_number]
+            if said:
+                self._words[caption][said[-1]].onto(frame)
+        return frame
+
+
+def _page(slot: PageSlot, pan: Pan, previous: np.ndarray, fade_frames: int, read_along: bool) -> Iterator[np.ndarray]:
+    captions = CaptionOverlays(slot.captions, read_along=read_along)
     fade = min(fade_frames, (slot.end_frame - slot.start_frame) // 3)
     for frame_number in range(slot.start_frame, slot.end_frame):
         local = frame_number - slot.start_frame
         frame = pan.frame(local)
         if local < fade:
             frame = dissolve(previous, frame, local, fade)
-        caption = _showing(slot.captions, frame_number)
-        yield overlays[caption].onto(frame) if caption else frame
-
-
-def _showing(captions: tuple[Caption, ...], frame_number: int) -> Caption | None:
-    return next((caption for caption in captions if caption.start_frame <= frame_number < caption.end_frame), None)
+        yield captions.onto(frame, frame_number)
 
 
 def dissolve(before: np.ndarray, after: np.ndarray, step: int, steps: int) -> np.ndarray:

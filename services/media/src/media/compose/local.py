@@ -74,7 +74,14 @@ class StreamingComposer:
         )
 
     def compose(
-        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language = Language.ENGLISH
+        self,
+        *,
+        title: str,
+        drawing: Path,
+        pages: list[StoryPage],
+        workdir: Path,
+        language: Language = Language.ENGLISH,
+        read_along: bool = False,
     ) -> ComposedVideo:
         timeline = self.timeline(pages)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -86,6 +93,7 @@ class StreamingComposer:
             scenes=scenes,
             closing=end_card(scenes[-1].still(), language),
             fade_frames=self.crossfade_frames,
+            read_along=read_along,
         )
         with tempfile.TemporaryDirectory(prefix="soundtrack-", dir=workdir) as scratch:
             sound = Path(scratch) / "soundtrack.wav"

@@ -11,15 +11,25 @@ import re
 from dataclasses import dataclass
 
 from media.compose import StoryPage
+from shared.domain.models import SpokenSentence
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 @dataclass(frozen=True)
+class CaptionWord:
+    """One word of a caption as the voice reaches it: the read-along highlight and the WebVTT stamp follow it."""
+
+    token: int  # which of the caption's words (its text split at spaces), punctuation and all
+    start_frame: int  # the frame the voice starts saying it, inside its caption's frames
+
+
+@dataclass(frozen=True)
 class Caption:
-    text: str
+    text: str  # one space between words
     start_frame: int  # first frame that shows it
     end_frame: int  # first frame that no longer does
+    words: tuple[CaptionWord, ...] = ()  # in order, when the narrator said when each word is heard
 
 
 @dataclass(frozen=True)
@@ -69,17 +79,37 @@ def plan_timeline(
 
 
 def _captions(page: StoryPage, start: int, end: int, fps: int) -> tuple[Caption, ...]:
-    timed = [(sentence.text, sentence.start_sec, sentence.end_sec) for sentence in page.sentences] or _even_split(page)
+    timed = [(sentence.text, sentence.start_sec, sentence.end_sec, sentence) for sentence in page.sentences] or _even_split(page)
     captions = []
-    for text, begin_sec, end_sec in timed:
+    for text, begin_sec, end_sec, sentence in timed:
         first, last = start + round(begin_sec * fps), min(start + round(end_sec * fps), end)
         if text.strip() and last > first:
-            captions.append(Caption(text=text.strip(), start_frame=first, end_frame=last))
+            caption = Caption(text=" ".join(text.split()), start_frame=first, end_frame=last)
+            captions.append(_with_words(caption, sentence, start, fps) if sentence else caption)
     return tuple(captions)
 
 
-def _even_split(page: StoryPage) -> list[tuple[str, float, float]]:
-    """Without timings, each sentence of the text gets an equal share of the narration."""
+def _with_words(caption: Caption, sentence: SpokenSentence, page_start: int, fps: int) -> Caption:
+    """The caption with the frame each of its words is first heard on, kept inside its frames and in order.
+
+    A spoken word is found in the caption's text after the one before (a word it does not spell the same way is
+    left out); two spoken words in one written word ("tip-top") light it once, from the first."""
+    words: list[CaptionWord] = []
+    cursor, frame = 0, caption.start_frame
+    for word in sentence.words:
+        at = caption.text.find(word.text, cursor) if word.text else -1
+        if at < 0:
+            continue
+        token = len(caption.text[: at + 1].split()) - 1
+        frame = min(max(page_start + round(word.start_sec * fps), frame), caption.end_frame - 1)
+        if not words or token > words[-1].token:
+            words.append(CaptionWord(token=token, start_frame=frame))
+        cursor = at + len(word.text)
+    return Caption(caption.text, caption.start_frame, caption.end_frame, tuple(words))
+
+
+def _even_split(page: StoryPage) -> list[tuple[str, float, float, None]]:
+    """Without timings, each sentence of the text gets an equal share of the narration (and no word is timed)."""
     sentences = [sentence for sentence in SENTENCE_END.split(page.text.strip()) if sentence]
     share = page.duration_sec / max(len(sentences), 1)
-    return [(sentence, index * share, (index + 1) * share) for index, sentence in enumerate(sentences)]
+    return [(sentence, index * share, (index + 1) * share, None) for index, sentence in enumerate(sentences)]
