@@ -54,6 +54,8 @@ def test_a_repeated_event_gives_one_result_and_one_next_event(stack: Stack, pare
     distinct = Counter(event_type for event_type, _ in {(event.type, event.id) for event in events})
     assert distinct == Counter(ONE_SHOT_EVENTS), sorted((event.type.value, event.id) for event in events)
     assert video_objects(stack, parent.user_id, run_id) == [
+        f"{parent.user_id}/videos/{run_id}_book_a4.pdf",
+        f"{parent.user_id}/videos/{run_id}_book_letter.pdf",
         f"{parent.user_id}/videos/{run_id}_captions.vtt",
         f"{parent.user_id}/videos/{run_id}_final.mp4",
         f"{parent.user_id}/videos/{run_id}_thumb.jpg",
@@ -73,7 +75,7 @@ def test_a_worker_killed_mid_stage_is_replaced_and_the_run_finishes_once(stack: 
         run = wait_for_run(client, run_id)
     assert run["status"] == "complete", run["error"]
     assert [event.type for event in spy.of(run_id)].count(EventType.VIDEO_COMPLETED) == 1
-    assert len(video_objects(stack, parent.user_id, run_id)) == 3  # the video, its thumbnail and its captions, once
+    assert len(video_objects(stack, parent.user_id, run_id)) == 5  # the video, its thumbnail, captions and two books, once
 
 
 def dead_letters(stack: Stack, service: str) -> list[str]:

@@ -121,6 +121,7 @@ def test_the_whole_journey(stack: Stack, parent: Parent, drawing: str, as_json: 
         assert entry["style"] == "anime"
         assert entry["duration_sec"] == finished["video_result"]["duration_sec"]
         assert entry["video_key"].startswith(f"{me}/videos/") and s3_exists(stack, entry["video_key"])
+        assert set(entry["book_keys"]) == {"a4", "letter"} and all(s3_exists(stack, key) for key in entry["book_keys"].values())
         assert client.post("/api/v1/library", json={"run_id": run_id}).json() == entry  # saving twice is one entry
 
         listed = client.get("/api/v1/library").json()["items"]
@@ -129,6 +130,7 @@ def test_the_whole_journey(stack: Stack, parent: Parent, drawing: str, as_json: 
         assert client.delete(f"/api/v1/library/{entry['id']}").status_code == 204
         assert entry["id"] not in [item["id"] for item in client.get("/api/v1/library").json()["items"]]
         assert not s3_exists(stack, entry["video_key"]) and not s3_exists(stack, entry["thumbnail_key"])
+        assert not any(s3_exists(stack, key) for key in entry["book_keys"].values())
         assert client.delete(f"/api/v1/library/{entry['id']}").status_code == 404
 
 

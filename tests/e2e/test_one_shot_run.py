@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import boto3
+import httpx
 import pytest
+from pypdf import PdfReader
 
 from devstack.stack import Stack
 from media.compose.local import StreamingComposer
@@ -33,11 +35,14 @@ def make_with_cli(stack: Stack, drawing: Path, output: Path, *options: str) -> s
     return cli(stack, "make", str(drawing), "-o", str(output), *options)
 
 
-@pytest.mark.parametrize(("drawing", "options"), [("image-002.jpg", ()), ("image-004.jpg", ("--style", "watercolor", "--age", "8"))])
+CHOSEN = ("--style", "watercolor", "--age", "8", "--read-along", "--paper", "letter")
+
+
+@pytest.mark.parametrize(("drawing", "options"), [("image-002.jpg", ()), ("image-004.jpg", CHOSEN)])
 def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: str, options: tuple[str, ...]) -> None:
-    output = ARTEFACTS / f"storybook-{Path(drawing).stem}.mp4"
+    output, book = ARTEFACTS / f"storybook-{Path(drawing).stem}.mp4", ARTEFACTS / f"storybook-{Path(drawing).stem}.pdf"
     output.parent.mkdir(parents=True, exist_ok=True)
-    made = make_with_cli(stack, sample(drawing), output, *options)
+    made = make_with_cli(stack, sample(drawing), output, *options, "--book", str(book))
     assert made.returncode == 0, made.stderr
     started = re.search(r"run (\S+) started", made.stderr)
     assert started, made.stderr
@@ -60,7 +65,14 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     ]
     assert run["drawing_analysis"]["subject"]
     if options:
-        assert (run["options"]["style"], run["options"]["age"]) == ("watercolor", 8)
+        assert (run["options"]["style"], run["options"]["age"], run["options"]["read_along"]) == ("watercolor", 8, True)
+
+    pdf = PdfReader(book)
+    assert len(pdf.pages) == len(scenes) + 2  # the cover, a page per scene, the end page
+    paper = (612, 792) if options else (595, 842)  # US Letter or A4, in points
+    assert (round(float(pdf.pages[0].mediabox.width)), round(float(pdf.pages[0].mediabox.height))) == paper
+    for page, scene in zip(pdf.pages[1:-1], scenes, strict=True):
+        assert " ".join(page.extract_text().split()).startswith(" ".join(scene["text"].split()))
 
     info = probe(output)
     assert (info.video_codec, info.width, info.height, info.pixel_format) == ("h264", 1280, 720, "yuv420p")
@@ -75,6 +87,30 @@ def test_a_drawing_becomes_a_storybook(stack: Stack, parent: Parent, drawing: st
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     thumbnail = s3.get_object(Bucket=outputs_of(stack).bucket, Key=run["video_result"]["thumbnail_key"])["Body"].read()
     assert thumbnail[:3] == b"\xff\xd8\xff"
+
+
+def test_the_cli_lists_the_library_shares_a_storybook_and_ends_the_link(stack: Stack, parent: Parent, tmp_path: Path) -> None:
+    made = make_with_cli(stack, sample("image-001.png"), tmp_path / "made.mp4")
+    assert made.returncode == 0, made.stderr
+    run_id = re.search(r"run (\S+) started", made.stderr).group(1)  # type: ignore[union-attr]
+    with gateway(stack, parent) as client:
+        entry = client.post("/api/v1/library", json={"run_id": run_id}).json()
+
+    listed = cli(stack, "library", "list")
+    assert listed.returncode == 0 and f"{entry['id']}  " in listed.stdout and entry["title"] in listed.stdout
+    downloaded = cli(stack, "library", "download", entry["id"], "-o", str(tmp_path / "again.mp4"), "--book", str(tmp_path / "again.pdf"))
+    assert downloaded.returncode == 0, downloaded.stderr
+    assert (tmp_path / "again.mp4").read_bytes() == (tmp_path / "made.mp4").read_bytes()
+    assert (tmp_path / "again.pdf").read_bytes().startswith(b"%PDF")
+    shared = cli(stack, "library", "share", entry["id"], "--days", "3", "--label", "Grandma")
+    assert shared.returncode == 0, shared.stderr
+    url, about = shared.stdout.splitlines()[:2]
+    link_id = about.split()[1].rstrip(",")
+    assert httpx.get(url).status_code == 200
+    links = cli(stack, "library", "links", entry["id"])
+    assert links.stdout.startswith(f"{link_id}  until ") and "1 views  Grandma" in links.stdout
+    assert cli(stack, "library", "revoke", entry["id"], link_id).returncode == 0
+    assert httpx.get(url).status_code == 410
 
 
 def test_the_cli_explains_a_failure_and_exits_non_zero(stack: Stack, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""`nocomelon make DRAWING -o OUT.mp4`: a drawing in, a storybook video out."""
+"""`nocomelon make DRAWING -o OUT.mp4`: a drawing in, a storybook video (and its printable book) out;
+`nocomelon library`: the saved storybooks, their downloads and their family links."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from nocomelon_cli.api import NoComelonApi
+from nocomelon_cli.library import PAPERS, add_library_commands, library_command
 from nocomelon_cli.signin import ClientError, Credentials
 
 STAGES = {
@@ -51,9 +53,17 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     make.add_argument("--context", default="", help="something about the child's life the story may use")
     make.add_argument("--subject", help='what the child drew, in place of what is recognised, e.g. "a red rocket named Zoom"')
     make.add_argument("--name", help="the hero's name, e.g. Zoom")
+    make.add_argument(
+        "--read-along",
+        action=argparse.BooleanOptionalAction,
+        help="light up each word in the captions as it is said (default: on for ages 4 to 7)",
+    )
+    make.add_argument("--book", type=Path, help="also save the printable picture book (PDF) here")
+    make.add_argument("--paper", choices=PAPERS, default="a4", help="the book's paper size (default: a4)")
     make.add_argument("--timeout", type=float, default=900, help="seconds to wait for the video")
     listing = commands.add_parser("options", help="list the styles, themes, voices and languages to choose from")
-    for command in (make, listing):
+    library = add_library_commands(commands)
+    for command in (make, listing, *library):
         command.add_argument("--api-url", default=os.environ.get("NOCOMELON_API_URL", "http://127.0.0.1:8000"))
     return parser.parse_args(argv)
 
@@ -100,6 +110,8 @@ def make_storybook(arguments: argparse.Namespace) -> int:
             options["age"] = str(arguments.age)
         if arguments.context:
             options["personal_context"] = arguments.context
+        if arguments.read_along is not None:
+            options["read_along"] = "true" if arguments.read_along else "false"
         if arguments.subject or arguments.name:
             run_id = _start_with_the_parents_subject(api, arguments, options)
         else:
@@ -110,11 +122,19 @@ def make_storybook(arguments: argparse.Namespace) -> int:
             error = run.get("error") or {}
             raise ClientError(f"The storybook could not be made: {error.get('message', 'unknown error')}")
         api.download(run["video_result"]["video_key"], arguments.output)
+        if arguments.book:
+            book = run["video_result"].get("book_keys", {}).get(arguments.paper)
+            if book is None:
+                raise ClientError("The video is saved, but this storybook has no picture book to download.")
+            api.download(book, arguments.book, what="the picture book")
     finally:
         api.close()
     title = (run.get("story_script") or {}).get("title", "")
     console.print(f"[green]Saved[/green] “{title}” ({run['video_result']['duration_sec']:.1f} s) to {arguments.output}")
     print(arguments.output)
+    if arguments.book:
+        console.print(f"[green]Saved[/green] the picture book ({arguments.paper}) to {arguments.book}")
+        print(arguments.book)
     return 0
 
 
@@ -142,6 +162,8 @@ def _start_with_the_parents_subject(api: NoComelonApi, arguments: argparse.Names
     options: dict[str, object] = {**api.options(run_id)["recommended"], **chosen}
     if arguments.age:
         options["age"] = arguments.age
+    if "read_along" in chosen:
+        options["read_along"] = chosen["read_along"] == "true"
     api.generate_story(run_id, analysis, options)
     console.print(f"Writing the story of {subject}…", highlight=False)
     story = _at_gate(api, run_id, arguments.timeout)["story_script"]
@@ -185,7 +207,11 @@ def _follow(api: NoComelonApi, run_id: str, timeout: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     try:
-        return make_storybook(arguments) if arguments.command == "make" else list_options(arguments)
+        if arguments.command == "make":
+            return make_storybook(arguments)
+        if arguments.command == "library":
+            return library_command(arguments)
+        return list_options(arguments)
     except ClientError as error:
         console.print(f"[red]nocomelon:[/red] {error}")
         return 1

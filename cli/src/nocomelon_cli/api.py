@@ -79,12 +79,33 @@ class NoComelonApi:
         """The run; with `wait`, the gateway answers when its next stage finishes or after that many seconds."""
         return self._request("GET", f"/api/v1/runs/{run_id}", params={"wait": wait} if wait else None, timeout=wait + 30).json()
 
-    def download(self, s3_key: str, destination: Path) -> None:
+    def library(self) -> list[dict[str, Any]]:
+        """Every saved storybook, newest first."""
+        entries: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            page = self._request("GET", "/api/v1/library", params={"limit": 100, **({"cursor": cursor} if cursor else {})}).json()
+            entries += page["items"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return entries
+
+    def share(self, entry_id: str, *, days: int, label: str | None) -> dict[str, Any]:
+        body = {"expires_in_days": days, **({"label": label} if label else {})}
+        return self._request("POST", f"/api/v1/library/{entry_id}/shares", json=body).json()
+
+    def links(self, entry_id: str) -> list[dict[str, Any]]:
+        return self._request("GET", f"/api/v1/library/{entry_id}/shares").json()["items"]
+
+    def revoke(self, entry_id: str, link_id: str) -> None:
+        self._request("DELETE", f"/api/v1/library/{entry_id}/shares/{link_id}")
+
+    def download(self, s3_key: str, destination: Path, *, what: str = "the video") -> None:
         url = self._request("POST", "/api/v1/storage/presigned-url", json={"s3_key": s3_key}).json()["url"]
         partial = destination.with_name(destination.name + ".part")
         with httpx.stream("GET", url, timeout=120) as response:
             if response.status_code != 200:
-                raise ClientError(f"Downloading the video failed ({response.status_code}).")
+                raise ClientError(f"Downloading {what} failed ({response.status_code}).")
             with partial.open("wb") as file:
                 for chunk in response.iter_bytes():
                     file.write(chunk)

@@ -19,7 +19,7 @@ from gateway.settings import GatewaySettings
 from gateway.shares.rate_limit import RequestsPerClient, client_address
 from gateway.shares.service import ShareService
 from shared.domain.assets import Retention
-from shared.domain.models import LibraryEntry, Style
+from shared.domain.models import LibraryEntry, Paper, Style
 from shared.domain.shares import token_hash
 from tests.fakes import InMemoryAssetStore, InMemoryCheckpointStore, InMemoryLibraryStore, InMemoryShareStore
 
@@ -32,6 +32,7 @@ ENTRY = LibraryEntry(
     video_key=f"{PARENT}/videos/entry-1_final.mp4",
     thumbnail_key=f"{PARENT}/videos/entry-1_thumb.jpg",
     captions_key=f"{PARENT}/videos/entry-1_captions.vtt",
+    book_keys={Paper.A4: f"{PARENT}/videos/entry-1_book_a4.pdf", Paper.LETTER: f"{PARENT}/videos/entry-1_book_letter.pdf"},
     duration_sec=31.0,
     style=Style.WATERCOLOR,
     created_at="2026-12-03T10:00:00+00:00",
@@ -68,6 +69,8 @@ class Gateway:
         await self.assets.put(ENTRY.thumbnail_key, b"\xff\xd8cover", "image/jpeg", retention=Retention.LIBRARY)
         assert ENTRY.captions_key
         await self.assets.put(ENTRY.captions_key, CAPTIONS.encode(), "text/vtt", retention=Retention.LIBRARY)
+        for paper, key in ENTRY.book_keys.items():
+            await self.assets.put(key, f"%PDF-1.7 {paper}".encode(), "application/pdf", retention=Retention.LIBRARY)
 
     def as_parent(self, user_id: str = PARENT) -> dict[str, str]:
         return {"Authorization": f"Bearer {user_id}"}
@@ -174,6 +177,8 @@ async def test_the_page_shows_the_title_and_the_player_and_nothing_of_the_parent
     assert re.search(r'<meta property="og:image" content="http://testserver/s/[A-Za-z0-9_-]{43}/cover.jpg">', text)
     assert '<meta property="og:title" content="Zoom &amp; the &lt;Moon&gt;">' in text and "og:video" not in text
     assert '<meta name="robots" content="noindex, nofollow">' in text
+    books = re.findall(r'<a href="(/s/[A-Za-z0-9_-]{43}/book.pdf\?paper=(\w+))" download>([^<]+)</a>', text)
+    assert [(paper, label) for _, paper, label in books] == [("a4", "A4"), ("letter", "US Letter")]
     for secret in (PARENT, ENTRY.id, ENTRY.video_key, ENTRY.thumbnail_key, "videos/", "user"):
         assert secret not in text and secret not in str(page.headers)
 
@@ -204,6 +209,15 @@ async def test_the_video_is_streamed_whole_or_in_the_range_a_player_asks_for(gat
     assert odd.status_code == 200 and odd.content == VIDEO  # a range players do not send is ignored
     captions = gateway.client.get(path_of(gateway.share()["url"]) + "/captions.vtt")
     assert captions.status_code == 200 and captions.text == CAPTIONS and captions.headers["content-type"].startswith("text/vtt")
+    for paper in Paper:
+        book = gateway.client.get(path_of(gateway.share()["url"]) + f"/book.pdf?paper={paper}")
+        assert book.status_code == 200 and book.content == f"%PDF-1.7 {paper}".encode()
+        assert book.headers["content-type"] == "application/pdf"
+        assert (
+            book.headers["content-disposition"]
+            == "attachment; filename=\"Zoom the Moon.pdf\"; filename*=UTF-8''Zoom%20%26%20the%20%3CMoon%3E.pdf"
+        )
+    assert gateway.client.get(path_of(gateway.share()["url"]) + "/book.pdf?paper=a5").status_code == 422
     cover = gateway.client.get(path_of(gateway.share()["url"]) + "/cover.jpg")
     assert cover.status_code == 200 and cover.content == b"\xff\xd8cover" and cover.headers["content-type"] == "image/jpeg"
 
@@ -213,7 +227,7 @@ async def test_a_revoked_link_answers_410_at_once_for_the_page_and_its_media(gat
     page = path_of(made["url"])
     assert gateway.client.get(page + "/video.mp4", headers={"Range": "bytes=0-99"}).status_code == 206
     assert gateway.client.delete(f"/api/v1/library/{ENTRY.id}/shares/{made['id']}", headers=gateway.as_parent()).status_code == 204
-    for path in (page, page + "/video.mp4", page + "/cover.jpg", page + "/captions.vtt"):
+    for path in (page, page + "/video.mp4", page + "/cover.jpg", page + "/captions.vtt", page + "/book.pdf?paper=letter"):
         ended = gateway.client.get(path, headers={"Range": "bytes=100-199"})
         assert ended.status_code == 410 and "This storybook link has ended" in ended.text
         assert ended.headers["content-type"].startswith("text/html") and ended.headers["x-robots-tag"] == "noindex, nofollow"

@@ -1,4 +1,5 @@
-"""Fixtures for the local media providers: a synthetic drawing, one shared narrator, ffmpeg probes."""
+"""Fixtures for the local media providers: a synthetic drawing, one shared narrator, ffmpeg probes, and one storybook
+rendered from them (its video, captions and books) for every test that reads one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ import imageio_ffmpeg
 import pytest
 from PIL import Image, ImageDraw
 
+from media.compose import ComposedVideo, StoryPage
+from media.compose.local import StreamingComposer
+from media.compose.timeline import Timeline
+from media.illustrate.local import LocalIllustrator
 from media.narrate.local import PiperNarrator
+from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, Style, Theme, VoiceType
 
 INK = (200, 30, 170)  # a magenta no backdrop uses, so finding it in a frame means the figure is there
 PAPER = (246, 243, 236)
@@ -83,3 +89,53 @@ def decode_pcm() -> Callable[[Path, int], bytes]:
         return subprocess.run(command, capture_output=True, check=True).stdout
 
     return decode
+
+
+TITLE = "Pip and the Paper Kite"
+TEXTS = ("Pip found a kite in the park. It was red.", "The wind lifted it up to the clouds.", "At night Pip dreamed of flying.")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    video: ComposedVideo
+    timeline: Timeline
+    drawing: Path
+    pages: list[StoryPage]
+    workdir: Path
+
+
+def illustrate(drawing: Drawing, number: int, text: str, count: int, folder: Path) -> tuple[Path, Path]:
+    """The page's backdrop and its figure layer, as files."""
+    image, figure = folder / f"{number}.png", folder / f"{number}_figure.png"
+    illustration = LocalIllustrator().illustrate(
+        drawing=drawing.image,
+        figure_mask=drawing.mask,
+        analysis=DrawingAnalysis(subject="Pip"),
+        scene=Scene(number=number, text=text),
+        scene_count=count,
+        options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.CARTOON_3D),
+    )
+    image.write_bytes(illustration.backdrop)
+    figure.write_bytes(illustration.figure)
+    return image, figure
+
+
+def render(composer: StreamingComposer, drawing_path: Path, pages: list[StoryPage], workdir: Path, *, read_along: bool = False) -> Rendered:
+    video = composer.compose(title=TITLE, drawing=drawing_path, pages=pages, workdir=workdir, read_along=read_along)
+    return Rendered(video, composer.timeline(pages), drawing_path, pages, workdir)
+
+
+@pytest.fixture(scope="session")
+def rendered(drawing: Drawing, narrator: PiperNarrator, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """Three narrated pages as the composer renders them, captions shown whole."""
+    inputs = tmp_path_factory.mktemp("pages")
+    drawing_path = inputs / "drawing.png"
+    drawing_path.write_bytes(drawing.image)
+    pages = []
+    for number, text in enumerate(TEXTS, start=1):
+        narration = narrator.narrate(text=text, voice=VoiceType.CHEERFUL, age=6)
+        audio = inputs / f"{number}.mp3"
+        audio.write_bytes(narration.audio)
+        image, figure = illustrate(drawing, number, text, len(TEXTS), inputs)
+        pages.append(StoryPage(number, text, image, figure, audio, narration.duration_sec, narration.sentences))
+    return render(StreamingComposer(), drawing_path, pages, tmp_path_factory.mktemp("video"))

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -15,63 +14,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from media.compose import ComposedVideo, StoryPage
+from media.compose import StoryPage
 from media.compose.cards import HIGHLIGHT, caption_layer, word_highlights
 from media.compose.local import StreamingComposer
-from media.compose.timeline import Timeline
-from media.illustrate.local import LocalIllustrator
 from media.narrate.words import estimated_words
-from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
+from services.media.tests.conftest import Rendered, illustrate, render
+from shared.domain.models import SpokenSentence
 
-TITLE = "Pip and the Paper Kite"
-TEXTS = ("Pip found a kite in the park. It was red.", "The wind lifted it up to the clouds.", "At night Pip dreamed of flying.")
 AUDIO_RATE = 16_000
 ONE_GB = 1 << 30
-
-
-@dataclass(frozen=True)
-class Rendered:
-    video: ComposedVideo
-    timeline: Timeline
-    drawing: Path
-    pages: list[StoryPage]
-    workdir: Path
-
-
-def illustrate(drawing, number: int, text: str, count: int, folder: Path) -> tuple[Path, Path]:  # noqa: ANN001 - the conftest Drawing
-    """The page's backdrop and its figure layer, as files."""
-    image, figure = folder / f"{number}.png", folder / f"{number}_figure.png"
-    illustration = LocalIllustrator().illustrate(
-        drawing=drawing.image,
-        figure_mask=drawing.mask,
-        analysis=DrawingAnalysis(subject="Pip"),
-        scene=Scene(number=number, text=text),
-        scene_count=count,
-        options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.CARTOON_3D),
-    )
-    image.write_bytes(illustration.backdrop)
-    figure.write_bytes(illustration.figure)
-    return image, figure
-
-
-def render(composer: StreamingComposer, drawing_path: Path, pages: list[StoryPage], workdir: Path, *, read_along: bool = False) -> Rendered:
-    video = composer.compose(title=TITLE, drawing=drawing_path, pages=pages, workdir=workdir, read_along=read_along)
-    return Rendered(video, composer.timeline(pages), drawing_path, pages, workdir)
-
-
-@pytest.fixture(scope="module")
-def rendered(drawing, narrator, tmp_path_factory) -> Rendered:
-    inputs = tmp_path_factory.mktemp("pages")
-    drawing_path = inputs / "drawing.png"
-    drawing_path.write_bytes(drawing.image)
-    pages = []
-    for number, text in enumerate(TEXTS, start=1):
-        narration = narrator.narrate(text=text, voice=VoiceType.CHEERFUL, age=6)
-        audio = inputs / f"{number}.mp3"
-        audio.write_bytes(narration.audio)
-        image, figure = illustrate(drawing, number, text, len(TEXTS), inputs)
-        pages.append(StoryPage(number, text, image, figure, audio, narration.duration_sec, narration.sentences))
-    return render(StreamingComposer(), drawing_path, pages, tmp_path_factory.mktemp("video"))
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +191,7 @@ def test_only_the_outputs_are_left_in_the_workdir(rendered) -> None:
         rendered.video.video.name,
         rendered.video.thumbnail.name,
         rendered.video.captions.name,
+        *(book.name for book in rendered.video.books.values()),
     }
     assert rendered.video.captions.read_text(encoding="utf-8").startswith("WEBVTT\n\n00:00:")
 

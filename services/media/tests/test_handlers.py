@@ -18,6 +18,7 @@ from shared.domain.models import (
     GeneratedImage,
     ImageResult,
     Language,
+    Paper,
     Scene,
     StoryOptions,
     StoryScript,
@@ -63,7 +64,7 @@ class FakeComposer:
         self.read_along: bool | None = None
 
     def compose(
-        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool
+        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool, age: int
     ) -> ComposedVideo:
         self.pages, self.read_along = pages, read_along
         assert all(page.image.read_bytes() and page.figure.read_bytes() and page.audio.read_bytes() for page in pages)
@@ -72,7 +73,10 @@ class FakeComposer:
         thumbnail.write_bytes(b"jpeg")
         captions = workdir / "captions.vtt"
         captions.write_text("WEBVTT\n")
-        return ComposedVideo(video=video, thumbnail=thumbnail, captions=captions, duration_sec=12.345)
+        books = {paper: workdir / f"{paper}.pdf" for paper in Paper}
+        for paper, book in books.items():
+            book.write_bytes(f"%PDF {paper} age {age}".encode())
+        return ComposedVideo(video=video, thumbnail=thumbnail, captions=captions, books=books, duration_sec=12.345)
 
 
 def checkpoint(**fields) -> Checkpoint:
@@ -187,9 +191,12 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
     assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")
     assert assets.objects["u/videos/r_thumb.jpg"] == (b"jpeg", "image/jpeg")
     assert assets.retention["u/videos/r_final.mp4"] == assets.retention["u/videos/r_thumb.jpg"] == Retention.RUN
+    assert assets.objects["u/videos/r_book_letter.pdf"] == (b"%PDF letter age 4", "application/pdf")
+    assert assets.objects["u/videos/r_book_a4.pdf"] == (b"%PDF a4 age 4", "application/pdf")
     assert outcome.changes.status == RunStatus.COMPLETE
     assert outcome.changes.current_stage == "complete"
     video = outcome.changes.video_result
     assert isinstance(video, VideoResult)
     assert video.duration_sec == 12.35
+    assert video.book_keys == {Paper.A4: "u/videos/r_book_a4.pdf", Paper.LETTER: "u/videos/r_book_letter.pdf"}
     assert [event.type for event in outcome.events] == [EventType.VIDEO_COMPLETED]

@@ -32,6 +32,7 @@ from shared.domain.events import (
     VoiceCompleted,
 )
 from shared.domain.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Language, Scene, VideoResult
+from shared.domain.options import DEFAULT_AGE
 from shared.domain.ports import AssetStore
 from shared.domain.run import (
     Checkpoint,
@@ -175,16 +176,22 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
             workdir=workdir,
             language=options.language if options else Language.ENGLISH,
             read_along=options.reads_along if options else False,
+            age=options.age if options else DEFAULT_AGE,
         )
         result = VideoResult(
             video_key=AssetKeys.video(event.user_id, event.run_id),
             duration_sec=round(composed.duration_sec, 2),
             thumbnail_key=AssetKeys.thumbnail(event.user_id, event.run_id),
             captions_key=AssetKeys.captions(event.user_id, event.run_id),
+            book_keys={paper: AssetKeys.book(event.user_id, event.run_id, paper.value) for paper in composed.books},
         )
-        await assets.upload_file(composed.video, result.video_key, "video/mp4", retention=Retention.RUN)
-        await assets.upload_file(composed.thumbnail, result.thumbnail_key, "image/jpeg", retention=Retention.RUN)
-        await assets.upload_file(composed.captions, AssetKeys.captions(event.user_id, event.run_id), "text/vtt", retention=Retention.RUN)
+        uploads = [
+            (composed.video, result.video_key, "video/mp4"),
+            (composed.thumbnail, result.thumbnail_key, "image/jpeg"),
+            (composed.captions, AssetKeys.captions(event.user_id, event.run_id), "text/vtt"),
+            *((book, result.book_keys[paper], "application/pdf") for paper, book in composed.books.items()),
+        ]
+        await asyncio.gather(*(assets.upload_file(path, key, kind, retention=Retention.RUN) for path, key, kind in uploads))
     return Outcome(
         changes=video_made(result, requested.pipeline_id),
         expect=Expect(pipeline_id=requested.pipeline_id),

@@ -704,7 +704,7 @@ class DynamoUserRows:
 
 def _entry(item: dict[str, Any]) -> LibraryEntry:
     plain = from_item(item)
-    # A field added later (captions_key) is absent from older rows, and takes its default.
+    # A field added later (captions_key, book_keys) is absent from older rows, and takes its default.
     return LibraryEntry.model_validate({field: plain[field] for field in LibraryEntry.model_fields if field in plain})
 
 

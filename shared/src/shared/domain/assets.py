@@ -55,6 +55,10 @@ class AssetKeys:
     def captions(user_id: str, run_id: str) -> str:
         return f"{user_id}/videos/{run_id}_captions.vtt"
 
+    @staticmethod
+    def book(user_id: str, run_id: str, paper: str) -> str:
+        return f"{user_id}/videos/{run_id}_book_{paper}.pdf"
+
 
 _FOLDERS = frozenset({"drawings", "images", "audio", "videos"})
 

@@ -66,6 +66,13 @@ class VoiceType(Choice):
     WISE = "wise", "Wise", "Calm and thoughtful, like a grandparent"
 
 
+class Paper(Choice):
+    """The printable picture book's paper size."""
+
+    A4 = "a4", "A4", "210 × 297 mm, used in most of the world"
+    LETTER = "letter", "US Letter", "8.5 × 11 in, used in the US and Canada"
+
+
 MIN_AGE = 2
 MAX_AGE = 9
 # Read-along lights each word as it is said, for children learning to read. Under 4 captions are shown whole (the
@@ -246,6 +253,8 @@ class VideoResult(Model):
     thumbnail_key: str
     # The captions as WebVTT, each word timed; absent on videos made before there were captions tracks.
     captions_key: str | None = None
+    # The printable picture book, one PDF per paper size; none on videos made before there were books.
+    book_keys: dict[Paper, str] = Field(default_factory=dict)
 
 
 class LibraryEntry(Model):
@@ -254,6 +263,7 @@ class LibraryEntry(Model):
     thumbnail_key: str
     video_key: str
     captions_key: str | None = None
+    book_keys: dict[Paper, str] = Field(default_factory=dict)
     duration_sec: float
     style: Style
     created_at: str

@@ -56,14 +56,17 @@ class LibraryService:
             video_key=AssetKeys.video(user_id, entry_id),
             thumbnail_key=AssetKeys.thumbnail(user_id, entry_id),
             captions_key=AssetKeys.captions(user_id, entry_id) if run.video_result.captions_key else None,
+            book_keys={paper: AssetKeys.book(user_id, entry_id, paper.value) for paper in run.video_result.book_keys},
             duration_sec=run.video_result.duration_sec,
             style=run.options.style,
             created_at=now_iso(),
         )
-        await self._assets.copy(run.video_result.video_key, entry.video_key, retention=Retention.LIBRARY)
-        await self._assets.copy(run.video_result.thumbnail_key, entry.thumbnail_key, retention=Retention.LIBRARY)
+        copies = [(run.video_result.video_key, entry.video_key), (run.video_result.thumbnail_key, entry.thumbnail_key)]
         if run.video_result.captions_key and entry.captions_key:
-            await self._assets.copy(run.video_result.captions_key, entry.captions_key, retention=Retention.LIBRARY)
+            copies.append((run.video_result.captions_key, entry.captions_key))
+        copies += [(key, entry.book_keys[paper]) for paper, key in run.video_result.book_keys.items()]
+        for source, copy in copies:
+            await self._assets.copy(source, copy, retention=Retention.LIBRARY)
         created = await self._library.add(user_id, entry, run_id=run_id)
         return (entry, True) if created else (await self._library.get(user_id, entry_id) or entry, False)
 
@@ -81,7 +84,9 @@ class LibraryService:
         for link in await self._shares.links_of(user_id, entry_id=entry_id):
             if link.open_at(moment):
                 await self._shares.revoke(user_id, link.id, at=moment)
-        await self._assets.delete([key for key in (entry.video_key, entry.thumbnail_key, entry.captions_key) if key])
+        await self._assets.delete(
+            [key for key in (entry.video_key, entry.thumbnail_key, entry.captions_key, *entry.book_keys.values()) if key]
+        )
         run_id = await self._library.run_of(user_id, entry_id)
         if run_id is not None and set(await self._library.entries_of_run(user_id, run_id)) <= {entry_id}:
             await self._delete_run(user_id, run_id)

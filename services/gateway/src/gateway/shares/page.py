@@ -1,6 +1,6 @@
-"""The page family open from a link, with no sign-in: the storybook's title, its player, and nothing else.
+"""The page family open from a link, with no sign-in: the storybook's title, its player, its book, and nothing else.
 
-The page and its media are the gateway's own paths under /s/{token}. Nothing in them names the parent: no user
+The page, its media and its printable book are the gateway's own paths under /s/{token}. Nothing in them names the parent: no user
 id, no email, no file key. Each request checks the link again, so a revoked or expired link answers 410 at once,
 the media of a page already open included. The page has no script. Its policy (headers.share_page_headers)
 allows its one inline style and its own media, and search engines are asked not to index it. Crawlers that make
@@ -14,6 +14,7 @@ import logging
 import re
 from importlib import resources
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from gateway.dependencies import AssetsDep, SettingsDep, SharesDep
 from gateway.shares.rate_limit import RequestsPerClient, client_address
 from gateway.shares.service import LinkEnded, LinkUnknown, SharedStorybook
+from shared.domain.models import Paper
 from shared.domain.ports import AssetStore, ObjectNotFound, RangeNotSatisfiable
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ PAGE_STYLE = resources.files("gateway.shares").joinpath("page.css").read_text()
 
 NOT_A_LINK = "This link doesn't work. Please check it was copied whole, or ask the family member who sent it for a new one."
 LINK_ENDED = "This storybook link has ended. Ask the family member who sent it for a new one."
+NO_BOOK = "This storybook was made before picture books, so it has none to print. Its video still plays above."
 TOO_OFTEN = "That was a lot of requests at once. Please wait a minute and try again."
 
 
@@ -102,10 +105,16 @@ async def share_page(token: Token, request: Request, shares: SharesDep, settings
     captions = (
         f'<track kind="captions" src="{SHARE_PREFIX}{token}/captions.vtt" label="Captions" default>' if shared.entry.captions_key else ""
     )
+    books = " · ".join(
+        f'<a href="{SHARE_PREFIX}{token}/book.pdf?paper={paper.value}" download>{html.escape(paper.label)}</a>'
+        for paper in Paper
+        if paper in shared.entry.book_keys
+    )
     body = (
         f"<h1>{title}</h1>"
         f'<video controls playsinline preload="metadata" src="{SHARE_PREFIX}{token}/video.mp4"'
         f' poster="{SHARE_PREFIX}{token}/cover.jpg" aria-label="{title}">{captions}</video>'
+        + (f'<p class="book">Print the picture book: {books}</p>' if books else "")
     )
     return HTMLResponse(_page(shared.entry.title, body, head=preview))
 
@@ -128,6 +137,23 @@ async def shared_captions(token: Token, request: Request, shares: SharesDep, ass
     if shared.entry.captions_key is None:
         raise _Refused(404, "We couldn't find this storybook", NOT_A_LINK)
     return await _stream(assets, shared.entry.captions_key, request.headers.get("range"))
+
+
+@router.get("/{token}/book.pdf")
+async def shared_book(token: Token, request: Request, shares: SharesDep, assets: AssetsDep, paper: Paper = Paper.A4) -> Response:
+    shared = await _shared(shares, token, counting_a_view=False)
+    key = shared.entry.book_keys.get(paper)
+    if key is None:
+        raise _Refused(404, "We couldn't find this picture book", NO_BOOK)
+    response = await _stream(assets, key, request.headers.get("range"))
+    response.headers["Content-Disposition"] = book_download(shared.entry.title)
+    return response
+
+
+def book_download(title: str) -> str:
+    """A Content-Disposition that saves the book under the storybook's title, whatever letters it has."""
+    plain = " ".join(re.sub(r"[^A-Za-z0-9 _-]+", "", title).split()) or "storybook"
+    return f"attachment; filename=\"{plain}.pdf\"; filename*=UTF-8''{quote(title)}.pdf"
 
 
 @router.get("/{rest:path}")

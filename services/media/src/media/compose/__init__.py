@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from shared.domain.models import Language, SpokenSentence
+from shared.domain.models import Language, Paper, SpokenSentence
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,14 @@ class ComposedVideo:
     video: Path  # MP4: H.264 yuv420p 1280x720 + AAC, moov atom first
     thumbnail: Path  # JPEG
     captions: Path  # WebVTT: the captions with each word's time (media.compose.webvtt)
+    books: dict[Paper, Path]  # PDF: the printable picture book on each paper (media.compose.book)
     duration_sec: float
 
 
 class VideoComposer(Protocol):
     def compose(
-        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool
+        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool, age: int
     ) -> ComposedVideo:
-        """Blocking; writes its outputs inside `workdir`. Reading along, each caption lights the word being said."""
+        """Blocking; writes its outputs inside `workdir`. Reading along, each caption lights the word being said; the
+        book's words are sized for a child of `age`."""
         ...

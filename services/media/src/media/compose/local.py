@@ -18,6 +18,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from media.compose import ComposedVideo, StoryPage
+from media.compose.book import BookPage, picture_book
 from media.compose.cards import end_card, load_frame, thumbnail, title_card
 from media.compose.frames import PageArt, render_frames
 from media.compose.soundtrack import RATE, soundtrack, write_wav
@@ -25,12 +26,14 @@ from media.compose.timeline import Timeline, plan_timeline
 from media.compose.webvtt import webvtt
 from media.compose.yuv import COLOUR_TAGS
 from media.illustrate import FRAME_SIZE, read_figure
-from shared.domain.models import Language
+from shared.domain.models import Language, Paper
+from shared.domain.options import DEFAULT_AGE
 from shared.runtime import subprocesses
 
 VIDEO_NAME = "storybook.mp4"
 THUMBNAIL_NAME = "thumbnail.jpg"
 CAPTIONS_NAME = "captions.vtt"
+BOOK_NAME = "book_{paper}.pdf"
 # The project's x264 settings; bench/render encodes its ffmpeg filter-graph baseline with the same ones.
 # ultrafast: on two cores it encodes a storybook in about two thirds of superfast's CPU time (veryfast: 1.4x superfast), for a
 # file about twice as large (~2.4 Mb/s at 720p), which is still fine to stream.
@@ -82,6 +85,7 @@ class StreamingComposer:
         workdir: Path,
         language: Language = Language.ENGLISH,
         read_along: bool = False,
+        age: int = DEFAULT_AGE,
     ) -> ComposedVideo:
         timeline = self.timeline(pages)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +106,13 @@ class StreamingComposer:
         thumbnail(scenes[0].still(), title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
         captions_path = workdir / CAPTIONS_NAME
         captions_path.write_text(webvtt(timeline), encoding="utf-8")
-        return ComposedVideo(video=video_path, thumbnail=thumbnail_path, captions=captions_path, duration_sec=probe_duration(video_path))
+        book_pages = [BookPage(text=slot.page.text, picture=scene.still()) for slot, scene in zip(timeline.pages, scenes, strict=True)]
+        books = {paper: workdir / BOOK_NAME.format(paper=paper.value) for paper in Paper}
+        for paper, path in books.items():
+            path.write_bytes(picture_book(title=title, drawing=drawing, pages=book_pages, paper=paper, age=age, language=language))
+        return ComposedVideo(
+            video=video_path, thumbnail=thumbnail_path, captions=captions_path, books=books, duration_sec=probe_duration(video_path)
+        )
 
 
 def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int) -> None:
