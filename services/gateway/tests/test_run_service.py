@@ -7,10 +7,46 @@ import pytest
 from gateway.errors import status_of
 from gateway.runs.service import RunService
 from gateway.runs.uploads import PreparedDrawing
-from shared.domain.errors import DomainError, DrawingNotRead, RunBusy, RunChanged, RunFinished, RunNotFound, StoryNotWritten, TooManyRuns
+from shared.domain.errors import (
+    DomainError,
+    DrawingNotRead,
+    InvalidInput,
+    NotForChildren,
+    PageNotFound,
+    RunBusy,
+    RunChanged,
+    RunFinished,
+    RunNotFound,
+    StorybookNotFinished,
+    StoryNotWritten,
+    TooManyRuns,
+)
 from shared.domain.events import DrawingSubmitted, EventType, PipelineRequested, RunMode, Stage, StoryRequested, parse_envelope
-from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
-from shared.domain.run import Checkpoint, RunBudget, RunPatch, RunStatus, StageStatus, drawing_read, gate_reached, story_written
+from shared.domain.models import (
+    AudioResult,
+    DrawingAnalysis,
+    GeneratedAudio,
+    GeneratedImage,
+    ImageResult,
+    Scene,
+    StoryOptions,
+    StoryScript,
+    Style,
+    Theme,
+    VideoResult,
+    VoiceType,
+)
+from shared.domain.run import (
+    Checkpoint,
+    RunBudget,
+    RunPatch,
+    RunStatus,
+    StageStatus,
+    drawing_read,
+    gate_reached,
+    story_written,
+    video_made,
+)
 from tests.fakes import InMemoryAssetStore, InMemoryCheckpointStore, InMemoryRunPlaces, RecordingPublisher
 
 DRAWING = PreparedDrawing(body=b"png-bytes", media_type="image/png", extension="png")
@@ -140,9 +176,67 @@ async def test_the_pipeline_gate_needs_a_written_story_and_takes_the_new_look() 
     assert requested.payload.options.theme == OPTIONS.theme
 
 
+async def finished(parts: Parts) -> str:
+    """A run whose storybook is made: two pages, their pictures and narration, the video."""
+    run_id = await parts.at_story_gate()
+    script = StoryScript(title="Zoom", scenes=[Scene(number=1, text="Zoom flew up."), Scene(number=2, text="Zoom came home.")])
+    images = ImageResult(
+        style=Style.STORYBOOK, images=[GeneratedImage(scene_number=n, key=f"u/images/{run_id}_scene_{n}.png") for n in (1, 2)]
+    )
+    clips = [GeneratedAudio(scene_number=n, key=f"u/audio/{run_id}_scene_{n}.mp3", duration_sec=3.0) for n in (1, 2)]
+    video = VideoResult(video_key=f"u/videos/{run_id}_final.mp4", duration_sec=11.0, thumbnail_key=f"u/videos/{run_id}_thumb.jpg")
+    done = RunPatch(image_result=images, audio_result=AudioResult(voice=VoiceType.CHEERFUL, clips=clips))
+    await parts.checkpoints.update("u", run_id, story_written(script, OPTIONS) | done | video_made(video, "p1"))
+    return run_id
+
+
+async def test_a_redo_asks_for_one_page_again_with_the_parent_s_words_and_the_rest_kept() -> None:
+    parts = Parts()
+    run_id = await finished(parts)
+    run = await parts.runs.redo_scene("u", run_id, 2, picture=True, text="  Zoom   came home, happy. ")
+    assert run.status == RunStatus.RUNNING
+    requested = parts.publisher.published[-1]
+    assert isinstance(requested.payload, PipelineRequested) and requested.payload.redo is not None
+    redo = requested.payload.redo
+    assert (redo.scene_number, redo.picture, redo.narration) == (2, True, True)
+    assert [scene.text for scene in requested.payload.story_script.scenes] == ["Zoom flew up.", "Zoom came home, happy."]
+    assert [image.key for image in redo.images.images] == [f"u/images/{run_id}_scene_{n}.png" for n in (1, 2)]
+    await parts.checkpoints.update("u", run_id, RunPatch(status=RunStatus.COMPLETE))
+    with pytest.raises(InvalidInput, match="already the page's words"):  # spaced differently, the words are the same
+        await parts.runs.redo_scene("u", run_id, 1, picture=False, text=" Zoom  flew up. ")
+
+
+async def test_a_redo_is_refused_before_anything_is_made_where_it_cannot_be_done() -> None:
+    parts = Parts()
+    run_id = await parts.at_story_gate()
+    with pytest.raises(StorybookNotFinished):
+        await parts.runs.redo_scene("u", run_id, 1, picture=True, text=None)
+    run_id = await finished(parts)
+    with pytest.raises(PageNotFound, match="no page 3: its pages are 1 to 2"):
+        await parts.runs.redo_scene("u", run_id, 3, picture=True, text=None)
+    with pytest.raises(NotForChildren):
+        await parts.runs.redo_scene("u", run_id, 1, picture=False, text="Zoom saw a gun.")
+    with pytest.raises(InvalidInput, match="Change them, or ask for a new picture"):
+        await parts.runs.redo_scene("u", run_id, 1, picture=False, text=None)
+    published = len(parts.publisher.published)
+    await parts.checkpoints.update("u", run_id, RunPatch(status=RunStatus.RUNNING))
+    with pytest.raises(RunBusy):
+        await parts.runs.redo_scene("u", run_id, 1, picture=True, text=None)
+    assert len(parts.publisher.published) == published  # nothing was asked for
+
+
 @pytest.mark.parametrize(
     ("error", "status"),
-    [(RunNotFound(), 404), (RunBusy(), 409), (DrawingNotRead(), 409), (StoryNotWritten(), 409), (RunChanged(), 409), (TooManyRuns(3), 429)],
+    [
+        (RunNotFound(), 404),
+        (RunBusy(), 409),
+        (DrawingNotRead(), 409),
+        (StoryNotWritten(), 409),
+        (RunChanged(), 409),
+        (TooManyRuns(3), 429),
+        (PageNotFound(3, 2), 404),
+        (StorybookNotFinished(), 409),
+    ],
 )
 def test_each_domain_error_has_one_answer(error: DomainError, status: int) -> None:
     assert status_of(error) == status

@@ -10,7 +10,17 @@ from media.handlers import illustrate_scenes, join_images_and_voice, narrate_sce
 from media.illustrate import Illustration
 from media.narrate import Narration
 from shared.domain.assets import Retention
-from shared.domain.events import Envelope, EventType, ImagesCompleted, MediaJob, PipelineRequested, RunMode, Stage, VideoRequested
+from shared.domain.events import (
+    Envelope,
+    EventType,
+    ImagesCompleted,
+    MediaJob,
+    PipelineRequested,
+    RunMode,
+    SceneRedo,
+    Stage,
+    VideoRequested,
+)
 from shared.domain.models import (
     AudioResult,
     DrawingAnalysis,
@@ -44,12 +54,14 @@ class FakeIllustrator:
     def __init__(self, pool: int = 2) -> None:
         self.pool, self.busy, self.most_at_once = pool, 0, 0
 
-    async def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, options) -> Illustration:
+    async def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, options, take="") -> Illustration:
         self.busy += 1
         self.most_at_once = max(self.most_at_once, self.busy)
         await asyncio.sleep(0.01)
         self.busy -= 1
-        painted = f"{options.style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}"
+        painted = f"{options.style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}" + (
+            f" take {take}" if take else ""
+        )
         return Illustration(backdrop=painted.encode(), figure=f"figure of {painted}".encode())
 
 
@@ -120,6 +132,50 @@ async def test_pages_are_painted_as_many_at_once_as_the_illustrator_takes(assets
     illustrator = FakeIllustrator(pool=pool)
     await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=illustrator)
     assert illustrator.most_at_once == pool  # the script has two scenes
+
+
+def redo(*, picture: bool, narration: bool, text: str = "A kite.") -> PipelineRequested:
+    """Scene 1 made again; scene 2 keeps the picture and narration it has."""
+    images = ImageResult(style=Style.ANIME, images=[GeneratedImage(scene_number=n, key=f"u/images/r_scene_{n}.png") for n in (1, 2)])
+    audio = AudioResult(
+        voice=VoiceType.WISE, clips=[GeneratedAudio(scene_number=n, key=f"u/audio/r_scene_{n}.mp3", duration_sec=9.0) for n in (1, 2)]
+    )
+    script = SCRIPT.model_copy(update={"scenes": [SCRIPT.scenes[0].model_copy(update={"text": text}), SCRIPT.scenes[1]]})
+    again = SceneRedo(scene_number=1, picture=picture, narration=narration, images=images, audio=audio)
+    return REQUEST.model_copy(update={"story_script": script, "redo": again})
+
+
+async def test_a_redo_paints_only_its_page_again_as_a_new_take(assets) -> None:
+    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
+    await assets.put("u/drawings/r_mask.png", b"mask", "image/png", retention=Retention.INTERMEDIATE)
+    job = pipeline_event().follow(MediaJob(pipeline_id="p2", request=redo(picture=True, narration=False)), type=EventType.IMAGES_REQUESTED)
+    outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p2"), assets=assets, illustrator=FakeIllustrator())
+    assert set(assets.objects) == {"u/drawings/r.png", "u/drawings/r_mask.png", "u/images/r_scene_1.png", "u/images/r_scene_1_figure.png"}
+    assert assets.objects["u/images/r_scene_1.png"] == (b"anime:1/2:drawing+mask take p2", "image/png")
+    result = outcome.changes.image_result
+    assert isinstance(result, ImageResult) and [image.key for image in result.images] == [
+        "u/images/r_scene_1.png",
+        "u/images/r_scene_2.png",
+    ]
+
+    untouched = pipeline_event().follow(
+        MediaJob(pipeline_id="p3", request=redo(picture=False, narration=True)), type=EventType.IMAGES_REQUESTED
+    )
+    kept = await illustrate_scenes(untouched, checkpoint(pipeline_id="p3"), assets=assets, illustrator=FakeIllustrator())
+    assert kept.changes.image_result == result and [follow.type for follow in kept.events] == [EventType.IMAGES_COMPLETED]
+
+
+async def test_a_redo_narrates_only_its_edited_page_again(assets) -> None:
+    request = redo(picture=False, narration=True, text="A red kite.")
+    job = pipeline_event().follow(MediaJob(pipeline_id="p2", request=request), type=EventType.VOICE_REQUESTED)
+    outcome = await narrate_scenes(job, checkpoint(pipeline_id="p2"), assets=assets, narrator=FakeNarrator())
+    assert set(assets.objects) == {"u/audio/r_scene_1.mp3"} and assets.objects["u/audio/r_scene_1.mp3"] == (
+        b"wise:A red kite.",
+        "audio/mpeg",
+    )
+    audio = outcome.changes.audio_result
+    assert isinstance(audio, AudioResult)
+    assert [(clip.key, clip.duration_sec) for clip in audio.clips] == [("u/audio/r_scene_1.mp3", 5.5), ("u/audio/r_scene_2.mp3", 9.0)]
 
 
 async def test_every_scene_is_narrated_with_its_duration(assets) -> None:

@@ -77,6 +77,9 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     drawing_key, mask_key = (run_file(key, event.user_id, event.run_id) for key in (request.drawing_key, request.figure_mask_key))
     drawing, figure_mask = await asyncio.gather(assets.get(drawing_key), assets.get(mask_key))
     scenes = request.story_script.scenes
+    # A redo paints only its page again, as a take of its own; every other page keeps the picture it has.
+    redo, take = request.redo, job.pipeline_id if request.redo else ""
+    kept = {image.scene_number: image for image in redo.images.images if not redo.repaints(image.scene_number)} if redo else {}
     pool = asyncio.Semaphore(illustrator.pool)  # a cloud model paints several pages at once, the offline painter one
 
     async def illustrate(scene: Scene) -> tuple[GeneratedImage, Usage | None]:
@@ -88,6 +91,7 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
                 scene=scene,
                 scene_count=len(scenes),
                 options=request.options,
+                take=take,
             )
         key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
         await asyncio.gather(
@@ -96,8 +100,8 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
         )
         return GeneratedImage(scene_number=scene.number, key=key), picture.usage
 
-    painted = await asyncio.gather(*(illustrate(scene) for scene in scenes))
-    images = [image for image, _ in painted]
+    painted = await asyncio.gather(*(illustrate(scene) for scene in scenes if scene.number not in kept))
+    images = sorted([*kept.values(), *(image for image, _ in painted)], key=lambda image: image.scene_number)
     result = ImageResult(style=request.options.style, images=images)
     return Outcome(
         changes=images_painted(result, job.pipeline_id, combined(usage for _, usage in painted)),
@@ -127,8 +131,12 @@ async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, a
         clip = GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
         return clip, narration.usage
 
-    spoken = await asyncio.gather(*(narrate(scene) for scene in script.scenes))
-    result = AudioResult(voice=options.voice, clips=[clip for clip, _ in spoken])
+    # A redo narrates only its page again (its words were edited); every other page keeps its narration.
+    redo = job.request.redo
+    kept = {clip.scene_number: clip for clip in redo.audio.clips if not redo.renarrates(clip.scene_number)} if redo else {}
+    spoken = await asyncio.gather(*(narrate(scene) for scene in script.scenes if scene.number not in kept))
+    clips = sorted([*kept.values(), *(clip for clip, _ in spoken)], key=lambda clip: clip.scene_number)
+    result = AudioResult(voice=options.voice, clips=clips)
     return Outcome(
         changes=voice_recorded(result, job.pipeline_id, combined(usage for _, usage in spoken)),
         expect=Expect(pipeline_id=job.pipeline_id),

@@ -117,6 +117,18 @@ class VideoNotReady(Conflict):
         super().__init__("video_not_ready", "The video isn't ready yet. Save it once it has finished.")
 
 
+class PageNotFound(NotFound):
+    def __init__(self, number: int, pages: int) -> None:
+        super().__init__("page_not_found", f"This storybook has no page {number}: its pages are 1 to {pages}.")
+
+
+class StorybookNotFinished(Conflict):
+    """A page can be made again only in a finished storybook: until then there is no page to redo."""
+
+    def __init__(self) -> None:
+        super().__init__("storybook_not_finished", "A page can be made again once the storybook is finished. Please wait for the video.")
+
+
 class TooManyRuns(LimitReached):
     RETRY_AFTER_SECONDS = 30
 

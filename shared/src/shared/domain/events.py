@@ -75,12 +75,30 @@ class StoryCompleted(Model):
     story_script: StoryScript
 
 
+class SceneRedo(Model):
+    """One page of a finished storybook made again: its picture, its narration or both. Every other page's picture
+    and narration are the ones already made, reused untouched."""
+
+    scene_number: int = Field(ge=1)
+    picture: bool  # paint it again (a new take: the illustrator is told to vary it)
+    narration: bool  # narrate it again (its words were edited)
+    images: ImageResult  # the storybook's pictures as they are now
+    audio: AudioResult  # and its narration
+
+    def repaints(self, scene_number: int) -> bool:
+        return self.picture and scene_number == self.scene_number
+
+    def renarrates(self, scene_number: int) -> bool:
+        return self.narration and scene_number == self.scene_number
+
+
 class PipelineRequested(Model):
     story_script: StoryScript
     drawing_analysis: DrawingAnalysis
     options: StoryOptions
     drawing_key: str
     figure_mask_key: str
+    redo: SceneRedo | None = None  # only one page is made again; None: every page is made
 
 
 class MediaJob(Model):

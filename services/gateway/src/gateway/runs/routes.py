@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request, status
+from fastapi import APIRouter, Form, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from gateway.dependencies import CurrentUser, DrawingsDep, RunsDep, SettingsDep
 from gateway.errors import error_responses
 from gateway.runs.progress import stage_events, wait_for_next_stage
-from gateway.runs.schemas import AnalyzeJson, OneShotRunForm, PipelineRequest, RunAccepted, RunView, StoryGenerateRequest
+from gateway.runs.schemas import (
+    AnalyzeJson,
+    OneShotRunForm,
+    PipelineRequest,
+    RunAccepted,
+    RunView,
+    SceneRedoRequest,
+    StoryGenerateRequest,
+)
 from shared.domain.errors import InvalidInput
 from shared.domain.events import RunMode
 
@@ -84,6 +92,25 @@ async def generate_video(body: PipelineRequest, caller: CurrentUser, runs: RunsD
         caller.user_id, body.run_id, script=body.story, analysis=body.drawing, style=body.style, voice=body.voice_type
     )
     return RunAccepted.of(run)
+
+
+@router.post(
+    "/runs/{run_id}/scenes/{scene_number}/redo",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses=error_responses(401, 404, 409, 422, 429),
+    tags=["runs"],
+)
+async def redo_scene(
+    run_id: Annotated[str, Path(max_length=64)],
+    scene_number: Annotated[int, Path(ge=1, le=12)],
+    body: SceneRedoRequest,
+    caller: CurrentUser,
+    runs: RunsDep,
+) -> RunAccepted:
+    """Makes one page again (its picture, its edited words, or both) and then the video and the book; every other page
+    is reused as it is. A storybook already saved to the library keeps its video: save the new one as a new version."""
+    return RunAccepted.of(await runs.redo_scene(caller.user_id, run_id, scene_number, picture=body.picture, text=body.text))
 
 
 @router.post("/runs/{run_id}/cancel", response_model=RunAccepted, responses=error_responses(401, 404, 409, 422), tags=["runs"])

@@ -90,6 +90,15 @@ class StoryGenerateRequest(StoryOptions):
         return StoryOptions.model_validate(self.model_dump(include=set(StoryOptions.model_fields)))
 
 
+class SceneRedoRequest(Model):
+    """What to make again on one page of a finished storybook: its picture, its words (narrated again), or both."""
+
+    picture: bool = Field(default=False, description="Paint the page's picture again.")
+    text: str | None = Field(
+        default=None, min_length=1, max_length=600, description="The page's words as the parent edited them: narrated again, and captioned."
+    )
+
+
 class PipelineRequest(Model):
     """The seed's PipelineRequest; the user is always the signed-in one, so there is no user_id."""
 

@@ -15,17 +15,20 @@ from gateway.runs.uploads import PreparedDrawing
 from shared.domain.assets import AssetKeys, Retention
 from shared.domain.errors import (
     DrawingNotRead,
+    InvalidInput,
     LanguageNotOffered,
     LimitReached,
     NotForChildren,
+    PageNotFound,
     RunBusy,
     RunChanged,
     RunFinished,
     RunNotFound,
+    StorybookNotFinished,
     StoryNotWritten,
     TooManyRuns,
 )
-from shared.domain.events import DrawingSubmitted, Envelope, EventType, PipelineRequested, RunMode, Stage, StoryRequested
+from shared.domain.events import DrawingSubmitted, Envelope, EventType, PipelineRequested, RunMode, SceneRedo, Stage, StoryRequested
 from shared.domain.models import DrawingAnalysis, Language, OptionChoices, StoryOptions, StoryScript, Style, VoiceType
 from shared.domain.options import language_not_offered
 from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, RunPlaces
@@ -130,6 +133,48 @@ class RunService:
             options=options,
             drawing_key=run.drawing_key,
             figure_mask_key=run.figure_mask_key,
+        )
+        event = Envelope.new(request, type=EventType.PIPELINE_REQUESTED, run_id=run_id, user_id=user_id, mode=run.mode)
+        return await self._move_on(run, pipeline_requested(), event)
+
+    async def redo_scene(self, user_id: str, run_id: str, scene_number: int, *, picture: bool, text: str | None) -> Checkpoint:
+        """One page of the finished storybook made again: its picture, its narration of the parent's edited words, or
+        both; every other page's picture and narration are reused, and the video and the book are made anew.
+
+        The run gets a new video; a saved storybook keeps its own copy until the parent saves the new one (a new entry).
+        """
+        run = await self.find(user_id, run_id)
+        _ensure_not_busy(run)
+        script, images, audio = run.story_script, run.image_result, run.audio_result
+        if run.status != RunStatus.COMPLETE or script is None or images is None or audio is None or run.options is None:
+            raise StorybookNotFinished()
+        if run.drawing_analysis is None or run.figure_mask_key is None:
+            raise StorybookNotFinished()
+        if not 1 <= scene_number <= len(script.scenes):
+            raise PageNotFound(scene_number, len(script.scenes))
+        scene = script.scenes[scene_number - 1]
+        words = " ".join(text.split()) if text is not None else None
+        renarrate = words is not None and words != " ".join(scene.text.split())
+        if not (picture or renarrate):
+            raise InvalidInput(
+                "nothing_to_redo",
+                "These are already the page's words. Change them, or ask for a new picture.",
+            )
+        if renarrate and words is not None:
+            script = script.model_copy(
+                update={
+                    "scenes": [*script.scenes[: scene_number - 1], scene.model_copy(update={"text": words}), *script.scenes[scene_number:]]
+                }
+            )
+            if refusal := script_refusal(script):
+                raise NotForChildren(refusal)
+        request = PipelineRequested(
+            story_script=script,
+            drawing_analysis=run.drawing_analysis,
+            options=run.options,
+            drawing_key=run.drawing_key,
+            figure_mask_key=run.figure_mask_key,
+            redo=SceneRedo(scene_number=scene_number, picture=picture, narration=renarrate, images=images, audio=audio),
         )
         event = Envelope.new(request, type=EventType.PIPELINE_REQUESTED, run_id=run_id, user_id=user_id, mode=run.mode)
         return await self._move_on(run, pipeline_requested(), event)

@@ -64,18 +64,37 @@ def on_page(backdrop: Image.Image, sticker: Image.Image, stance: Stance) -> Imag
 
 
 class Illustrator(Protocol):
-    """Paints one page (async: a cloud model waits on the network). `pool` is how many pages it paints at once."""
+    """Paints one page (async: a cloud model waits on the network). `pool` is how many pages it paints at once.
+
+    `take` is empty for a page's first painting; a page painted again (a parent's redo) gets a word of its own, and
+    the same page with another take comes out differently (the same take, the same way)."""
 
     pool: int
 
     async def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+        self,
+        *,
+        drawing: bytes,
+        figure_mask: bytes,
+        analysis: DrawingAnalysis,
+        scene: Scene,
+        scene_count: int,
+        options: StoryOptions,
+        take: str = "",
     ) -> Illustration: ...
 
 
 class BlockingIllustrator(Protocol):
     def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+        self,
+        *,
+        drawing: bytes,
+        figure_mask: bytes,
+        analysis: DrawingAnalysis,
+        scene: Scene,
+        scene_count: int,
+        options: StoryOptions,
+        take: str = "",
     ) -> Illustration:
         """Blocking: CPU work."""
         ...
@@ -90,7 +109,15 @@ class OffTheLoop:
         self._blocking = blocking
 
     async def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+        self,
+        *,
+        drawing: bytes,
+        figure_mask: bytes,
+        analysis: DrawingAnalysis,
+        scene: Scene,
+        scene_count: int,
+        options: StoryOptions,
+        take: str = "",
     ) -> Illustration:
         return await asyncio.to_thread(
             self._blocking.illustrate,
@@ -100,4 +127,5 @@ class OffTheLoop:
             scene=scene,
             scene_count=scene_count,
             options=options,
+            take=take,
         )

@@ -56,10 +56,18 @@ class BedrockIllustrator:
         self._control_strength = control_strength
 
     async def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+        self,
+        *,
+        drawing: bytes,
+        figure_mask: bytes,
+        analysis: DrawingAnalysis,
+        scene: Scene,
+        scene_count: int,
+        options: StoryOptions,
+        take: str = "",
     ) -> Illustration:
         prompt = page_prompt(analysis, scene, options)[: PROMPT_LIMIT[self._family]]
-        control, seed = await asyncio.to_thread(drawing_sheet, drawing), drawing_seed(drawing)
+        control, seed = await asyncio.to_thread(drawing_sheet, drawing), drawing_seed(drawing, take)
         for attempt in (0, 1):
             try:
                 painted = self._painted(
@@ -80,7 +88,7 @@ class BedrockIllustrator:
             raise StageFailure(PICTURES_FAILED, PICTURES_FAILED_MESSAGE)
         log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
         return await self._fallback.illustrate(
-            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options
+            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options, take=take
         )
 
     def _body(self, prompt: str, control: bytes, seed: int) -> dict[str, Any]:

@@ -94,7 +94,15 @@ class LocalIllustrator:
     """Paints a 1280x720 scene in a fraction of a second on the CPU; blocking and thread-safe."""
 
     def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+        self,
+        *,
+        drawing: bytes,
+        figure_mask: bytes,
+        analysis: DrawingAnalysis,
+        scene: Scene,
+        scene_count: int,
+        options: StoryOptions,
+        take: str = "",
     ) -> Illustration:
         look, motion, setting = LOOKS[options.style], motion_for(scene, analysis.subject), setting_for(scene, analysis)
         placement = placement_for(scene.number, scene_count, motion)
@@ -105,7 +113,7 @@ class LocalIllustrator:
         paint_backdrop(
             BACKDROPS[setting],
             canvas,
-            seed=f"{setting}-{scene.number}",
+            seed=f"{setting}-{scene.number}" + (f"-{take}" if take else ""),
             figure_x=placement.x,
             camera=placement.camera,
             water=motion is Motion.SWIM,
@@ -131,8 +139,9 @@ class LocalIllustrator:
         centre = (left + figures.width / 2, top + figures.height / 2)
 
         if look.speed_lines:  # drawn on the backdrop, where the figure starts: a burst it leaps out of
-            _draw_speed_lines(frame, centre, radius=max(figures.size) * 0.6, rng=random.Random(scene.number))
-            _draw_sparkles(frame, look, figures.size, centre, rng=random.Random(scene.number))
+            flourish = f"{scene.number}-{take}" if take else scene.number
+            _draw_speed_lines(frame, centre, radius=max(figures.size) * 0.6, rng=random.Random(flourish))
+            _draw_sparkles(frame, look, figures.size, centre, rng=random.Random(flourish))
         if friends:
             _paste(frame, *friends)
 

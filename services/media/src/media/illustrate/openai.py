@@ -42,8 +42,17 @@ class OpenAIIllustrator:
         self._client, self._model_id, self.pool, self._fallback, self._prices = client, model_id, pool, fallback, prices
 
     async def illustrate(
-        self, *, drawing: bytes, figure_mask: bytes, analysis: DrawingAnalysis, scene: Scene, scene_count: int, options: StoryOptions
+        self,
+        *,
+        drawing: bytes,
+        figure_mask: bytes,
+        analysis: DrawingAnalysis,
+        scene: Scene,
+        scene_count: int,
+        options: StoryOptions,
+        take: str = "",
     ) -> Illustration:
+        # The images endpoint takes no seed: every call paints anew, so a page's next take needs nothing more.
         prompt = f"{page_prompt(analysis, scene, options)} Leave out: {NEGATIVE}."
         sheet = await asyncio.to_thread(drawing_sheet, drawing, PAINTED_SIZE)
         for attempt in (1, 2):
@@ -67,5 +76,5 @@ class OpenAIIllustrator:
             raise StageFailure(PICTURES_FAILED, PICTURES_FAILED_MESSAGE)
         log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
         return await self._fallback.illustrate(
-            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options
+            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options, take=take
         )

@@ -42,9 +42,10 @@ def page_prompt(analysis: DrawingAnalysis, scene: Scene, options: StoryOptions) 
     )
 
 
-def drawing_seed(drawing: bytes) -> int:
-    """The same for every page of a book (and every redo of it), so the pages look alike."""
-    return int.from_bytes(hashlib.sha256(drawing).digest()[:4], "big") % 2_147_483_647
+def drawing_seed(drawing: bytes, take: str = "") -> int:
+    """The same for every page of a book (and every new look of it), so the pages look alike; a page painted again
+    (its own take) gets a seed of its own."""
+    return int.from_bytes(hashlib.sha256(drawing + take.encode()).digest()[:4], "big") % 2_147_483_647
 
 
 def fitted_page(painted: bytes) -> bytes:
