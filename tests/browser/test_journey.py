@@ -1,5 +1,6 @@
 """A parent's whole journey in the browser, at a phone's and a desktop's size:
-sign in → upload → correct → choose → edit → approve → watch → save → library → delete."""
+sign in → upload → correct → choose (read-along too) → edit → approve → watch → redo a page → save → library (the book,
+a family link) → delete."""
 
 from __future__ import annotations
 
@@ -88,6 +89,11 @@ def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Creden
     app.check("07-voice")
     page.get_by_role("button", name="Next").click()
     app.expect_path(r"/customise/age$")
+    read_along = page.get_by_role("checkbox", name=re.compile("^Read-along"))
+    expect(read_along).to_be_checked()  # the recommended age reads along
+    page.locator("label[for=age-3]").click()
+    expect(read_along).not_to_be_checked()  # a three-year-old listens: the words are shown whole
+    read_along.check()  # this parent's child is learning letters early
     app.check("08-age")
     page.get_by_role("button", name="Next").click()
     app.expect_path(r"/customise/context$")
@@ -117,11 +123,34 @@ def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Creden
     page.wait_for_function("() => { const v = document.querySelector('video'); return v && v.readyState >= 1 && v.duration > 0 }")
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play() }")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0", timeout=30_000)
+    # The video's captions track is there for the player's captions button, with the story's words.
+    page.evaluate("() => { const track = document.querySelector('video').textTracks[0]; track.mode = 'hidden' }")
+    page.wait_for_function("() => document.querySelector('video').textTracks[0].cues?.length > 0", timeout=30_000)
+    for paper in ("A4", "US Letter"):
+        book = page.get_by_role("link", name=re.compile(f"^{paper} PDF"))
+        expect(book).to_be_visible()
+        assert httpx.get(book.get_attribute("href") or "", timeout=30).content.startswith(b"%PDF")
     app.check("12-preview")
+
+    # One page made again: a new picture for page 2, the rest kept.
+    before_redo = run_of(web_stack, browser_parent, run_id)
+    page.get_by_role("button", name="Change one page").click()
+    page.get_by_label("Which page").select_option("2")
+    expect(page.get_by_label("The page's words")).to_have_value(before_redo["story_script"]["scenes"][1]["text"])
+    page.get_by_role("checkbox", name="Paint a new picture for this page").check()
+    app.check("12b-redo")
+    page.get_by_role("button", name="Make this page again").click()
+    expect(page.get_by_role("heading", name="Making your storybook")).to_be_visible()
+    expect(page.get_by_role("button", name="Save to my library")).to_be_visible(timeout=240_000)
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    page.wait_for_function("() => { const v = document.querySelector('video'); return v && v.readyState >= 1 && v.duration > 0 }")
 
     # What the parent chose and wrote is what the system made.
     run = run_of(web_stack, browser_parent, run_id)
     assert run["status"] == "complete"
+    assert run["stages"]["video"]["attempt"] != before_redo["stages"]["video"]["attempt"]  # a new video, of the same story
+    assert run["story_script"] == before_redo["story_script"]
+    assert (run["options"]["age"], run["options"]["read_along"]) == (3, True)
     assert run["drawing_analysis"]["subject"] == CORRECTED_SUBJECT
     assert (run["options"]["style"], run["options"]["theme"], run["options"]["voice"]) == (style, theme, voice)
     assert run["options"]["personal_context"] == "a new baby sister"
@@ -135,7 +164,29 @@ def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Creden
     expect(book).to_have_count(1)
     expect(book.locator("img")).to_be_visible()
     expect(book.get_by_text(re.compile(r"\d+:\d\d")).first).to_be_visible()
+    expect(book.get_by_role("link", name=re.compile("^A4 PDF"))).to_be_visible()
     app.check("13-library")
+
+    # A family link: made for Grandma for a week, opened once, then ended.
+    book.get_by_role("button", name=re.compile("^Share")).click()
+    sharing = page.get_by_role("dialog", name=f"Share “{title}” with family")
+    sharing.get_by_label("Who is it for? (optional)").fill("Grandma")
+    sharing.get_by_label("How long it works").select_option("7")
+    sharing.get_by_role("button", name="Make a link").click()
+    link = sharing.get_by_label("The link (shown only now: copy it)")
+    expect(link).to_have_value(re.compile(r"/s/[A-Za-z0-9_-]{43}$"))
+    url = link.input_value()
+    app.check("13b-share")
+    assert httpx.get(url, timeout=10).status_code == 200
+    sharing.get_by_role("button", name="Done").click()
+    expect(sharing).to_have_count(0)
+    book.get_by_role("button", name=re.compile("^Share")).click()
+    expect(sharing.get_by_text(re.compile(r"Grandma · opened 1 time · until"))).to_be_visible()
+    sharing.get_by_role("button", name="End the link for Grandma").click()
+    expect(sharing.get_by_text(re.compile("Grandma · opened"))).to_have_count(0)
+    assert httpx.get(url, timeout=10).status_code == 410
+    page.keyboard.press("Escape")
+    expect(sharing).to_have_count(0)
 
     book.get_by_role("button", name=re.compile("^Play")).click()
     player = page.get_by_role("dialog", name=title)
@@ -154,7 +205,15 @@ def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Creden
 
     # Each step's POST happened once, for the one click that asked for it.
     generation = [post for post in app.posts if not post.startswith("storage/")]
-    assert generation == ["vision/analyze", "story/generate", "pipeline/generate", "library"], app.posts
+    entry_id = next(post for post in generation if post.startswith("library/")).split("/")[1]
+    assert generation == [
+        "vision/analyze",
+        "story/generate",
+        "pipeline/generate",
+        f"runs/{run_id}/scenes/2/redo",
+        "library",
+        f"library/{entry_id}/shares",
+    ], app.posts
 
     # Signed out, a run's URL leads to sign-in, not to the run.
     page.get_by_role("button", name="Sign out").click()

@@ -7,11 +7,16 @@ import type {
   EndEvent,
   LibraryEntry,
   LibraryPage,
+  NewShare,
   Options,
   PipelineRequest,
   PresignedUrl,
   RunAccepted,
   RunView,
+  SceneRedoRequest,
+  Share,
+  ShareList,
+  ShareRequest,
   StageEvent,
   StoryRequest,
 } from "./types";
@@ -70,6 +75,11 @@ export class ApiClient {
     return this.json("POST", "/api/v1/pipeline/generate", { body: request });
   }
 
+  /** One page of a finished storybook made again: its picture, its edited words, or both. */
+  redoScene(runId: string, sceneNumber: number, request: SceneRedoRequest): Promise<RunAccepted> {
+    return this.json("POST", `/api/v1/runs/${encodeURIComponent(runId)}/scenes/${sceneNumber}/redo`, { body: request });
+  }
+
   library(cursor?: string): Promise<LibraryPage> {
     const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
     return this.json("GET", `/api/v1/library${query}`);
@@ -81,6 +91,24 @@ export class ApiClient {
 
   async deleteFromLibrary(entryId: string): Promise<void> {
     await this.send("DELETE", `/api/v1/library/${encodeURIComponent(entryId)}`, {});
+  }
+
+  async shares(entryId: string): Promise<Share[]> {
+    return (await this.json<ShareList>("GET", `/api/v1/library/${encodeURIComponent(entryId)}/shares`)).items;
+  }
+
+  share(entryId: string, request: ShareRequest): Promise<NewShare> {
+    return this.json("POST", `/api/v1/library/${encodeURIComponent(entryId)}/shares`, { body: request });
+  }
+
+  async revokeShare(entryId: string, shareId: string): Promise<void> {
+    await this.send("DELETE", `/api/v1/library/${encodeURIComponent(entryId)}/shares/${encodeURIComponent(shareId)}`, {});
+  }
+
+  /** A video's captions track (WebVTT), read through the gateway. */
+  async captions(s3Key: string): Promise<string> {
+    const response = await this.send("GET", `/api/v1/storage/captions?s3_key=${encodeURIComponent(s3Key)}`, { headers: { Accept: "text/vtt" } });
+    return response.text();
   }
 
   /** A short-lived link to one of the parent's files; asked for once per file while it is still good. */

@@ -38,6 +38,12 @@ export type Choice<T extends string = string> = Omit<Schemas["Labelled_Style_"],
 export type Options = Schemas["Options"];
 
 export type LibraryEntry = Schemas["LibraryEntry"];
+export type Paper = Schemas["Paper"];
+export type Share = Schemas["Share"];
+export type NewShare = Schemas["NewShare"];
+export type ShareList = Schemas["ShareList"];
+export type ShareRequest = Schemas["ShareRequest"];
+export type SceneRedoRequest = Schemas["SceneRedoRequest"];
 export type LibraryPage = Schemas["LibraryPage"];
 export type AuthConfig = Schemas["AuthConfig"];
 export type PresignedUrl = Schemas["PresignedUrl"];

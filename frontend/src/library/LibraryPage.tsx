@@ -5,6 +5,7 @@ import { useApi } from "../api/ApiContext";
 import { friendlyMessage } from "../api/errors";
 import type { LibraryEntry } from "../api/types";
 import { useFileUrl } from "../api/useFileUrl";
+import { BookLinks } from "../components/BookLinks";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Icon } from "../components/Icon";
 import { Loading } from "../components/Loading";
@@ -12,6 +13,7 @@ import { PageTitle } from "../components/PageTitle";
 import { RetryNotice } from "../components/RetryNotice";
 import { formatDate, formatDuration, spokenDuration } from "./format";
 import { Player } from "./Player";
+import { ShareDialog } from "./ShareDialog";
 
 export function LibraryPage() {
   const api = useApi();
@@ -110,6 +112,8 @@ function Book({ entry, onPlay, onDeleted }: BookProps) {
   const api = useApi();
   const thumbnail = useFileUrl(entry.thumbnail_key);
   const [confirming, setConfirming] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const closeShare = useCallback(() => setSharing(false), []);
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -146,7 +150,9 @@ function Book({ entry, onPlay, onDeleted }: BookProps) {
           <span aria-hidden="true">{formatDuration(entry.duration_sec)}</span>
         </p>
       </div>
+      <BookLinks bookKeys={entry.book_keys} title={entry.title} />
       {error && <ErrorNotice message={error} />}
+      {sharing && <ShareDialog entry={entry} onClose={closeShare} />}
       {confirming ? (
         <div className="confirm stack" role="group" aria-label={`Delete “${entry.title}”?`}>
           <p>Delete “{entry.title}”? This can't be undone.</p>
@@ -163,6 +169,9 @@ function Book({ entry, onPlay, onDeleted }: BookProps) {
         <div className="actions actions--split">
           <button type="button" className="button button--small" onClick={() => onPlay(entry)}>
             Play<span className="visually-hidden"> “{entry.title}” full screen</span>
+          </button>
+          <button type="button" className="button button--small" onClick={() => setSharing(true)}>
+            Share<span className="visually-hidden"> “{entry.title}” with family</span>
           </button>
           <button type="button" className="button button--small button--quiet" onClick={() => setConfirming(true)}>
             Delete<span className="visually-hidden"> “{entry.title}”</span>

@@ -4,6 +4,7 @@ import type { LibraryEntry } from "../api/types";
 import { useFileUrl } from "../api/useFileUrl";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
+import { StoryVideo } from "../components/StoryVideo";
 
 /** A saved storybook over the whole screen (and full screen proper where the browser allows it). */
 export function Player({ entry, onClose }: { entry: LibraryEntry; onClose: () => void }) {
@@ -37,7 +38,7 @@ export function Player({ entry, onClose }: { entry: LibraryEntry; onClose: () =>
       {failed ? (
         <ErrorNotice message="We couldn't open this video just now. Please try again." />
       ) : url ? (
-        <video ref={video} className="player__video" src={url} controls playsInline aria-label={`Video: ${entry.title}`} />
+        <StoryVideo ref={video} className="player__video" src={url} title={entry.title} captionsKey={entry.captions_key} />
       ) : (
         <Loading label="Opening the video" />
       )}

@@ -18,7 +18,7 @@ function options(languages: Language[]): Options {
     voices: [choice("gentle"), choice("wise")],
     languages: languages.map((value) => ({ value, label: LANGUAGES[value], description: "" })),
     providers: { story: { provider: "bedrock", languages }, voice: { provider: "polly", languages } },
-    age: { min: 2, max: 9, default: 5 },
+    age: { min: 2, max: 9, default: 5, read_along: [4, 5, 6, 7] },
     personal_context_max_length: 300,
     recommended: { theme: "bravery", age: 5, voice: "gentle", style: "storybook", personal_context: "", language: "en" },
   };

@@ -114,14 +114,32 @@ function Customise({ run, choice }: { run: RunView; choice: ChoiceStep }) {
       {choice === "voice" && options.languages.length > 1 && <ChoiceCards {...listed("language", options.languages)} />}
       {choice === "voice" && <ChoiceCards {...listed("voice", options.voices)} aside={(voice) => <VoiceSample voice={voice} />} />}
       {choice === "age" && (
-        <ChoiceCards
-          legend={TITLES.age}
-          name="age"
-          choices={ages}
-          value={String(chosen.age)}
-          recommended={String(options.recommended.age)}
-          onChange={(age) => choose({ age: Number(age) })}
-        />
+        <>
+          <ChoiceCards
+            legend={TITLES.age}
+            name="age"
+            choices={ages}
+            value={String(chosen.age)}
+            recommended={String(options.recommended.age)}
+            onChange={(age) => choose({ age: Number(age) })}
+          />
+          <label className="check" htmlFor="read-along">
+            <input
+              id="read-along"
+              type="checkbox"
+              checked={chosen.read_along ?? options.age.read_along.includes(chosen.age)}
+              aria-describedby="read-along-hint"
+              onChange={(event) => choose({ read_along: event.target.checked })}
+            />
+            <span>
+              Read-along: light up each word as it is read
+              <span className="hint" id="read-along-hint">
+                For children learning to read. It starts on for ages {Math.min(...options.age.read_along)} to{" "}
+                {Math.max(...options.age.read_along)}; the words are shown either way.
+              </span>
+            </span>
+          </label>
+        </>
       )}
       {choice === "context" && (
         <TextField

@@ -13,7 +13,7 @@ const base = runView({
   current_stage: "images",
   stages: { ...runView().stages, images: { status: "running" }, voice: { status: "running" } },
   drawing_analysis: { subject: "a dragon", setting: "", details: [], mood: "happy", colors: [], figure_count: 1, subject_confidence: 1, subject_unsure: false, character: "" },
-  story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once." }] },
+  story_script: { title: "The Brave Dragon", scenes: [{ number: 1, text: "Once." }, { number: 2, text: "The dragon flew home." }] },
 });
 const complete: RunView = {
   ...base,
@@ -38,9 +38,10 @@ function fakeApi() {
     }),
     fileUrl: vi.fn(async () => "https://s3.example/video.mp4"),
     forgetFile: vi.fn(),
-    options: vi.fn(async () => ({ styles, themes: [], voices: [], age: { min: 2, max: 9, default: 5 }, personal_context_max_length: 300, recommended: base.options })),
+    options: vi.fn(async () => ({ styles, themes: [], voices: [], age: { min: 2, max: 9, default: 5, read_along: [4, 5, 6, 7] }, personal_context_max_length: 300, recommended: base.options })),
     generateVideo: vi.fn(async () => ({ run_id: "r1", status: "running", current_stage: "images" })),
     saveToLibrary: vi.fn(async () => ({})),
+    redoScene: vi.fn(async () => ({ run_id: "r1", status: "running", current_stage: "images" })),
   };
 }
 
@@ -73,6 +74,23 @@ describe("the preview step", () => {
       style: "watercolor",
       voice_type: "wise",
     });
+    expect(api.forgetFile).toHaveBeenCalledWith("u/videos/r1.mp4");
+  });
+
+  it("makes one page again with the parent's new words, or a new picture, and nothing when neither changed", async () => {
+    const api = fakeApi();
+    renderPreview(api);
+    await userEvent.click(await screen.findByRole("button", { name: "Change one page" }));
+    const make = screen.getByRole("button", { name: "Make this page again" });
+    expect(make).toBeDisabled(); // nothing asked for yet
+    await userEvent.selectOptions(screen.getByLabelText("Which page"), "2");
+    const words = screen.getByLabelText("The page's words");
+    expect(words).toHaveValue("The dragon flew home.");
+    await userEvent.clear(words);
+    await userEvent.type(words, "The dragon flew home, singing.");
+    await userEvent.click(screen.getByRole("checkbox", { name: "Paint a new picture for this page" }));
+    await userEvent.click(make);
+    expect(api.redoScene).toHaveBeenCalledExactlyOnceWith("r1", 2, { picture: true, text: "The dragon flew home, singing." });
     expect(api.forgetFile).toHaveBeenCalledWith("u/videos/r1.mp4");
   });
 });

@@ -3,12 +3,15 @@ import { Link, useNavigate } from "react-router";
 
 import { useApi } from "../api/ApiContext";
 import { friendlyMessage } from "../api/errors";
-import type { RunView, Style } from "../api/types";
+import type { RunView, Scene, SceneRedoRequest, Style } from "../api/types";
 import { useFileUrl } from "../api/useFileUrl";
+import { BookLinks } from "../components/BookLinks";
 import { ChoiceCards } from "../components/ChoiceCards";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageTitle } from "../components/PageTitle";
 import { ProgressMeter } from "../components/ProgressMeter";
+import { StoryVideo } from "../components/StoryVideo";
+import { TextField } from "../components/TextField";
 import { clearDraft } from "./drafts";
 import { RunGate } from "./RunGate";
 import { StepCount } from "./StepCount";
@@ -20,19 +23,19 @@ export function PreviewPage() {
   return <RunGate step="preview">{(run, state) => <Preview run={run} state={state} />}</RunGate>;
 }
 
-type Panel = "none" | "new-look" | "discard";
+type Panel = "none" | "new-look" | "redo" | "discard";
 
 function Preview({ run, state }: { run: RunView; state: RunState }) {
   const api = useApi();
   const navigate = useNavigate();
   const [panel, setPanel] = useState<Panel>("none");
-  const [busy, setBusy] = useState<"save" | "new-look" | "retry" | null>(null);
+  const [busy, setBusy] = useState<"save" | "new-look" | "redo" | "retry" | null>(null);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const complete = run.status === "complete" && run.video_result !== null;
   const video = useFileUrl(complete ? run.video_result?.video_key : null);
 
-  async function act(kind: "save" | "new-look" | "retry", action: () => Promise<void>) {
+  async function act(kind: "save" | "new-look" | "redo" | "retry", action: () => Promise<void>) {
     if (busy) return;
     setBusy(kind);
     setError(null);
@@ -45,15 +48,23 @@ function Preview({ run, state }: { run: RunView; state: RunState }) {
     }
   }
 
+  /** The run's files keep their keys when they are made again: links to the old ones must not be reused. */
+  function madeAgain() {
+    const made = run.video_result;
+    if (made) for (const key of [made.video_key, made.thumbnail_key, ...Object.values(made.book_keys ?? {})]) api.forgetFile(key);
+    setSaved(false);
+    setPanel("none");
+    state.refresh();
+  }
+
   function remake(style: Style) {
     const { story_script: story, drawing_analysis: drawing, options } = run;
     if (!story || !drawing || !options) return Promise.resolve();
-    return api.generateVideo({ run_id: run.run_id, story, drawing, style, voice_type: options.voice }).then(() => {
-      if (run.video_result) api.forgetFile(run.video_result.video_key); // same key, new video
-      setSaved(false);
-      setPanel("none");
-      state.refresh();
-    });
+    return api.generateVideo({ run_id: run.run_id, story, drawing, style, voice_type: options.voice }).then(madeAgain);
+  }
+
+  function redo(scene: number, request: SceneRedoRequest) {
+    return api.redoScene(run.run_id, scene, request).then(madeAgain);
   }
 
   const progress = state.progress;
@@ -81,7 +92,13 @@ function Preview({ run, state }: { run: RunView; state: RunState }) {
           <ProgressMeter label="Your storybook is ready" percent={100} />
           {video.url ? (
             // The file streams from storage: it starts playing before it has all arrived.
-            <video className="video" src={video.url} controls playsInline preload="metadata" aria-label={`Video: ${run.story_script?.title ?? "your storybook"}`} />
+            <StoryVideo
+              src={video.url}
+              title={run.story_script?.title ?? "your storybook"}
+              captionsKey={run.video_result?.captions_key}
+              language={run.options?.language}
+              preload="metadata"
+            />
           ) : video.failed ? (
             <ErrorNotice message="We couldn't open the video just now.">
               <button type="button" className="button" onClick={state.refresh}>
@@ -101,6 +118,8 @@ function Preview({ run, state }: { run: RunView; state: RunState }) {
 
       {error && <ErrorNotice message={error} />}
 
+      {complete && panel === "none" && <BookLinks bookKeys={run.video_result?.book_keys} title={run.story_script?.title ?? "your storybook"} />}
+
       {complete && panel === "none" && (
         <div className="actions actions--stacked">
           {saved ? (
@@ -115,6 +134,9 @@ function Preview({ run, state }: { run: RunView; state: RunState }) {
           <button type="button" className="button" onClick={() => setPanel("new-look")} disabled={busy !== null}>
             Try a different look
           </button>
+          <button type="button" className="button" onClick={() => setPanel("redo")} disabled={busy !== null}>
+            Change one page
+          </button>
           <button type="button" className="button button--quiet" onClick={() => setPanel("discard")} disabled={busy !== null}>
             Discard
           </button>
@@ -127,6 +149,16 @@ function Preview({ run, state }: { run: RunView; state: RunState }) {
           busy={busy === "new-look"}
           onCancel={() => setPanel("none")}
           onMake={(style) => act("new-look", () => remake(style))}
+        />
+      )}
+
+      {complete && panel === "redo" && run.story_script && (
+        <RedoPage
+          scenes={run.story_script.scenes}
+          saved={saved}
+          busy={busy === "redo"}
+          onCancel={() => setPanel("none")}
+          onRedo={(scene, request) => act("redo", () => redo(scene, request))}
         />
       )}
 
@@ -180,6 +212,69 @@ function NewLook({ run, busy, onCancel, onMake }: { run: RunView; busy: boolean;
         </button>
         <button type="button" className="button button--primary" disabled={!style || busy} onClick={() => style && onMake(style)}>
           {busy ? "Starting…" : "Make it"}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+interface RedoProps {
+  scenes: Scene[];
+  saved: boolean;
+  busy: boolean;
+  onCancel: () => void;
+  onRedo: (scene: number, request: SceneRedoRequest) => void;
+}
+
+/** One page made again: a new picture, new words (narrated again), or both; every other page stays as it is. */
+function RedoPage({ scenes, saved, busy, onCancel, onRedo }: RedoProps) {
+  const [number, setNumber] = useState(1);
+  const [picture, setPicture] = useState(false);
+  const scene = scenes.find((each) => each.number === number) ?? scenes[0];
+  const [texts, setTexts] = useState<Record<number, string>>({});
+  const text = texts[scene.number] ?? scene.text;
+  const reworded = text.trim().split(/\s+/).join(" ") !== scene.text.trim().split(/\s+/).join(" ");
+  return (
+    <section className="card stack" aria-labelledby="redo-title">
+      <h2 id="redo-title">Change one page</h2>
+      <p>
+        Only this page is made again; the others stay exactly as they are.
+        {saved && " The storybook in your library stays as it is: save this one as a new version if you like it better."}
+      </p>
+      <div className="field">
+        <label htmlFor="redo-page">Which page</label>
+        <select id="redo-page" value={number} onChange={(event) => setNumber(Number(event.target.value))}>
+          {scenes.map((each) => (
+            <option key={each.number} value={each.number}>
+              Page {each.number}: {each.text.length > 40 ? `${each.text.slice(0, 40)}…` : each.text}
+            </option>
+          ))}
+        </select>
+      </div>
+      <label className="check" htmlFor="redo-picture">
+        <input id="redo-picture" type="checkbox" checked={picture} onChange={(event) => setPicture(event.target.checked)} />
+        <span>Paint a new picture for this page</span>
+      </label>
+      <TextField
+        id="redo-text"
+        label="The page's words"
+        rows={4}
+        max={600}
+        value={text}
+        hint="Change them and the narrator reads the new words."
+        onChange={(value) => setTexts({ ...texts, [scene.number]: value })}
+      />
+      <div className="actions actions--split">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={busy || (!picture && !reworded) || text.trim() === ""}
+          onClick={() => onRedo(scene.number, { picture, ...(reworded ? { text: text.trim() } : {}) })}
+        >
+          {busy ? "Starting…" : "Make this page again"}
         </button>
       </div>
     </section>

@@ -18,7 +18,7 @@ locals {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' blob: ${var.assets_origin}",
-    "media-src 'self' ${var.assets_origin}",
+    "media-src 'self' blob: ${var.assets_origin}",
     "connect-src 'self' https://cognito-idp.${var.region}.amazonaws.com",
     "object-src 'none'",
     "base-uri 'none'",

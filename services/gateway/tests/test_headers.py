@@ -118,7 +118,7 @@ def test_it_signs_in_at_the_endpoint_auth_config_names_and_plays_the_presigned_l
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     policy = directives(content_security_policy(settings(**overrides)))
     assert policy["connect-src"] == ["'self'", cognito]
-    assert policy["media-src"] == ["'self'", assets]
+    assert policy["media-src"] == ["'self'", "blob:", assets]
     assert policy["img-src"] == ["'self'", "blob:", assets]
 
 

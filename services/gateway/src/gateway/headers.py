@@ -108,7 +108,8 @@ def content_security_policy(settings: GatewaySettings) -> str:
         ("style-src", "'self'"),
         # blob: is the photo a parent has just chosen, shown before it is sent.
         ("img-src", f"'self' blob: {assets}"),
-        ("media-src", f"'self' {assets}"),
+        # blob: is a video's captions track, read through the gateway (a track cannot be read from storage's origin).
+        ("media-src", f"'self' blob: {assets}"),
         ("connect-src", f"'self' {_origin(cognito)}"),
         ("object-src", "'none'"),
         ("base-uri", "'none'"),

@@ -10,7 +10,19 @@ from pydantic import BaseModel, Field
 
 from gateway.dependencies import CurrentUser, RunsDep, SettingsDep
 from gateway.errors import error_responses
-from shared.domain.models import MAX_AGE, MIN_AGE, Choice, DrawingAnalysis, Language, OptionChoices, StoryOptions, Style, Theme, VoiceType
+from shared.domain.models import (
+    MAX_AGE,
+    MIN_AGE,
+    READ_ALONG_AGES,
+    Choice,
+    DrawingAnalysis,
+    Language,
+    OptionChoices,
+    StoryOptions,
+    Style,
+    Theme,
+    VoiceType,
+)
 from shared.domain.options import DEFAULT_AGE, PROVIDER_LANGUAGES, recommend_options
 
 router = APIRouter(prefix="/api/v1", tags=["options"])
@@ -30,6 +42,7 @@ class AgeRange(BaseModel):
     min: int
     max: int
     default: int
+    read_along: list[int] = Field(description="The ages read-along is on for unless the parent chooses (`read_along` in the options).")
 
 
 class Offered(BaseModel):
@@ -76,7 +89,7 @@ async def options(
             "story": Offered(provider=settings.story_provider, languages=list(PROVIDER_LANGUAGES[settings.story_provider])),
             "voice": Offered(provider=settings.voice_provider, languages=list(PROVIDER_LANGUAGES[settings.voice_provider])),
         },
-        age=AgeRange(min=MIN_AGE, max=MAX_AGE, default=DEFAULT_AGE),
+        age=AgeRange(min=MIN_AGE, max=MAX_AGE, default=DEFAULT_AGE, read_along=list(READ_ALONG_AGES)),
         personal_context_max_length=PERSONAL_CONTEXT_MAX_LENGTH,
         recommended=recommend_options(analysis, OptionChoices()),
     )
