@@ -15,7 +15,7 @@ import numpy as np
 from openai import AsyncOpenAI
 
 from media.narrate import VOICE_FAILED, VOICE_FAILED_MESSAGE, Narration
-from media.narrate.sentences import LONGEST_PAUSE_SEC, age_slowdown, joined, narration_of, split_sentences
+from media.narrate.sentences import LONGEST_PAUSE_SEC, SpokenSentenceAudio, age_slowdown, joined, narration_of, split_sentences
 from shared.adapters.openai import UNUSABLE
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
@@ -40,7 +40,8 @@ class OpenAINarrator:
         slowdown = age_slowdown(age)
         sentences = split_sentences(text)
         spoken = await asyncio.gather(*(self._speak(sentence, self._voices[voice], 1 / slowdown) for sentence in sentences))
-        track = joined(zip(sentences, spoken, strict=True), PCM_RATE, pause_sec=min(SENTENCE_PAUSE_SEC * slowdown, LONGEST_PAUSE_SEC))
+        said = [SpokenSentenceAudio(sentence, audio) for sentence, audio in zip(sentences, spoken, strict=True)]
+        track = joined(said, PCM_RATE, pause_sec=min(SENTENCE_PAUSE_SEC * slowdown, LONGEST_PAUSE_SEC))
         usage = self._prices.usage(self._model_id, characters=sum(len(sentence) for sentence in sentences))
         return await asyncio.to_thread(narration_of, track, usage)
 

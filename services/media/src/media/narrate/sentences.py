@@ -15,7 +15,7 @@ import numpy as np
 
 from media.narrate import Narration
 from media.narrate.level import OUTPUT_RATE, encode_mp3, normalised
-from media.narrate.words import estimated_words
+from media.narrate.words import estimated_words, measured_words
 from shared.domain.costs import Usage
 from shared.domain.models import MAX_AGE, MIN_AGE, SpokenSentence
 
@@ -45,42 +45,60 @@ def split_sentences(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class SpokenSentenceAudio:
+    """One sentence as a voice said it: its audio, and (where the voice tells) the sample each word starts on."""
+
+    text: str
+    audio: np.ndarray
+    word_onsets: list[int] | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    start: int  # first sample of speech in the track
+    end: int  # first sample after it
+    word_onsets: list[int] | None  # in the track's samples, where the voice told them
+
+
+@dataclass(frozen=True)
 class Track:
     """A scene's speech before encoding: samples at `rate` and each sentence's [start, end) sample span."""
 
     samples: np.ndarray
     rate: int
-    spans: list[tuple[str, int, int]]
+    spans: list[Span]
 
     def sentences(self) -> list[SpokenSentence]:
-        """Each sentence where it was measured, its words shared out within it (media.narrate.words)."""
-        return [
-            SpokenSentence(
-                text=text,
-                start_sec=start / self.rate,
-                end_sec=end / self.rate,
-                words=estimated_words(text, start / self.rate, end / self.rate),
-            )
-            for text, start, end in self.spans
-        ]
+        """Each sentence where it was measured, with its words where the voice said them; else shared out within it
+        (media.narrate.words)."""
+        spoken = []
+        for span in self.spans:
+            start, end = span.start / self.rate, span.end / self.rate
+            onsets = [onset / self.rate for onset in span.word_onsets] if span.word_onsets is not None else None
+            words = (measured_words(span.text, onsets, end) if onsets is not None else None) or estimated_words(span.text, start, end)
+            spoken.append(SpokenSentence(text=span.text, start_sec=start, end_sec=end, words=words))
+        return spoken
 
 
-def joined(spoken: Iterable[tuple[str, np.ndarray]], rate: int, *, pause_sec: float) -> Track:
-    """Each (sentence, its audio at `rate`) trimmed and joined by `pause_sec` of silence, then the trailing pad."""
+def joined(spoken: Iterable[SpokenSentenceAudio], rate: int, *, pause_sec: float) -> Track:
+    """Each sentence's audio at `rate` trimmed and joined by `pause_sec` of silence, then the trailing pad."""
     pause = _silence(pause_sec, rate)
     pieces: list[np.ndarray] = []
-    spans: list[tuple[str, int, int]] = []
+    spans: list[Span] = []
     position = 0
-    for sentence, audio in spoken:
-        kept, (onset, offset) = _trimmed(audio, rate)
-        if not len(kept):  # punctuation alone says nothing
+    for sentence in spoken:
+        (kept_from, kept_to), (onset, offset) = _trimmed(sentence.audio, rate)
+        if kept_to <= kept_from:  # punctuation alone says nothing
             continue
         if pieces:
             pieces.append(pause)
             position += len(pause)
-        spans.append((sentence, position + onset, position + offset))
-        pieces.append(kept)
-        position += len(kept)
+        # A word the trimming cut into starts where the speech does.
+        onsets = None if sentence.word_onsets is None else [position + max(word - kept_from, onset) for word in sentence.word_onsets]
+        spans.append(Span(sentence.text, position + onset, position + offset, onsets))
+        pieces.append(sentence.audio[kept_from:kept_to])
+        position += kept_to - kept_from
     return Track(np.concatenate([*pieces, _silence(TRAILING_PAD_SEC, rate)]), rate, spans)
 
 
@@ -92,18 +110,19 @@ def narration_of(track: Track, usage: Usage | None = None) -> Narration:
     return Narration(audio=audio, duration_sec=duration, sentences=track.sentences(), usage=usage)
 
 
-def _trimmed(audio: np.ndarray, rate: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """The audio without its leading and trailing silence (keeping a margin), and where speech starts and ends in it."""
+def _trimmed(audio: np.ndarray, rate: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """What to keep of the audio without its leading and trailing silence (keeping a margin), as [from, to) samples,
+    and where speech starts and ends in what is kept."""
     frame = round(FRAME_SEC * rate)
     frames = audio[: len(audio) // frame * frame].reshape(-1, frame)
     energy = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
     if not len(energy) or energy.max() == 0:
-        return audio[:0], (0, 0)
+        return (0, 0), (0, 0)
     voiced = np.flatnonzero(energy > energy.max() * 10 ** (SILENCE_DB / 20))
     first, last = voiced[0] * frame, (voiced[-1] + 1) * frame
     margin = round(MARGIN_SEC * rate)
     start, end = max(first - margin, 0), min(last + margin, len(audio))
-    return audio[start:end], (first - start, last - start)
+    return (start, end), (first - start, last - start)
 
 
 def _silence(seconds: float, rate: int) -> np.ndarray:

@@ -1,6 +1,6 @@
-"""When each word of a sentence is heard, for a narrator that tells only when the sentence is (Piper, a speech
-endpoint): the sentence's measured time shared out by syllables. Read-along highlights these, so a long word is lit
-longer than a short one.
+"""When each word of a sentence is heard: where the voice says (Piper's phoneme alignments), or, for a narrator that
+tells only when the sentence is (a speech endpoint), the sentence's measured time shared out by syllables. Read-along
+highlights these, so a long word is lit longer than a short one.
 
 A word is what a speech mark names: its letters and digits, without the punctuation around it ("Zoom," is "Zoom").
 """
@@ -20,7 +20,8 @@ _BREATH_AFTER = {",": 0.6, ";": 0.6, ":": 0.6, ".": 0.8, "!": 0.8, "?": 0.8}
 
 
 def syllables(word: str) -> int:
-    """About how many syllables a word has: its groups of vowels, a silent final 'e' aside; a number is one per digit."""
+    """About how many syllables a word has: its groups of vowels, a silent final 'e' or '-ed' aside; a number is one
+    per digit."""
     letters = word.lower()
     if letters.isdigit():
         return len(letters)
@@ -32,14 +33,34 @@ def syllables(word: str) -> int:
         previous_vowel = vowel
     if letters.endswith("e") and not letters.endswith(("le", "ee", "ye")) and groups > 1:
         groups -= 1
+    if letters.endswith("ed") and not letters.endswith(("ted", "ded")) and groups > 1:  # "jumped" is one, "wanted" two
+        groups -= 1
     return max(groups, 1)
+
+
+def spoken_tokens(text: str) -> list[tuple[str, str]]:
+    """Each word of the text as written (with its punctuation) and as a speech mark names it (without)."""
+    tokens = [(token, _EDGE_PUNCTUATION.sub("", token)) for token in _TOKEN.findall(text)]
+    return [(token, word) for token, word in tokens if word]
+
+
+def measured_words(text: str, onsets_sec: list[float], end_sec: float) -> list[SpokenWord] | None:
+    """The words where the voice said each starts (each heard until the next begins); None when the voice counted
+    the words differently from the text ("12" said as two, say), and the caller estimates instead."""
+    tokens = spoken_tokens(text)
+    if not tokens or len(tokens) != len(onsets_sec) or onsets_sec != sorted(onsets_sec):
+        return None
+    ends = [*onsets_sec[1:], end_sec]
+    return [
+        SpokenWord(text=word, start_sec=round(start, 3), end_sec=round(max(finish, start), 3))
+        for (_, word), start, finish in zip(tokens, onsets_sec, ends, strict=True)
+    ]
 
 
 def estimated_words(text: str, start_sec: float, end_sec: float) -> list[SpokenWord]:
     """The sentence's words, each given a share of [start, end) in proportion to its syllables (and the breath a
     comma or a full stop after it takes), back to back from the sentence's start to its end."""
-    tokens = [(token, _EDGE_PUNCTUATION.sub("", token)) for token in _TOKEN.findall(text)]
-    tokens = [(token, word) for token, word in tokens if word]
+    tokens = spoken_tokens(text)
     if not tokens or end_sec <= start_sec:
         return []
     breaths = [_BREATH_AFTER.get(token[-1], 0.0) for token, _ in tokens]
