@@ -79,12 +79,19 @@ def test_a_link_plays_in_chromium_with_no_sign_in_and_shows_nothing_of_the_paren
     until(page, "document.querySelector('video').readyState >= 3")
     page.evaluate("document.querySelector('video').play()")
     until(page, "document.querySelector('video').currentTime > 1")
-    # The captions track is on, and its cues are the story's words.
+    # The captions track is there, off (the words are in the picture); switched on, its cues are the story's words.
+    assert page.evaluate("document.querySelector('video').textTracks[0].mode") == "disabled"
+    page.evaluate("document.querySelector('video').textTracks[0].mode = 'showing'")
     until(page, "document.querySelector('video').textTracks[0].cues?.length > 0")
-    assert page.evaluate("document.querySelector('video').textTracks[0].mode") == "showing"
     first_cue = page.evaluate("document.querySelector('video').textTracks[0].cues[0].text")
     assert re.sub(r"<[^>]*>", "", first_cue) in story_texts(web_stack, family_parent, run_id)
     page.evaluate("document.querySelector('video').pause()")
+    # The printable book, on either paper, from the page's own links.
+    for label, paper in (("A4", "a4"), ("US Letter", "letter")):
+        href = page.get_by_role("link", name=label).get_attribute("href")
+        assert href == made["url"].removeprefix(web_stack.gateway_url) + f"/book.pdf?paper={paper}"
+        book = httpx.get(web_stack.gateway_url + href, timeout=10)
+        assert book.status_code == 200 and book.content.startswith(b"%PDF") and "attachment" in book.headers["content-disposition"]
     page.screenshot(path=str(ARTEFACTS / "share-page-phone.png"), full_page=True)
     assert errors == []
     assert all(url.startswith(made["url"]) for url in asked)  # nothing but the link's own page, cover and video

@@ -173,7 +173,7 @@ async def test_the_page_shows_the_title_and_the_player_and_nothing_of_the_parent
     text = page.text
     assert "<h1>Zoom &amp; the &lt;Moon&gt;</h1>" in text and "<script" not in text
     assert re.search(r'<video controls playsinline preload="metadata" src="/s/[A-Za-z0-9_-]{43}/video.mp4"', text)
-    assert re.search(r'<track kind="captions" src="/s/[A-Za-z0-9_-]{43}/captions.vtt" label="Captions" default>', text)
+    assert re.search(r'<track kind="captions" src="/s/[A-Za-z0-9_-]{43}/captions.vtt" label="Captions">', text)
     assert re.search(r'<meta property="og:image" content="http://testserver/s/[A-Za-z0-9_-]{43}/cover.jpg">', text)
     assert '<meta property="og:title" content="Zoom &amp; the &lt;Moon&gt;">' in text and "og:video" not in text
     assert '<meta name="robots" content="noindex, nofollow">' in text

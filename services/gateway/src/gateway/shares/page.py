@@ -101,10 +101,9 @@ async def share_page(token: Token, request: Request, shares: SharesDep, settings
             f'<meta name="twitter:image" content="{cover}">',
         ]
     )
-    # The captions a child can follow word by word, switched on; off in the player's menu.
-    captions = (
-        f'<track kind="captions" src="{SHARE_PREFIX}{token}/captions.vtt" label="Captions" default>' if shared.entry.captions_key else ""
-    )
+    # The words are in the picture already (lit one by one when reading along), so the track starts off: shown as well
+    # it would print every line twice. The player's captions button turns it on, larger or as the browser is set to.
+    captions = f'<track kind="captions" src="{SHARE_PREFIX}{token}/captions.vtt" label="Captions">' if shared.entry.captions_key else ""
     books = " · ".join(
         f'<a href="{SHARE_PREFIX}{token}/book.pdf?paper={paper.value}" download>{html.escape(paper.label)}</a>'
         for paper in Paper
