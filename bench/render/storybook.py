@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from media.compose import StoryPage
+from media.illustrate import PageToPaint
 from media.illustrate.local import LocalIllustrator
 from media.narrate.local import PiperNarrator
 from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, Style, Theme, VoiceType
@@ -45,12 +46,14 @@ def make_storybook(folder: Path, *, style: Style = Style.STORYBOOK, voice: Voice
     for number, text in enumerate(SCENES, start=1):
         picture, figure, audio = folder / f"page-{number}.png", folder / f"page-{number}-figure.png", folder / f"page-{number}.mp3"
         illustration = illustrator.illustrate(
-            drawing=image,
-            figure_mask=mask,
-            analysis=DrawingAnalysis(subject="Pip", setting="park"),
-            scene=Scene(number=number, text=text),
-            scene_count=len(SCENES),
-            options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=voice, style=style),
+            PageToPaint(
+                drawing=image,
+                figure_mask=mask,
+                analysis=DrawingAnalysis(subject="Pip", setting="park"),
+                scene=Scene(number=number, text=text),
+                scene_count=len(SCENES),
+                options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=voice, style=style),
+            )
         )
         picture.write_bytes(illustration.backdrop)
         figure.write_bytes(illustration.figure)

@@ -88,7 +88,7 @@ def test_a_link_plays_in_chromium_with_no_sign_in_and_shows_nothing_of_the_paren
     page.evaluate("document.querySelector('video').pause()")
     # The printable book, on either paper, from the page's own links.
     for label, paper in (("A4", "a4"), ("US Letter", "letter")):
-        href = page.get_by_role("link", name=label).get_attribute("href")
+        href = page.get_by_role("link", name=label).get_attribute("href") or ""
         assert href == made["url"].removeprefix(web_stack.gateway_url) + f"/book.pdf?paper={paper}"
         book = httpx.get(web_stack.gateway_url + href, timeout=10)
         assert book.status_code == 200 and book.content.startswith(b"%PDF") and "attachment" in book.headers["content-disposition"]

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from devstack.generative_fake.images import SKY
-from media.illustrate import FRAME_SIZE, Illustration, OffTheLoop, read_figure
+from media.illustrate import FRAME_SIZE, Illustration, OffTheLoop, PageToPaint, read_figure
 from media.illustrate.bedrock import PICTURES_FAILED_MESSAGE, BedrockIllustrator
 from media.illustrate.local import LocalIllustrator
 from shared.adapters.aws import AwsClients
@@ -38,7 +38,7 @@ async def paint(model: str, scene: Scene, drawing: bytes) -> Illustration:
         out = BytesIO()
         mask.save(out, "PNG")
         return await illustrator.illustrate(
-            drawing=drawing, figure_mask=out.getvalue(), analysis=CAT, scene=scene, scene_count=len(SCENES), options=OPTIONS
+            PageToPaint(drawing=drawing, figure_mask=out.getvalue(), analysis=CAT, scene=scene, scene_count=len(SCENES), options=OPTIONS)
         )
 
 
@@ -111,5 +111,7 @@ async def test_with_no_stand_in_allowed_a_refused_page_fails_the_stage_readably(
             aws.bedrock_runtime, model_id="amazon.nova-canvas-v1:0", pool=1, fallback=None, prices=PriceTable()
         )
         with pytest.raises(StageFailure) as failed:
-            await illustrator.illustrate(drawing=drawing, figure_mask=b"", analysis=CAT, scene=SCENES[0], scene_count=1, options=OPTIONS)
+            await illustrator.illustrate(
+                PageToPaint(drawing=drawing, figure_mask=b"", analysis=CAT, scene=SCENES[0], scene_count=1, options=OPTIONS)
+            )
     assert failed.value.message == PICTURES_FAILED_MESSAGE

@@ -18,7 +18,7 @@ from PIL import Image
 from devstack.generative_fake.images import SKY
 from devstack.generative_fake.openai_api import API_KEY
 from devstack.generative_fake.polly import pitch
-from media.illustrate import Illustration
+from media.illustrate import Illustration, PageToPaint
 from media.illustrate import OffTheLoop as PaintOffTheLoop
 from media.illustrate.local import LocalIllustrator
 from media.illustrate.openai import OpenAIIllustrator
@@ -205,7 +205,7 @@ async def paint_page(fake: FakeCloud, fallback: bool = True) -> Illustration:
     Image.new("L", Image.open(BytesIO(drawing)).size, 0).save(mask, "PNG")
     scene = Scene(number=1, text="Tom the cat sailed across the lake.")
     return await illustrator.illustrate(
-        drawing=drawing, figure_mask=mask.getvalue(), analysis=CAT, scene=scene, scene_count=1, options=OPTIONS
+        PageToPaint(drawing=drawing, figure_mask=mask.getvalue(), analysis=CAT, scene=scene, scene_count=1, options=OPTIONS)
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import boto3
+import httpx
 
 from devstack.stack import Stack
 from media.compose.local import StreamingComposer
@@ -40,6 +41,17 @@ def assert_lasts_its_narration(stack: Stack, run: dict, name: str) -> None:
     assert expected - 0.2 <= info.video_duration <= expected + composer.max_total_padding_sec + 0.2, (info.video_duration, expected)
 
 
+def redone(
+    client: httpx.Client, stack: Stack, run_id: str, scene: int, body: dict, before: dict[str, str]
+) -> tuple[dict, set[str], dict[str, str]]:
+    """The run once page `scene` is made again as `body` asks, which of its pages' files changed, and their fingerprints."""
+    assert client.post(f"/api/v1/runs/{run_id}/scenes/{scene}/redo", json=body).status_code == 202
+    run = wait_for_run(client, run_id)
+    assert run["status"] == "complete", run["error"]
+    after = fingerprints(stack, run)
+    return run, {key for key in before if before[key] != after[key]}, after
+
+
 def test_a_redone_page_changes_alone_and_the_saved_storybook_keeps_its_video(stack: Stack, parent: Parent) -> None:
     with gateway(stack, parent) as client:
         run_id, entry = saved_storybook(client)
@@ -50,22 +62,14 @@ def test_a_redone_page_changes_alone_and_the_saved_storybook_keeps_its_video(sta
         assert pages >= 3
 
         # A new picture for page 2: its picture alone is painted again.
-        assert client.post(f"/api/v1/runs/{run_id}/scenes/2/redo", json={"picture": True}).status_code == 202
-        repainted = wait_for_run(client, run_id)
-        assert repainted["status"] == "complete", repainted["error"]
-        second = fingerprints(stack, repainted)
-        changed = {key for key in first if first[key] != second[key]}
+        repainted, changed, second = redone(client, stack, run_id, 2, {"picture": True}, first)
         assert changed == {f"{parent.user_id}/images/{run_id}_scene_2.png"}, changed
         assert repainted["story_script"] == before["story_script"]
         assert_lasts_its_narration(stack, repainted, "picture")
 
         # New words for page 1: its narration alone is made again, and the script says them.
         words = "The little kite woke up early and smiled at the bright morning sky."
-        assert client.post(f"/api/v1/runs/{run_id}/scenes/1/redo", json={"text": words}).status_code == 202
-        retold = wait_for_run(client, run_id)
-        assert retold["status"] == "complete", retold["error"]
-        third = fingerprints(stack, retold)
-        changed = {key for key in second if second[key] != third[key]}
+        retold, changed, _ = redone(client, stack, run_id, 1, {"text": words}, second)
         assert changed == {f"{parent.user_id}/audio/{run_id}_scene_1.mp3"}, changed
         assert retold["story_script"]["scenes"][0]["text"] == words
         assert retold["story_script"]["scenes"][1:] == before["story_script"]["scenes"][1:]

@@ -27,7 +27,7 @@ from media.compose.cards import caption_layer, end_card, title_card
 from media.compose.frames import SCALED, camera
 from media.compose.local import StreamingComposer
 from media.compose.timeline import Caption, PageSlot, Timeline
-from media.illustrate import on_page, read_figure
+from media.illustrate import PageToPaint, on_page, read_figure
 from media.illustrate.local import LocalIllustrator, setting_for
 from media.narrate.local import PiperNarrator
 from shared.domain.models import DrawingAnalysis, Scene, SpokenSentence, StoryOptions, Style, Theme, VoiceType
@@ -119,12 +119,14 @@ def _render(written: Written, style: Style, folder: Path) -> Storybook:
     for scene, (audio, duration, sentences) in zip(written.scenes, written.audio, strict=True):
         image, figure = folder / f"scene-{scene.number}.png", folder / f"scene-{scene.number}-figure.png"
         illustration = LocalIllustrator().illustrate(
-            drawing=written.drawing.read_bytes(),
-            figure_mask=written.figure_mask,
-            analysis=written.analysis,
-            scene=scene,
-            scene_count=len(written.scenes),
-            options=written.options.model_copy(update={"style": style}),
+            PageToPaint(
+                drawing=written.drawing.read_bytes(),
+                figure_mask=written.figure_mask,
+                analysis=written.analysis,
+                scene=scene,
+                scene_count=len(written.scenes),
+                options=written.options.model_copy(update={"style": style}),
+            )
         )
         image.write_bytes(illustration.backdrop)
         figure.write_bytes(illustration.figure)

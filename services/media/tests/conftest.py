@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from media.compose import ComposedVideo, StoryPage
 from media.compose.local import StreamingComposer
 from media.compose.timeline import Timeline
+from media.illustrate import PageToPaint
 from media.illustrate.local import LocalIllustrator
 from media.narrate.local import PiperNarrator
 from shared.domain.models import DrawingAnalysis, Scene, StoryOptions, Style, Theme, VoiceType
@@ -108,12 +109,14 @@ def illustrate(drawing: Drawing, number: int, text: str, count: int, folder: Pat
     """The page's backdrop and its figure layer, as files."""
     image, figure = folder / f"{number}.png", folder / f"{number}_figure.png"
     illustration = LocalIllustrator().illustrate(
-        drawing=drawing.image,
-        figure_mask=drawing.mask,
-        analysis=DrawingAnalysis(subject="Pip"),
-        scene=Scene(number=number, text=text),
-        scene_count=count,
-        options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.CARTOON_3D),
+        PageToPaint(
+            drawing=drawing.image,
+            figure_mask=drawing.mask,
+            analysis=DrawingAnalysis(subject="Pip"),
+            scene=Scene(number=number, text=text),
+            scene_count=count,
+            options=StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.CARTOON_3D),
+        )
     )
     image.write_bytes(illustration.backdrop)
     figure.write_bytes(illustration.figure)

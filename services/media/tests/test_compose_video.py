@@ -25,29 +25,29 @@ AUDIO_RATE = 16_000
 ONE_GB = 1 << 30
 
 
-@pytest.fixture(scope="module")
-def quiet(drawing, tmp_path_factory) -> Rendered:
-    """One page whose narration is silence with a sentence "spoken" from 1 s to 3 s: only the music is heard."""
-    inputs = tmp_path_factory.mktemp("quiet")
-    drawing_path, audio = inputs / "drawing.png", inputs / "silence.mp3"
+def one_page_over_silence(drawing, folder: Path, sentence: SpokenSentence, workdir: Path, *, read_along: bool = False) -> Rendered:  # noqa: ANN001 - the conftest Drawing
+    """One page whose narration is four seconds of silence with `sentence` "spoken" in it: only the music is heard."""
+    drawing_path, audio = folder / "drawing.png", folder / "silence.mp3"
     drawing_path.write_bytes(drawing.image)
     ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono", "-t", "4", "-c:a", "libmp3lame", str(audio))
+    page = StoryPage(1, sentence.text, *illustrate(drawing, 1, sentence.text, 1, folder), audio, 4.0, [sentence])
+    return render(StreamingComposer(), drawing_path, [page], workdir, read_along=read_along)
+
+
+@pytest.fixture(scope="module")
+def quiet(drawing, tmp_path_factory) -> Rendered:
+    """A sentence "spoken" from 1 s to 3 s over silence, its words untimed."""
     sentence = SpokenSentence(text="Pip waited quietly.", start_sec=1.0, end_sec=3.0)
-    page = StoryPage(1, sentence.text, *illustrate(drawing, 1, sentence.text, 1, inputs), audio, 4.0, [sentence])
-    return render(StreamingComposer(), drawing_path, [page], tmp_path_factory.mktemp("quiet-video"))
+    return one_page_over_silence(drawing, tmp_path_factory.mktemp("quiet"), sentence, tmp_path_factory.mktemp("quiet-video"))
 
 
 @pytest.fixture(scope="module")
 def read_along(drawing, tmp_path_factory) -> Rendered:
     """One page read along: a sentence over silence whose words are heard at known times."""
-    inputs = tmp_path_factory.mktemp("read-along")
-    drawing_path, audio = inputs / "drawing.png", inputs / "silence.mp3"
-    drawing_path.write_bytes(drawing.image)
-    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono", "-t", "4", "-c:a", "libmp3lame", str(audio))
     text = "Pip and Zoom flew over the sleepy little town."
     sentence = SpokenSentence(text=text, start_sec=0.5, end_sec=3.5, words=estimated_words(text, 0.5, 3.5))
-    page = StoryPage(1, text, *illustrate(drawing, 1, text, 1, inputs), audio, 4.0, [sentence])
-    return render(StreamingComposer(), drawing_path, [page], tmp_path_factory.mktemp("read-along-video"), read_along=True)
+    folder, workdir = tmp_path_factory.mktemp("read-along"), tmp_path_factory.mktemp("read-along-video")
+    return one_page_over_silence(drawing, folder, sentence, workdir, read_along=True)
 
 
 def ffmpeg(*arguments: str) -> bytes:

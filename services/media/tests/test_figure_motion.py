@@ -8,7 +8,7 @@ import pytest
 from media.compose.frames import Figure
 from media.compose.motion import pose
 from media.compose.yuv import FRAME_BYTES, HEIGHT, WIDTH, planes
-from media.illustrate import read_figure
+from media.illustrate import PageToPaint, read_figure
 from media.illustrate.local import LocalIllustrator
 from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions, Style, Theme, VoiceType
 
@@ -74,12 +74,14 @@ def test_resting_is_almost_still() -> None:
 def figure_for(drawing, motion: Motion) -> Figure:  # noqa: ANN001 - the conftest Drawing
     options = StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.STORYBOOK)
     illustration = LocalIllustrator().illustrate(
-        drawing=drawing.image,
-        figure_mask=drawing.mask,
-        analysis=DrawingAnalysis(subject="Pip"),
-        scene=Scene(number=2, text="Off we go.", motion=motion),
-        scene_count=3,
-        options=options,
+        PageToPaint(
+            drawing=drawing.image,
+            figure_mask=drawing.mask,
+            analysis=DrawingAnalysis(subject="Pip"),
+            scene=Scene(number=2, text="Off we go.", motion=motion),
+            scene_count=3,
+            options=options,
+        )
     )
     return Figure(*read_figure(illustration.figure), frames=FPS * 6, fps=FPS)
 

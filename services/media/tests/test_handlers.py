@@ -7,7 +7,7 @@ import pytest
 
 from media.compose import ComposedVideo, StoryPage
 from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
-from media.illustrate import Illustration
+from media.illustrate import Illustration, PageToPaint
 from media.narrate import Narration
 from shared.domain.assets import Retention
 from shared.domain.events import (
@@ -54,14 +54,13 @@ class FakeIllustrator:
     def __init__(self, pool: int = 2) -> None:
         self.pool, self.busy, self.most_at_once = pool, 0, 0
 
-    async def illustrate(self, *, drawing, figure_mask, analysis, scene, scene_count, options, take="") -> Illustration:
+    async def illustrate(self, page: PageToPaint) -> Illustration:
         self.busy += 1
         self.most_at_once = max(self.most_at_once, self.busy)
         await asyncio.sleep(0.01)
         self.busy -= 1
-        painted = f"{options.style}:{scene.number}/{scene_count}:{drawing.decode()}+{figure_mask.decode()}" + (
-            f" take {take}" if take else ""
-        )
+        painted = f"{page.options.style}:{page.scene.number}/{page.scene_count}:{page.drawing.decode()}+{page.figure_mask.decode()}"
+        painted += f" take {page.take}" if page.take else ""
         return Illustration(backdrop=painted.encode(), figure=f"figure of {painted}".encode())
 
 

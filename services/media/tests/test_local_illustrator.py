@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from media.compose.cards import CAPTION_AREA
-from media.illustrate import FRAME_SIZE, Illustration, on_page, read_figure
+from media.illustrate import FRAME_SIZE, Illustration, PageToPaint, on_page, read_figure
 from media.illustrate.backdrops import choose_setting
 from media.illustrate.local import LocalIllustrator, motion_for, setting_for
 from shared.domain.models import DrawingAnalysis, Figure, Motion, Scene, SceneSetting, StoryOptions, Style, Theme, VoiceType
@@ -35,7 +35,9 @@ def layers(
 ) -> Illustration:
     options = StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=style)
     page = Scene.model_validate({"number": number, "text": text, **scene})
-    return illustrator.illustrate(drawing=drawing, figure_mask=mask, analysis=ANALYSIS, scene=page, scene_count=4, options=options)
+    return illustrator.illustrate(
+        PageToPaint(drawing=drawing, figure_mask=mask, analysis=ANALYSIS, scene=page, scene_count=4, options=options)
+    )
 
 
 def paint(drawing: bytes, mask: bytes, **choices: object) -> bytes:
@@ -239,7 +241,7 @@ def test_with_several_figures_the_main_character_leads() -> None:
     options = StoryOptions(theme=Theme.ADVENTURE, age=6, voice=VoiceType.CHEERFUL, style=Style.STORYBOOK)
     scene = Scene(number=2, text="The cat hopped.", setting=SceneSetting.MEADOW, motion=Motion.HOP)
     illustration = illustrator.illustrate(
-        drawing=png_of(page), figure_mask=png_of(mask), analysis=analysis, scene=scene, scene_count=4, options=options
+        PageToPaint(drawing=png_of(page), figure_mask=png_of(mask), analysis=analysis, scene=scene, scene_count=4, options=options)
     )
 
     sticker, _ = read_figure(illustration.figure)

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from media.compose import StoryPage, VideoComposer
-from media.illustrate import Illustrator
+from media.illustrate import Illustrator, PageToPaint
 from media.narrate import Narrator
 from shared.domain.assets import AssetKeys, Retention, run_file
 from shared.domain.costs import Usage, combined
@@ -85,13 +85,15 @@ async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *
     async def illustrate(scene: Scene) -> tuple[GeneratedImage, Usage | None]:
         async with pool:
             picture = await illustrator.illustrate(
-                drawing=drawing,
-                figure_mask=figure_mask,
-                analysis=request.drawing_analysis,
-                scene=scene,
-                scene_count=len(scenes),
-                options=request.options,
-                take=take,
+                PageToPaint(
+                    drawing=drawing,
+                    figure_mask=figure_mask,
+                    analysis=request.drawing_analysis,
+                    scene=scene,
+                    scene_count=len(scenes),
+                    options=request.options,
+                    take=take,
+                )
             )
         key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
         await asyncio.gather(

@@ -63,39 +63,31 @@ def on_page(backdrop: Image.Image, sticker: Image.Image, stance: Stance) -> Imag
     return page
 
 
-class Illustrator(Protocol):
-    """Paints one page (async: a cloud model waits on the network). `pool` is how many pages it paints at once.
+@dataclass(frozen=True)
+class PageToPaint:
+    """What an illustrator paints one page of a storybook from."""
 
-    `take` is empty for a page's first painting; a page painted again (a parent's redo) gets a word of its own, and
-    the same page with another take comes out differently (the same take, the same way)."""
+    drawing: bytes
+    figure_mask: bytes
+    analysis: DrawingAnalysis
+    scene: Scene
+    scene_count: int
+    options: StoryOptions
+    # Empty for a page's first painting; a page painted again (a parent's redo) gets a word of its own, and the same
+    # page with another take comes out differently (the same take, the same way).
+    take: str = ""
+
+
+class Illustrator(Protocol):
+    """Paints one page (async: a cloud model waits on the network). `pool` is how many pages it paints at once."""
 
     pool: int
 
-    async def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
-        take: str = "",
-    ) -> Illustration: ...
+    async def illustrate(self, page: PageToPaint) -> Illustration: ...
 
 
 class BlockingIllustrator(Protocol):
-    def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
-        take: str = "",
-    ) -> Illustration:
+    def illustrate(self, page: PageToPaint) -> Illustration:
         """Blocking: CPU work."""
         ...
 
@@ -108,24 +100,5 @@ class OffTheLoop:
     def __init__(self, blocking: BlockingIllustrator) -> None:
         self._blocking = blocking
 
-    async def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
-        take: str = "",
-    ) -> Illustration:
-        return await asyncio.to_thread(
-            self._blocking.illustrate,
-            drawing=drawing,
-            figure_mask=figure_mask,
-            analysis=analysis,
-            scene=scene,
-            scene_count=scene_count,
-            options=options,
-            take=take,
-        )
+    async def illustrate(self, page: PageToPaint) -> Illustration:
+        return await asyncio.to_thread(self._blocking.illustrate, page)

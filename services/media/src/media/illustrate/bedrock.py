@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from media.illustrate import Illustration, Illustrator
+from media.illustrate import Illustration, Illustrator, PageToPaint
 from media.illustrate.painted import (
     NEGATIVE,
     PICTURES_FAILED,
@@ -34,7 +34,6 @@ from media.illustrate.painted import (
 from shared.adapters.bedrock import error_code, filtered, invoke_json, unusable
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
-from shared.domain.models import DrawingAnalysis, Scene, StoryOptions
 
 log = logging.getLogger(__name__)
 
@@ -55,19 +54,10 @@ class BedrockIllustrator:
         self._family = family_of(model_id)
         self._control_strength = control_strength
 
-    async def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
-        take: str = "",
-    ) -> Illustration:
-        prompt = page_prompt(analysis, scene, options)[: PROMPT_LIMIT[self._family]]
-        control, seed = await asyncio.to_thread(drawing_sheet, drawing), drawing_seed(drawing, take)
+    async def illustrate(self, page: PageToPaint) -> Illustration:
+        scene = page.scene
+        prompt = page_prompt(page.analysis, scene, page.options)[: PROMPT_LIMIT[self._family]]
+        control, seed = await asyncio.to_thread(drawing_sheet, page.drawing), drawing_seed(page.drawing, page.take)
         for attempt in (0, 1):
             try:
                 painted = self._painted(
@@ -87,9 +77,7 @@ class BedrockIllustrator:
         if self._fallback is None:
             raise StageFailure(PICTURES_FAILED, PICTURES_FAILED_MESSAGE)
         log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
-        return await self._fallback.illustrate(
-            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options, take=take
-        )
+        return await self._fallback.illustrate(page)
 
     def _body(self, prompt: str, control: bytes, seed: int) -> dict[str, Any]:
         image = base64.b64encode(control).decode()

@@ -10,7 +10,7 @@ from io import BytesIO
 
 from PIL import Image, ImageDraw
 
-from media.illustrate import FRAME_SIZE, Illustration, Stance, figure_png
+from media.illustrate import FRAME_SIZE, Illustration, PageToPaint, Stance, figure_png
 from media.illustrate.backdrops import BACKDROPS, choose_setting, paint_backdrop, sparkle_points
 from media.illustrate.figures import Sticker, as_sticker, cut_out, load_drawing, split_lead
 from media.illustrate.looks import LOOKS, Canvas, Look
@@ -93,19 +93,10 @@ def liveliness(options: StoryOptions) -> float:
 class LocalIllustrator:
     """Paints a 1280x720 scene in a fraction of a second on the CPU; blocking and thread-safe."""
 
-    def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
-        take: str = "",
-    ) -> Illustration:
-        look, motion, setting = LOOKS[options.style], motion_for(scene, analysis.subject), setting_for(scene, analysis)
-        placement = placement_for(scene.number, scene_count, motion)
+    def illustrate(self, page: PageToPaint) -> Illustration:
+        scene, analysis, take = page.scene, page.analysis, page.take
+        look, motion, setting = LOOKS[page.options.style], motion_for(scene, analysis.subject), setting_for(scene, analysis)
+        placement = placement_for(scene.number, page.scene_count, motion)
         width, height = FRAME_SIZE
 
         canvas = Canvas(look, FRAME_SIZE)
@@ -121,8 +112,8 @@ class LocalIllustrator:
         frame = look.finish(canvas.image)
 
         cut = cut_out(
-            load_drawing(drawing),
-            figure_mask,
+            load_drawing(page.drawing),
+            page.figure_mask,
             (round(width * MAX_FIGURE_WIDTH), round(height * placement.height)),
             main=_main_box(analysis),
         )
@@ -152,7 +143,7 @@ class LocalIllustrator:
             top=top - sticker.inset,
             motion=motion,
             heading=1 if placement.x < 0.5 else -1,
-            liveliness=liveliness(options),
+            liveliness=liveliness(page.options),
         )
         return Illustration(backdrop=out.getvalue(), figure=figure_png(sticker.image, stance))
 

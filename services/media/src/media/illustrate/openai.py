@@ -15,7 +15,7 @@ import logging
 import openai
 from openai import AsyncOpenAI
 
-from media.illustrate import Illustration, Illustrator
+from media.illustrate import Illustration, Illustrator, PageToPaint
 from media.illustrate.painted import (
     NEGATIVE,
     PICTURES_FAILED,
@@ -28,7 +28,6 @@ from media.illustrate.painted import (
 from shared.adapters.openai import UNUSABLE
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
-from shared.domain.models import DrawingAnalysis, Scene, StoryOptions
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +40,11 @@ class OpenAIIllustrator:
     def __init__(self, client: AsyncOpenAI, *, model_id: str, pool: int, fallback: Illustrator | None, prices: PriceTable) -> None:
         self._client, self._model_id, self.pool, self._fallback, self._prices = client, model_id, pool, fallback, prices
 
-    async def illustrate(
-        self,
-        *,
-        drawing: bytes,
-        figure_mask: bytes,
-        analysis: DrawingAnalysis,
-        scene: Scene,
-        scene_count: int,
-        options: StoryOptions,
-        take: str = "",
-    ) -> Illustration:
+    async def illustrate(self, page: PageToPaint) -> Illustration:
         # The images endpoint takes no seed: every call paints anew, so a page's next take needs nothing more.
-        prompt = f"{page_prompt(analysis, scene, options)} Leave out: {NEGATIVE}."
-        sheet = await asyncio.to_thread(drawing_sheet, drawing, PAINTED_SIZE)
+        scene = page.scene
+        prompt = f"{page_prompt(page.analysis, scene, page.options)} Leave out: {NEGATIVE}."
+        sheet = await asyncio.to_thread(drawing_sheet, page.drawing, PAINTED_SIZE)
         for attempt in (1, 2):
             try:
                 answer = await self._client.images.edit(
@@ -70,11 +60,9 @@ class OpenAIIllustrator:
             if painted is None:  # a server that answers with a link, which a worker in a private network may not reach
                 log.warning("the image endpoint answered without the picture", extra={"scene": scene.number})
                 break
-            page = await asyncio.to_thread(fitted_page, base64.b64decode(painted))
-            return Illustration(backdrop=page, figure=blank_figure(), usage=self._prices.usage(self._model_id, images=1))
+            backdrop = await asyncio.to_thread(fitted_page, base64.b64decode(painted))
+            return Illustration(backdrop=backdrop, figure=blank_figure(), usage=self._prices.usage(self._model_id, images=1))
         if self._fallback is None:
             raise StageFailure(PICTURES_FAILED, PICTURES_FAILED_MESSAGE)
         log.warning("the offline illustrator painted the page instead of the model", extra={"model": self._model_id, "scene": scene.number})
-        return await self._fallback.illustrate(
-            drawing=drawing, figure_mask=figure_mask, analysis=analysis, scene=scene, scene_count=scene_count, options=options, take=take
-        )
+        return await self._fallback.illustrate(page)
