@@ -46,7 +46,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("botocore", "aiobotocore", "boto3", "urllib3", "httpx", "httpcore", "uvicorn.access"):
+    # Libraries that log their own steps at INFO (fontTools: each table it prunes while fpdf2 embeds a font subset).
+    for noisy in ("botocore", "aiobotocore", "boto3", "urllib3", "httpx", "httpcore", "uvicorn.access", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
