@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import operator
 import textwrap
 from collections.abc import Callable, Iterator
@@ -35,7 +36,18 @@ INFRASTRUCTURE = Path(__file__).resolve().parents[2] / "infrastructure"
 
 
 # Attributes AWS assigns, which only need to be told apart (besides arn and id, made from the name).
-COMPUTED = {"repository_url", "dns_name", "zone_id", "fqdn", "endpoint", "bucket_regional_domain_name", "partition", "result", "account_id"}
+COMPUTED = {
+    "repository_url",
+    "dns_name",
+    "zone_id",
+    "fqdn",
+    "endpoint",
+    "bucket_regional_domain_name",
+    "partition",
+    "result",
+    "account_id",
+    "arn_suffix",
+}
 
 # The arguments that name a resource, in the order they are looked for; one with none is named by its label.
 NAMES = ("name", "bucket", "bucket_prefix")
@@ -43,6 +55,8 @@ NAMES = ("name", "bucket", "bucket_prefix")
 PRIMITIVES: dict[str, tuple[type, ...]] = {"string": (str,), "number": (int, float), "bool": (bool,)}
 
 OPERATORS = {
+    "/": operator.truediv,
+    "*": operator.mul,
     "==": operator.eq,
     "!=": operator.ne,
     ">": operator.gt,
@@ -293,6 +307,8 @@ class Evaluator:
             "join": lambda separator, values: separator.join(values),
             "compact": lambda values: [value for value in values if value not in (None, "")],
             "trimprefix": str.removeprefix,
+            "floor": math.floor,
+            "max": max,
         }
 
     @property

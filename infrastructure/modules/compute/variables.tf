@@ -12,6 +12,18 @@ variable "services" {
   type        = any
 }
 
+variable "backlog_wait_seconds" {
+  description = "How long a message may wait for a worker: each task may hold the messages it clears in this time (services.json's seconds_per_message), and more add tasks."
+  type        = number
+  default     = 30
+}
+
+variable "gateway_requests_per_target" {
+  description = "Requests a minute one gateway task takes before another is added (ALB request count per target)."
+  type        = number
+  default     = 600
+}
+
 variable "queues" {
   description = "topology.json queues: which services are workers, and their visibility timeouts."
   type        = any
