@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -87,10 +88,30 @@ class StreamingComposer:
         read_along: bool = False,
         age: int = DEFAULT_AGE,
     ) -> ComposedVideo:
-        timeline = self.timeline(pages)
         workdir.mkdir(parents=True, exist_ok=True)
-        scenes = [PageArt(load_frame(slot.page.image), *read_figure(slot.page.figure.read_bytes())) for slot in timeline.pages]
         video_path, thumbnail_path = workdir / VIDEO_NAME, workdir / THUMBNAIL_NAME
+        film = self.film(title=title, drawing=drawing, pages=pages, language=language, read_along=read_along)
+        with tempfile.TemporaryDirectory(prefix="soundtrack-", dir=workdir) as scratch:
+            sound = Path(scratch) / "soundtrack.wav"
+            write_wav(soundtrack(film.timeline), sound)
+            encode(film.frames, sound, video_path, fps=self.fps)
+        thumbnail(film.scenes[0].still(), title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
+        captions_path = workdir / CAPTIONS_NAME
+        captions_path.write_text(webvtt(film.timeline), encoding="utf-8")
+        book_pages = [
+            BookPage(text=slot.page.text, picture=scene.still()) for slot, scene in zip(film.timeline.pages, film.scenes, strict=True)
+        ]
+        books = {paper: workdir / BOOK_NAME.format(paper=paper.value) for paper in Paper}
+        for paper, path in books.items():
+            path.write_bytes(picture_book(title=title, drawing=drawing, pages=book_pages, paper=paper, age=age, language=language))
+        return ComposedVideo(
+            video=video_path, thumbnail=thumbnail_path, captions=captions_path, books=books, duration_sec=probe_duration(video_path)
+        )
+
+    def film(self, *, title: str, drawing: Path, pages: list[StoryPage], language: Language, read_along: bool) -> Film:
+        """The storybook's timeline, its pages' pictures, and its frames one at a time (made as they are read)."""
+        timeline = self.timeline(pages)
+        scenes = [PageArt(load_frame(slot.page.image), *read_figure(slot.page.figure.read_bytes())) for slot in timeline.pages]
         frames = render_frames(
             timeline,
             opening=title_card(title, drawing),
@@ -99,20 +120,14 @@ class StreamingComposer:
             fade_frames=self.crossfade_frames,
             read_along=read_along,
         )
-        with tempfile.TemporaryDirectory(prefix="soundtrack-", dir=workdir) as scratch:
-            sound = Path(scratch) / "soundtrack.wav"
-            write_wav(soundtrack(timeline), sound)
-            encode(frames, sound, video_path, fps=self.fps)
-        thumbnail(scenes[0].still(), title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
-        captions_path = workdir / CAPTIONS_NAME
-        captions_path.write_text(webvtt(timeline), encoding="utf-8")
-        book_pages = [BookPage(text=slot.page.text, picture=scene.still()) for slot, scene in zip(timeline.pages, scenes, strict=True)]
-        books = {paper: workdir / BOOK_NAME.format(paper=paper.value) for paper in Paper}
-        for paper, path in books.items():
-            path.write_bytes(picture_book(title=title, drawing=drawing, pages=book_pages, paper=paper, age=age, language=language))
-        return ComposedVideo(
-            video=video_path, thumbnail=thumbnail_path, captions=captions_path, books=books, duration_sec=probe_duration(video_path)
-        )
+        return Film(timeline, scenes, frames)
+
+
+@dataclass(frozen=True)
+class Film:
+    timeline: Timeline
+    scenes: list[PageArt]
+    frames: Iterator[np.ndarray]
 
 
 def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int) -> None:
