@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from media.bootstrap import providers_for
@@ -67,3 +69,10 @@ def test_an_openai_compatible_voice_is_chosen_with_its_model_and_voices(monkeypa
     settings = MediaSettings()
     assert settings.cloud_services() == () and settings.openai_voice_model == "tts-1" and settings.openai_voices[VoiceType.WISE] == "sage"
     assert isinstance(providers_for(settings).narrator, OpenAINarrator)
+
+
+def test_media_takes_a_message_per_core_even_with_cloud_pictures_and_voice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOCOMELON_WORKER_CONCURRENCY", raising=False)
+    monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "bedrock")
+    monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
+    assert MediaSettings().messages_at_once == (os.cpu_count() or 1)  # its video is rendered here, on the CPU

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from story.bootstrap import writer_for
@@ -33,3 +35,16 @@ def test_an_openai_compatible_endpoint_is_chosen_with_its_model_and_key_kept_sec
     settings = StorySettings()
     assert settings.cloud_services() == () and isinstance(writer_for(settings), CloudStoryWriter)
     assert "sk-secret" not in repr(settings) and settings.openai_api_key.get_secret_value() == "sk-secret-of-the-school"
+
+
+@pytest.mark.parametrize(("provider", "at_once"), [("local", os.cpu_count() or 1), ("bedrock", 8), ("openai", 8)])
+def test_a_worker_takes_a_message_per_core_offline_and_several_where_its_model_is_a_network_wait(
+    monkeypatch: pytest.MonkeyPatch, provider: str, at_once: int
+) -> None:
+    monkeypatch.delenv("NOCOMELON_WORKER_CONCURRENCY", raising=False)
+    monkeypatch.setenv("NOCOMELON_STORY_PROVIDER", provider)
+    assert StorySettings().messages_at_once == at_once
+    monkeypatch.setenv("NOCOMELON_NETWORK_CONCURRENCY", "3")
+    assert StorySettings().messages_at_once == (3 if provider != "local" else at_once)
+    monkeypatch.setenv("NOCOMELON_WORKER_CONCURRENCY", "5")
+    assert StorySettings().messages_at_once == 5  # an operator's number wins

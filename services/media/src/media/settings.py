@@ -43,3 +43,7 @@ class MediaSettings(WorkerSettings):
     def cloud_services(self) -> tuple[str, ...]:
         wanted = {"polly": self.voice_provider == "polly", "bedrock-runtime": self.illustration_provider == "bedrock"}
         return tuple(service for service, used in wanted.items() if used)
+
+    def waits_on_network(self) -> bool:
+        # Whatever paints and speaks, the video is rendered here on the CPU: a message per core (and no more renders).
+        return False

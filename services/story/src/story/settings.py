@@ -16,3 +16,6 @@ class StorySettings(WorkerSettings):
 
     def cloud_services(self) -> tuple[str, ...]:
         return ("bedrock-runtime",) if self.story_provider == "bedrock" else ()
+
+    def waits_on_network(self) -> bool:
+        return self.story_provider != "local"

@@ -16,3 +16,6 @@ class VisionSettings(WorkerSettings):
 
     def cloud_services(self) -> tuple[str, ...]:
         return ("bedrock-runtime",) if self.vision_provider == "bedrock" else ()
+
+    def waits_on_network(self) -> bool:
+        return self.vision_provider != "local"

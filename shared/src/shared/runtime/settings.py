@@ -8,6 +8,7 @@ from the topology unless overridden.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -62,7 +63,10 @@ class WorkerSettings(ServiceSettings):
 
     visibility_timeout_seconds: int = 60
     receive_wait_seconds: int = 10
-    worker_concurrency: int = 2
+    # How many messages a worker has in hand at once. Unset: network_concurrency where its provider waits on the
+    # network (a cloud model answers in seconds while the worker idles), else one per core (local work is CPU work).
+    worker_concurrency: int | None = None
+    network_concurrency: int = 8
     # How long a cloud model (Bedrock, Polly) may take to answer before botocore asks again (its standard retries).
     model_read_timeout_seconds: float = 60
     # When a cloud stage's answer cannot be used (refused, malformed twice, a model the account lacks): the offline
@@ -84,6 +88,16 @@ class WorkerSettings(ServiceSettings):
     def cloud_services(self) -> tuple[str, ...]:
         """The AWS services this worker's providers call beyond the queues, files and runs ("polly", "bedrock-runtime")."""
         return ()
+
+    def waits_on_network(self) -> bool:
+        """Whether this worker's messages are mostly a wait on a cloud provider, rather than work for its CPU."""
+        return False
+
+    @property
+    def messages_at_once(self) -> int:
+        if self.worker_concurrency is not None:
+            return max(1, self.worker_concurrency)
+        return self.network_concurrency if self.waits_on_network() else os.cpu_count() or 1
 
 
 class GatewayAddress(BaseSettings):

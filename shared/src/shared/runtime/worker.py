@@ -67,7 +67,7 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S, 
             handle=processor,
             visibility_timeout=settings.visibility_timeout_seconds,
             wait_seconds=settings.receive_wait_seconds,
-            concurrency=settings.worker_concurrency,
+            concurrency=settings.messages_at_once,
         )
         stop = asyncio.Event()
         stop_on_signals(stop)
