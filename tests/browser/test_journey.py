@@ -106,7 +106,7 @@ def test_the_whole_journey(app: WebApp, web_stack: Stack, browser_parent: Creden
     expect(first_scene).to_be_visible(timeout=60_000)
     app.check("10-script")
     first_scene.fill(EDITED_SCENE)
-    expect(page.get_by_text(f"{len(EDITED_SCENE)}/600", exact=True)).to_be_visible()
+    expect(page.locator("#scene-1-count")).to_have_text(f"{len(EDITED_SCENE)}/600")  # scene 1's own count
 
     # A refresh in the middle of the script keeps the run and the edit, and starts nothing new.
     page.reload()
