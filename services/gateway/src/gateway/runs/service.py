@@ -145,10 +145,10 @@ class RunService:
         """
         run = await self.find(user_id, run_id)
         _ensure_not_busy(run)
-        script, images, audio = run.story_script, run.image_result, run.audio_result
-        if run.status != RunStatus.COMPLETE or script is None or images is None or audio is None or run.options is None:
-            raise StorybookNotFinished()
-        if run.drawing_analysis is None or run.figure_mask_key is None:
+        script, images, audio, analysis, options, mask = (
+            run.story_script, run.image_result, run.audio_result, run.drawing_analysis, run.options, run.figure_mask_key
+        )  # fmt: skip
+        if run.status != RunStatus.COMPLETE or not (script and images and audio and analysis and options and mask):
             raise StorybookNotFinished()
         if not 1 <= scene_number <= len(script.scenes):
             raise PageNotFound(scene_number, len(script.scenes))
@@ -170,10 +170,10 @@ class RunService:
                 raise NotForChildren(refusal)
         request = PipelineRequested(
             story_script=script,
-            drawing_analysis=run.drawing_analysis,
-            options=run.options,
+            drawing_analysis=analysis,
+            options=options,
             drawing_key=run.drawing_key,
-            figure_mask_key=run.figure_mask_key,
+            figure_mask_key=mask,
             redo=SceneRedo(scene_number=scene_number, picture=picture, narration=renarrate, images=images, audio=audio),
         )
         event = Envelope.new(request, type=EventType.PIPELINE_REQUESTED, run_id=run_id, user_id=user_id, mode=run.mode)
