@@ -5,9 +5,19 @@ import pytest
 
 from shared.adapters.dynamodb import DynamoCheckpointStore
 from shared.domain.events import Envelope, EventType, RunFailed, RunMode, Stage, parse_envelope
-from shared.domain.models import DrawingAnalysis, VideoResult
+from shared.domain.models import DrawingAnalysis, GeneratedAudio, VideoResult
 from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
-from shared.domain.run import Checkpoint, Claim, RunPatch, RunStatus, StagePatch, StageStatus, video_made
+from shared.domain.run import (
+    Checkpoint,
+    Claim,
+    RunPatch,
+    RunStatus,
+    SceneNarration,
+    StagePatch,
+    StageStatus,
+    scene_narrated,
+    video_made,
+)
 
 
 async def test_a_run_is_created_once(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
@@ -35,6 +45,21 @@ async def test_an_update_touches_only_its_fields(checkpoints: CheckpointStore, n
     assert stored.stages[Stage.STORY].status == StageStatus.PENDING
     assert stored.drawing_key == new_run.drawing_key
     assert stored.version == 2
+
+
+async def test_scenes_recorded_one_by_one_are_each_kept_once(checkpoints: CheckpointStore, new_run: Checkpoint) -> None:
+    def narration(number: int) -> SceneNarration:
+        return SceneNarration(clip=GeneratedAudio(scene_number=number, key=f"u/audio/r_scene_{number}.mp3", duration_sec=number))
+
+    await checkpoints.update("user-a", new_run.run_id, RunPatch(narrations={"3": narration(3)}))  # a redo keeps scene 3's
+    kept = await checkpoints.get("user-a", new_run.run_id)
+    assert kept is not None and kept.narrations == {"3": narration(3)}
+    await checkpoints.update("user-a", new_run.run_id, RunPatch(narrations={}))  # a new pipeline starts afresh
+    for number, event_id in ((2, "scene-2"), (1, "scene-1"), (2, "scene-2")):
+        await checkpoints.record("user-a", new_run.run_id, event_id=event_id, changes=scene_narrated(narration(number)), outbox=[])
+    stored = await checkpoints.get("user-a", new_run.run_id)
+    assert stored is not None and stored.narrations == {"1": narration(1), "2": narration(2)}
+    assert stored.pictures == {} and stored.version == 4  # the repeated delivery wrote nothing
 
 
 async def test_an_update_of_a_missing_run_creates_nothing(checkpoints: CheckpointStore, run_id: str) -> None:

@@ -1,6 +1,7 @@
 """The run's transitions: typed patches that cannot name a field the checkpoint does not have."""
 
 import dataclasses
+import typing
 from typing import Any
 
 import pytest
@@ -8,18 +9,21 @@ import pytest
 from shared.domain.assets import belongs_to_run, run_file
 from shared.domain.errors import ForeignAsset
 from shared.domain.events import RunMode, Stage
-from shared.domain.models import DrawingAnalysis
+from shared.domain.models import DrawingAnalysis, GeneratedImage
 from shared.domain.run import (
     Checkpoint,
+    MapEntry,
     RunError,
     RunPatch,
     RunStatus,
+    ScenePicture,
     StagePatch,
     StageState,
     StageStatus,
     drawing_read,
     gate_reached,
     run_failed,
+    scene_painted,
     stage_finished,
     stage_started,
 )
@@ -43,7 +47,19 @@ def test_a_misspelt_field_is_refused_when_the_patch_is_built() -> None:
 
 def test_every_patch_field_is_a_checkpoint_field() -> None:
     for patch_type, model in ((RunPatch, Checkpoint), (StagePatch, StageState)):
-        assert {field.name for field in dataclasses.fields(patch_type)} <= set(model.model_fields)
+        assert {field.name for field in dataclasses.fields(patch_type)} - {"entries"} <= set(model.model_fields)
+    assert set(typing.get_args(typing.get_type_hints(MapEntry)["map"])) <= set(Checkpoint.model_fields)
+
+
+def test_a_scene_added_to_a_map_leaves_the_others_as_they_are() -> None:
+    def picture(number: int) -> ScenePicture:
+        return ScenePicture(image=GeneratedImage(scene_number=number, key=f"u/images/r_scene_{number}.png"))
+
+    run = Checkpoint(user_id="u", run_id="r", mode=RunMode.ONE_SHOT, drawing_key="u/d.png", media_type="image/png")
+    run = run.apply(RunPatch(pictures={"1": picture(1)}))
+    both = run.apply(scene_painted(picture(3)) | scene_painted(picture(2)))
+    assert sorted(both.pictures) == ["1", "2", "3"] and both.narrations == {}
+    assert run.pictures == {"1": picture(1)}  # applying makes a new checkpoint
 
 
 def test_a_patch_sets_only_what_it_names_and_none_is_a_value() -> None:

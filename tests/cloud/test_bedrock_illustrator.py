@@ -31,9 +31,7 @@ SCENES = [
 
 async def paint(model: str, scene: Scene, drawing: bytes) -> Illustration:
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        illustrator = BedrockIllustrator(
-            aws.bedrock_runtime, model_id=model, pool=2, fallback=OffTheLoop(LocalIllustrator()), prices=PriceTable()
-        )
+        illustrator = BedrockIllustrator(aws.bedrock_runtime, model_id=model, fallback=OffTheLoop(LocalIllustrator()), prices=PriceTable())
         mask = Image.new("L", Image.open(BytesIO(drawing)).size, 0)
         out = BytesIO()
         mask.save(out, "PNG")
@@ -107,9 +105,7 @@ async def test_with_no_stand_in_allowed_a_refused_page_fails_the_stage_readably(
     drawing = sample("image-005.jpg").read_bytes()
     cloud_env.faults(refuse=2)
     async with AwsClients(region="us-east-1", endpoint_url=None, services=("bedrock-runtime",)) as aws:
-        illustrator = BedrockIllustrator(
-            aws.bedrock_runtime, model_id="amazon.nova-canvas-v1:0", pool=1, fallback=None, prices=PriceTable()
-        )
+        illustrator = BedrockIllustrator(aws.bedrock_runtime, model_id="amazon.nova-canvas-v1:0", fallback=None, prices=PriceTable())
         with pytest.raises(StageFailure) as failed:
             await illustrator.illustrate(
                 PageToPaint(drawing=drawing, figure_mask=b"", analysis=CAT, scene=SCENES[0], scene_count=1, options=OPTIONS)

@@ -198,7 +198,7 @@ async def test_a_voice_the_endpoint_refuses_fails_the_stage_in_the_products_word
 async def paint_page(fake: FakeCloud, fallback: bool = True) -> Illustration:
     client = openai_client(base_url=f"{fake.endpoint}/v1", api_key=API_KEY, timeout=20)
     illustrator = OpenAIIllustrator(
-        client, model_id="gpt-image-1", pool=2, fallback=PaintOffTheLoop(LocalIllustrator()) if fallback else None, prices=PriceTable()
+        client, model_id="gpt-image-1", fallback=PaintOffTheLoop(LocalIllustrator()) if fallback else None, prices=PriceTable()
     )
     drawing = sample("image-004.jpg").read_bytes()
     mask = BytesIO()

@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,18 +26,19 @@ from tests.test_drawings import tiny_drawing
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-# Every event of a one-shot run, in order: each happens once by its id, however often it is delivered.
-ONE_SHOT_EVENTS = [
-    EventType.DRAWING_SUBMITTED,
-    EventType.VISION_COMPLETED,
-    EventType.PIPELINE_REQUESTED,
-    EventType.IMAGES_REQUESTED,
-    EventType.VOICE_REQUESTED,
-    EventType.IMAGES_COMPLETED,
-    EventType.VOICE_COMPLETED,
-    EventType.VIDEO_REQUESTED,
-    EventType.VIDEO_COMPLETED,
-]
+
+def one_shot_events(events: list[Envelope[Any]]) -> Counter[EventType]:
+    """Every event a one-shot run must have had, given what it published: each once by its id, however often it is
+    delivered, and a picture and a narration (asked for and done) for each scene of its script."""
+    pipeline = next(event for event in events if event.type == EventType.PIPELINE_REQUESTED)
+    per_scene = [EventType.PICTURE_REQUESTED, EventType.NARRATION_REQUESTED, EventType.PICTURE_COMPLETED, EventType.NARRATION_COMPLETED]
+    once = [EventType.DRAWING_SUBMITTED, EventType.VISION_COMPLETED, EventType.PIPELINE_REQUESTED, EventType.VIDEO_REQUESTED]
+    return Counter([*once, EventType.VIDEO_COMPLETED, *per_scene * len(pipeline.payload.story_script.scenes)])
+
+
+def distinct_events(events: list[Envelope[Any]]) -> Counter[EventType]:
+    """How many different events (by id) of each type there were."""
+    return Counter(event_type for event_type, _ in {(event.type, event.id) for event in events})
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,18 @@ import pytest
 from devstack.stack import LocalAws, Stack, free_port, wait_for_http
 from nocomelon_cli.signin import Credentials
 from shared.domain.events import EventType
-from tests.e2e.system import ONE_SHOT_EVENTS, Parent, SpyQueue, gateway, outputs_of, republish, sign_in, spying_on, wait_for_run
+from tests.e2e.system import (
+    Parent,
+    SpyQueue,
+    distinct_events,
+    gateway,
+    one_shot_events,
+    outputs_of,
+    republish,
+    sign_in,
+    spying_on,
+    wait_for_run,
+)
 from tests.paths import ARTEFACTS
 from tests.test_drawings import tiny_drawing
 
@@ -156,8 +167,7 @@ def children_left(command: str) -> int:
 def assert_finished_exactly_once(spy: SpyQueue, run_id: str) -> None:
     time.sleep(2)  # time for any duplicate follow-up to appear
     events = spy.of(run_id)
-    distinct = Counter(event_type for event_type, _ in {(event.type, event.id) for event in events})
-    assert distinct == Counter(ONE_SHOT_EVENTS), sorted((event.type.value, event.id) for event in events)
+    assert distinct_events(events) == one_shot_events(events), sorted((event.type.value, event.id) for event in events)
 
 
 def test_a_hung_handler_is_stopped_with_its_process_at_its_stage_budget(lab: Lab, processes: Processes, tmp_path: Path) -> None:
@@ -282,7 +292,7 @@ def test_late_results_of_a_replaced_pipeline_change_nothing(lab: Lab, processes:
         }
         assert client.post("/api/v1/pipeline/generate", json=look).status_code == 202
         # While the new look is made, the old one's results arrive again, late (a slow worker, a redelivery).
-        for late in (EventType.IMAGES_COMPLETED, EventType.VOICE_COMPLETED, EventType.VIDEO_REQUESTED):
+        for late in (EventType.PICTURE_COMPLETED, EventType.NARRATION_COMPLETED, EventType.VIDEO_REQUESTED):
             republish(lab.stack, replaced[late])
         second, _ = ended(client, run_id, within=300)
         video_key = second["video_result"]["video_key"]

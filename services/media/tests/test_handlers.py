@@ -1,22 +1,21 @@
-"""Media's handlers with fake providers: fan-out, fan-in, stale pipelines, video."""
+"""Media's handlers with fake providers: the fan-out per scene, the fan-in, stale pipelines, the video."""
 
-import asyncio
 from pathlib import Path
 
-import pytest
-
 from media.compose import ComposedVideo, StoryPage
-from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
+from media.cores import CpuSlots
+from media.handlers import illustrate_scene, join_scenes, narrate_scene, render_video, start_pipeline
 from media.illustrate import Illustration, PageToPaint
 from media.narrate import Narration
 from shared.domain.assets import Retention
+from shared.domain.costs import Usage
 from shared.domain.events import (
     Envelope,
     EventType,
-    ImagesCompleted,
-    MediaJob,
     PipelineRequested,
     RunMode,
+    SceneDone,
+    SceneJob,
     SceneRedo,
     Stage,
     VideoRequested,
@@ -37,7 +36,7 @@ from shared.domain.models import (
     VideoResult,
     VoiceType,
 )
-from shared.domain.run import Checkpoint, RunPatch, RunStatus, StageState, StageStatus
+from shared.domain.run import Checkpoint, MapEntry, RunPatch, RunStatus, SceneNarration, ScenePicture, StageState, StageStatus
 
 SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite."), Scene(number=2, text="It flew.")])
 OPTIONS = StoryOptions(theme=Theme.NATURE, age=4, voice=VoiceType.WISE, style=Style.ANIME)
@@ -51,14 +50,7 @@ REQUEST = PipelineRequested(
 
 
 class FakeIllustrator:
-    def __init__(self, pool: int = 2) -> None:
-        self.pool, self.busy, self.most_at_once = pool, 0, 0
-
     async def illustrate(self, page: PageToPaint) -> Illustration:
-        self.busy += 1
-        self.most_at_once = max(self.most_at_once, self.busy)
-        await asyncio.sleep(0.01)
-        self.busy -= 1
         painted = f"{page.options.style}:{page.scene.number}/{page.scene_count}:{page.drawing.decode()}+{page.figure_mask.decode()}"
         painted += f" take {page.take}" if page.take else ""
         return Illustration(backdrop=painted.encode(), figure=f"figure of {painted}".encode())
@@ -98,39 +90,51 @@ def pipeline_event() -> Envelope[PipelineRequested]:
     return Envelope.new(REQUEST, type=EventType.PIPELINE_REQUESTED, run_id="r", user_id="u", mode=RunMode.ONE_SHOT)
 
 
-async def test_a_pipeline_fans_out_to_images_and_voice() -> None:
+async def test_a_pipeline_fans_out_a_picture_and_a_narration_per_scene() -> None:
     event = pipeline_event()
     outcome = await start_pipeline(event, checkpoint())
-    assert [follow.type for follow in outcome.events] == [EventType.IMAGES_REQUESTED, EventType.VOICE_REQUESTED]
-    assert all(follow.payload == MediaJob(pipeline_id=event.id, request=REQUEST) for follow in outcome.events)
-    assert outcome.changes.pipeline_id == event.id
-    assert outcome.changes.story_script == SCRIPT
+    assert [(follow.type, follow.payload.scene_number) for follow in outcome.events] == [
+        (EventType.PICTURE_REQUESTED, 1),
+        (EventType.PICTURE_REQUESTED, 2),
+        (EventType.NARRATION_REQUESTED, 1),
+        (EventType.NARRATION_REQUESTED, 2),
+    ]
+    assert all(
+        follow.payload == SceneJob(pipeline_id=event.id, scene_number=follow.payload.scene_number, request=REQUEST)
+        for follow in outcome.events
+    )
+    assert len({follow.id for follow in outcome.events}) == 4
+    assert outcome.changes.pipeline_id == event.id and outcome.changes.story_script == SCRIPT
+    assert (outcome.changes.pictures, outcome.changes.narrations) == ({}, {})
+    assert {stage: patch.status for stage, patch in outcome.changes.stages.items()} == {
+        Stage.IMAGES: StageStatus.RUNNING,
+        Stage.VOICE: StageStatus.RUNNING,
+        Stage.VIDEO: StageStatus.PENDING,
+    }
 
 
-async def test_images_are_painted_per_scene_and_stored(assets) -> None:
+def scene_job(pipeline_id: str, number: int, kind: EventType, request: PipelineRequested = REQUEST) -> Envelope[SceneJob]:
+    return pipeline_event().follow(SceneJob(pipeline_id=pipeline_id, scene_number=number, request=request), type=kind)
+
+
+async def stored_drawing(assets) -> None:
     await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
     await assets.put("u/drawings/r_mask.png", b"mask", "image/png", retention=Retention.INTERMEDIATE)
-    job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.IMAGES_REQUESTED)
-    outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=FakeIllustrator())
+
+
+async def test_a_scene_is_painted_stored_and_added_to_the_checkpoint_on_its_own(assets) -> None:
+    await stored_drawing(assets)
+    job = scene_job("p1", 2, EventType.PICTURE_REQUESTED)
+    outcome = await illustrate_scene(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=FakeIllustrator())
     assert assets.objects["u/images/r_scene_2.png"] == (b"anime:2/2:drawing+mask", "image/png")
     assert assets.objects["u/images/r_scene_2_figure.png"] == (b"figure of anime:2/2:drawing+mask", "image/png")
     assert assets.retention["u/images/r_scene_2.png"] == assets.retention["u/images/r_scene_2_figure.png"] == Retention.INTERMEDIATE
-    result = outcome.changes.image_result
-    assert isinstance(result, ImageResult)
-    assert [image.key for image in result.images] == ["u/images/r_scene_1.png", "u/images/r_scene_2.png"]
-    assert outcome.changes.stages[Stage.IMAGES].status == StageStatus.DONE
-    assert outcome.changes.stages[Stage.IMAGES].attempt == "p1"
-    assert [follow.type for follow in outcome.events] == [EventType.IMAGES_COMPLETED]
-
-
-@pytest.mark.parametrize("pool", [1, 2])
-async def test_pages_are_painted_as_many_at_once_as_the_illustrator_takes(assets, pool: int) -> None:
-    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
-    await assets.put("u/drawings/r_mask.png", b"mask", "image/png", retention=Retention.INTERMEDIATE)
-    job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.IMAGES_REQUESTED)
-    illustrator = FakeIllustrator(pool=pool)
-    await illustrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, illustrator=illustrator)
-    assert illustrator.most_at_once == pool  # the script has two scenes
+    assert "u/images/r_scene_1.png" not in assets.objects  # scene 1 is another message's
+    picture = ScenePicture(image=GeneratedImage(scene_number=2, key="u/images/r_scene_2.png"))
+    assert outcome.changes == RunPatch(entries=(MapEntry("pictures", "2", picture),))
+    assert outcome.expect.pipeline_id == "p1"
+    [done] = outcome.events
+    assert (done.type, done.payload) == (EventType.PICTURE_COMPLETED, SceneDone(pipeline_id="p1", scene_number=2))
 
 
 def redo(*, picture: bool, narration: bool, text: str = "A kite.") -> PipelineRequested:
@@ -144,86 +148,107 @@ def redo(*, picture: bool, narration: bool, text: str = "A kite.") -> PipelineRe
     return REQUEST.model_copy(update={"story_script": script, "redo": again})
 
 
-async def test_a_redo_paints_only_its_page_again_as_a_new_take(assets) -> None:
-    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
-    await assets.put("u/drawings/r_mask.png", b"mask", "image/png", retention=Retention.INTERMEDIATE)
-    job = pipeline_event().follow(MediaJob(pipeline_id="p2", request=redo(picture=True, narration=False)), type=EventType.IMAGES_REQUESTED)
-    outcome = await illustrate_scenes(job, checkpoint(pipeline_id="p2"), assets=assets, illustrator=FakeIllustrator())
-    assert set(assets.objects) == {"u/drawings/r.png", "u/drawings/r_mask.png", "u/images/r_scene_1.png", "u/images/r_scene_1_figure.png"}
-    assert assets.objects["u/images/r_scene_1.png"] == (b"anime:1/2:drawing+mask take p2", "image/png")
-    result = outcome.changes.image_result
-    assert isinstance(result, ImageResult) and [image.key for image in result.images] == [
-        "u/images/r_scene_1.png",
-        "u/images/r_scene_2.png",
+async def test_a_redo_asks_only_for_its_page_and_keeps_every_other_one() -> None:
+    event = pipeline_event().model_copy(update={"payload": redo(picture=True, narration=False)})
+    outcome = await start_pipeline(event, checkpoint())
+    assert [(follow.type, follow.payload.scene_number) for follow in outcome.events] == [(EventType.PICTURE_REQUESTED, 1)]
+    pictures, narrations = outcome.changes.pictures, outcome.changes.narrations
+    assert isinstance(pictures, dict) and isinstance(narrations, dict)
+    assert (sorted(pictures), sorted(narrations)) == (["2"], ["1", "2"])
+
+    both = await start_pipeline(pipeline_event().model_copy(update={"payload": redo(picture=True, narration=True)}), checkpoint())
+    assert [(follow.type, follow.payload.scene_number) for follow in both.events] == [
+        (EventType.PICTURE_REQUESTED, 1),
+        (EventType.NARRATION_REQUESTED, 1),
     ]
 
-    untouched = pipeline_event().follow(
-        MediaJob(pipeline_id="p3", request=redo(picture=False, narration=True)), type=EventType.IMAGES_REQUESTED
-    )
-    kept = await illustrate_scenes(untouched, checkpoint(pipeline_id="p3"), assets=assets, illustrator=FakeIllustrator())
-    assert kept.changes.image_result == result and [follow.type for follow in kept.events] == [EventType.IMAGES_COMPLETED]
+
+async def test_a_redone_page_is_painted_as_a_new_take(assets) -> None:
+    await stored_drawing(assets)
+    job = scene_job("p2", 1, EventType.PICTURE_REQUESTED, redo(picture=True, narration=False))
+    await illustrate_scene(job, checkpoint(pipeline_id="p2"), assets=assets, illustrator=FakeIllustrator())
+    assert assets.objects["u/images/r_scene_1.png"] == (b"anime:1/2:drawing+mask take p2", "image/png")
 
 
-async def test_a_redo_narrates_only_its_edited_page_again(assets) -> None:
+async def test_a_scene_is_narrated_with_its_duration(assets) -> None:
     request = redo(picture=False, narration=True, text="A red kite.")
-    job = pipeline_event().follow(MediaJob(pipeline_id="p2", request=request), type=EventType.VOICE_REQUESTED)
-    outcome = await narrate_scenes(job, checkpoint(pipeline_id="p2"), assets=assets, narrator=FakeNarrator())
-    assert set(assets.objects) == {"u/audio/r_scene_1.mp3"} and assets.objects["u/audio/r_scene_1.mp3"] == (
-        b"wise:A red kite.",
-        "audio/mpeg",
+    outcome = await narrate_scene(
+        scene_job("p2", 1, EventType.NARRATION_REQUESTED, request), checkpoint(pipeline_id="p2"), assets=assets, narrator=FakeNarrator()
     )
-    audio = outcome.changes.audio_result
-    assert isinstance(audio, AudioResult)
-    assert [(clip.key, clip.duration_sec) for clip in audio.clips] == [("u/audio/r_scene_1.mp3", 5.5), ("u/audio/r_scene_2.mp3", 9.0)]
-
-
-async def test_every_scene_is_narrated_with_its_duration(assets) -> None:
-    job = pipeline_event().follow(MediaJob(pipeline_id="p1", request=REQUEST), type=EventType.VOICE_REQUESTED)
-    outcome = await narrate_scenes(job, checkpoint(pipeline_id="p1"), assets=assets, narrator=FakeNarrator())
-    audio = outcome.changes.audio_result
-    assert isinstance(audio, AudioResult)
-    clips = audio.clips
-    assert [(clip.key, clip.duration_sec) for clip in clips] == [("u/audio/r_scene_1.mp3", 3.5), ("u/audio/r_scene_2.mp3", 4.0)]
-    assert assets.objects["u/audio/r_scene_1.mp3"] == (b"wise:A kite.", "audio/mpeg")
+    assert set(assets.objects) == {"u/audio/r_scene_1.mp3"}
+    assert assets.objects["u/audio/r_scene_1.mp3"] == (b"wise:A red kite.", "audio/mpeg")
     assert assets.retention["u/audio/r_scene_1.mp3"] == Retention.INTERMEDIATE
+    [entry] = outcome.changes.entries
+    assert entry.map == "narrations" and entry.key == "1"
+    assert isinstance(entry.value, SceneNarration) and (entry.value.clip.key, entry.value.clip.duration_sec) == (
+        "u/audio/r_scene_1.mp3",
+        5.5,
+    )
+    assert [follow.type for follow in outcome.events] == [EventType.NARRATION_COMPLETED]
 
 
 async def test_events_of_a_replaced_pipeline_change_nothing(assets) -> None:
-    job = pipeline_event().follow(MediaJob(pipeline_id="old", request=REQUEST), type=EventType.VOICE_REQUESTED)
-    outcome = await narrate_scenes(job, checkpoint(pipeline_id="new"), assets=assets, narrator=FakeNarrator())
+    job = scene_job("old", 1, EventType.NARRATION_REQUESTED)
+    outcome = await narrate_scene(job, checkpoint(pipeline_id="new"), assets=assets, narrator=FakeNarrator())
     assert (outcome.changes, outcome.events) == (RunPatch(), [])
     assert assets.objects == {}
+    done = pipeline_event().follow(SceneDone(pipeline_id="old", scene_number=1), type=EventType.PICTURE_COMPLETED)
+    joined = await join_scenes(done, _scenes_made(pictures=2, narrations=2).model_copy(update={"pipeline_id": "new"}))
+    assert (joined.changes, joined.events, joined.claim) == (RunPatch(), [], None)
 
 
-def _halves_done(images: bool, voice: bool) -> Checkpoint:
-    done, pending = StageState(status=StageStatus.DONE, attempt="p1"), StageState(status=StageStatus.RUNNING, attempt="p1")
-    stages = {stage: StageState() for stage in Stage} | {Stage.IMAGES: done if images else pending, Stage.VOICE: done if voice else pending}
+def _scenes_made(pictures: int, narrations: int, *, images_done: bool = False) -> Checkpoint:
+    """The pipeline p1 with its first `pictures` scenes painted and its first `narrations` narrated."""
+    running = StageState(status=StageStatus.RUNNING, attempt="p1")
+    stages = {stage: StageState() for stage in Stage} | {Stage.IMAGES: running, Stage.VOICE: running}
+    if images_done:
+        stages[Stage.IMAGES] = StageState(status=StageStatus.DONE, attempt="p1")
     return checkpoint(
         pipeline_id="p1",
         stages=stages,
         story_script=SCRIPT,
         options=OPTIONS,
-        image_result=ImageResult(style=Style.ANIME, images=[GeneratedImage(scene_number=1, key="u/images/r_scene_1.png")]),
-        audio_result=AudioResult(
-            voice=VoiceType.WISE, clips=[GeneratedAudio(scene_number=1, key="u/audio/r_scene_1.mp3", duration_sec=2.0)]
-        ),
+        pictures={
+            str(n): ScenePicture(image=GeneratedImage(scene_number=n, key=f"u/images/r_scene_{n}.png"), usage=Usage(model="m", images=1))
+            for n in range(1, pictures + 1)
+        },
+        narrations={
+            str(n): SceneNarration(clip=GeneratedAudio(scene_number=n, key=f"u/audio/r_scene_{n}.mp3", duration_sec=2.0))
+            for n in range(1, narrations + 1)
+        },
     )
 
 
-async def test_the_video_is_requested_only_when_both_halves_are_done() -> None:
-    images = _halves_done(True, True).image_result
-    assert images is not None
-    completed = pipeline_event().follow(ImagesCompleted(pipeline_id="p1", image_result=images), type=EventType.IMAGES_COMPLETED)
-    waiting = await join_images_and_voice(completed, _halves_done(images=True, voice=False))
-    assert waiting.events == [] and waiting.claim is None
-    joined = await join_images_and_voice(completed, _halves_done(images=True, voice=True))
+def _done(kind: EventType, number: int) -> Envelope[SceneDone]:
+    return pipeline_event().follow(SceneDone(pipeline_id="p1", scene_number=number), type=kind)
+
+
+async def test_a_half_is_done_once_every_scene_of_it_is_on_the_checkpoint() -> None:
+    waiting = await join_scenes(_done(EventType.PICTURE_COMPLETED, 1), _scenes_made(pictures=1, narrations=1))
+    assert (waiting.changes, waiting.events, waiting.claim) == (RunPatch(), [], None)
+    half = await join_scenes(_done(EventType.PICTURE_COMPLETED, 2), _scenes_made(pictures=2, narrations=1))
+    assert half.events == [] and half.claim is None
+    assert half.changes.stages[Stage.IMAGES].status == StageStatus.DONE and Stage.VOICE not in half.changes.stages
+    images = half.changes.image_result
+    assert isinstance(images, ImageResult) and [image.scene_number for image in images.images] == [1, 2]
+    assert half.changes.stages[Stage.IMAGES].usage == Usage(model="m", images=2)  # each scene's, added up
+
+
+async def test_the_video_is_asked_for_by_whichever_scene_completes_both_halves() -> None:
+    joined = await join_scenes(_done(EventType.NARRATION_COMPLETED, 2), _scenes_made(pictures=2, narrations=2, images_done=True))
     [requested] = joined.events
     assert requested.type == EventType.VIDEO_REQUESTED
+    assert isinstance(requested.payload, VideoRequested)
+    assert [clip.key for clip in requested.payload.audio_result.clips] == ["u/audio/r_scene_1.mp3", "u/audio/r_scene_2.mp3"]
     assert joined.claim is not None and (joined.claim.field, joined.claim.value) == ("video_claim", "p1")
+    assert Stage.IMAGES not in joined.changes.stages and joined.changes.stages[Stage.VOICE].status == StageStatus.DONE
 
 
 async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
-    done = _halves_done(True, True)
+    done = _scenes_made(pictures=1, narrations=1).model_copy(
+        update={"story_script": StoryScript(title="The Kite", scenes=[SCRIPT.scenes[0]])}
+    )
+    done = done.model_copy(update={"image_result": done.pictures_done(), "audio_result": done.narrations_done()})
     await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
     await assets.put("u/images/r_scene_1.png", b"image", "image/png", retention=Retention.INTERMEDIATE)
     await assets.put("u/images/r_scene_1_figure.png", b"figure", "image/png", retention=Retention.INTERMEDIATE)
@@ -240,7 +265,7 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
         type=EventType.VIDEO_REQUESTED,
     )
     composer = FakeComposer()
-    outcome = await render_video(requested, done, assets=assets, composer=composer)
+    outcome = await render_video(requested, done, assets=assets, composer=composer, cores=CpuSlots())
     assert [(page.number, page.duration_sec) for page in composer.pages] == [(1, 2.0)]
     assert composer.read_along is True  # the child is 4: the words light up as they are said
     assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from media.handlers import narrate_scenes
+from media.handlers import narrate_scene
 from media.narrate import Narration
 from shared.domain.errors import StageFailure
-from shared.domain.events import Envelope, EventType, MediaJob, PipelineRequested, RunMode
+from shared.domain.events import Envelope, EventType, PipelineRequested, RunMode, SceneJob
 from shared.domain.models import DrawingAnalysis, Language, Scene, StoryOptions, StoryScript, Style, Theme, VoiceType
 from shared.domain.run import Checkpoint
 from tests.fakes import InMemoryAssetStore
@@ -20,7 +20,7 @@ class RefusingNarrator:
         raise AssertionError(f"the narrator was asked to say {text!r}")
 
 
-def voice_job(script: StoryScript) -> Envelope[MediaJob]:
+def voice_job(script: StoryScript) -> Envelope[SceneJob]:
     request = PipelineRequested(
         story_script=script,
         drawing_analysis=DrawingAnalysis(subject="a kite"),
@@ -29,7 +29,11 @@ def voice_job(script: StoryScript) -> Envelope[MediaJob]:
         figure_mask_key="u/drawings/r_mask.png",
     )
     return Envelope.new(
-        MediaJob(pipeline_id="p1", request=request), type=EventType.VOICE_REQUESTED, run_id="r", user_id="u", mode=RunMode.ONE_SHOT
+        SceneJob(pipeline_id="p1", scene_number=1, request=request),
+        type=EventType.NARRATION_REQUESTED,
+        run_id="r",
+        user_id="u",
+        mode=RunMode.ONE_SHOT,
     )
 
 
@@ -49,7 +53,7 @@ def voice_job(script: StoryScript) -> Envelope[MediaJob]:
 async def test_a_script_with_a_banned_word_is_not_narrated(script: StoryScript, message: str, assets: InMemoryAssetStore) -> None:
     checkpoint = Checkpoint(user_id="u", run_id="r", mode=RunMode.ONE_SHOT, drawing_key="u/drawings/r.png", media_type="image/png")
     with pytest.raises(StageFailure) as failed:
-        await narrate_scenes(
+        await narrate_scene(
             voice_job(script), checkpoint.model_copy(update={"pipeline_id": "p1"}), assets=assets, narrator=RefusingNarrator()
         )
     assert (failed.value.code, failed.value.message) == ("not_for_children", message)

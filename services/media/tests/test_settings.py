@@ -46,19 +46,21 @@ def test_the_offline_narrator_runs_off_the_event_loop() -> None:
     assert isinstance(providers_for(MediaSettings()).narrator, InThread)
 
 
-def test_bedrock_pictures_are_chosen_with_their_model_and_pool_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bedrock_pictures_are_chosen_with_their_model_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "bedrock")
     monkeypatch.setenv("NOCOMELON_BEDROCK_IMAGE_MODEL", "amazon.nova-canvas-v1:0")
     monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
     settings = MediaSettings()
-    assert settings.cloud_services() == ("polly", "bedrock-runtime") and settings.image_pool == 3
+    assert settings.cloud_services() == ("polly", "bedrock-runtime") and settings.bedrock_image_model == "amazon.nova-canvas-v1:0"
     with pytest.raises(SystemExit, match="AWS clients"):
         providers_for(MediaSettings(illustration_provider="bedrock"), None)
 
 
-def test_the_offline_illustrator_paints_one_page_at_a_time_off_the_event_loop() -> None:
-    illustrator = providers_for(MediaSettings()).illustrator
-    assert isinstance(illustrator, OffTheLoop) and illustrator.pool == 1
+def test_the_offline_painter_and_voice_share_the_render_s_cores() -> None:
+    providers = providers_for(MediaSettings())
+    assert isinstance(providers.illustrator, OffTheLoop) and isinstance(providers.narrator, InThread)
+    assert providers.illustrator._cores is providers.narrator._cores is providers.cores  # noqa: SLF001
+    assert providers.cores.count == (os.cpu_count() or 1)
 
 
 def test_an_openai_compatible_voice_is_chosen_with_its_model_and_voices(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,8 +73,12 @@ def test_an_openai_compatible_voice_is_chosen_with_its_model_and_voices(monkeypa
     assert isinstance(providers_for(settings).narrator, OpenAINarrator)
 
 
-def test_media_takes_a_message_per_core_even_with_cloud_pictures_and_voice(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_media_takes_a_message_per_core_offline_and_more_while_a_cloud_model_paints_or_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NOCOMELON_WORKER_CONCURRENCY", raising=False)
+    assert MediaSettings().messages_at_once == (os.cpu_count() or 1)
     monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "bedrock")
+    assert MediaSettings().messages_at_once == 8  # its CPU work (the render) still takes one of its cores' slots
+    monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "local")
     monkeypatch.setenv("NOCOMELON_VOICE_PROVIDER", "polly")
-    assert MediaSettings().messages_at_once == (os.cpu_count() or 1)  # its video is rendered here, on the CPU
+    monkeypatch.setenv("NOCOMELON_NETWORK_CONCURRENCY", "5")
+    assert MediaSettings().messages_at_once == 5

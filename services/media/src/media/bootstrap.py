@@ -7,20 +7,13 @@ from functools import partial
 from typing import Any
 
 from media.compose import VideoComposer
-from media.handlers import illustrate_scenes, join_images_and_voice, narrate_scenes, render_video, start_pipeline
+from media.cores import CpuSlots
+from media.handlers import illustrate_scene, join_scenes, narrate_scene, render_video, start_pipeline
 from media.illustrate import Illustrator, OffTheLoop
 from media.narrate import InThread, Narrator
 from media.settings import MediaSettings
 from shared.adapters.aws import AwsClients
-from shared.domain.events import (
-    EventType,
-    ImagesCompleted,
-    MediaJob,
-    PipelineRequested,
-    Stage,
-    VideoRequested,
-    VoiceCompleted,
-)
+from shared.domain.events import EventType, PipelineRequested, SceneDone, SceneJob, Stage, VideoRequested
 from shared.domain.ports import AssetStore
 from shared.runtime.processing import Route
 
@@ -30,6 +23,7 @@ class MediaProviders:
     illustrator: Illustrator
     narrator: Narrator
     composer: VideoComposer
+    cores: CpuSlots  # shared by the offline painter and voice and the render
 
 
 def providers_for(settings: MediaSettings, aws: AwsClients | None = None) -> MediaProviders:
@@ -38,9 +32,13 @@ def providers_for(settings: MediaSettings, aws: AwsClients | None = None) -> Med
     from media.compose.local import StreamingComposer
     from media.illustrate.local import LocalIllustrator
 
-    offline = OffTheLoop(LocalIllustrator())
+    cores = CpuSlots()
+    offline = OffTheLoop(LocalIllustrator(), cores)
     return MediaProviders(
-        illustrator=_illustrator_for(settings, aws, offline), narrator=_narrator_for(settings, aws), composer=StreamingComposer()
+        illustrator=_illustrator_for(settings, aws, offline),
+        narrator=_narrator_for(settings, aws, cores),
+        composer=StreamingComposer(),
+        cores=cores,
     )
 
 
@@ -52,7 +50,6 @@ def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: I
         return OpenAIIllustrator(
             endpoint_client(settings),
             model_id=settings.openai_image_model,
-            pool=settings.image_pool,
             fallback=offline if settings.cloud_fallback else None,
             prices=settings.price_table(),
         )
@@ -64,14 +61,13 @@ def _illustrator_for(settings: MediaSettings, aws: AwsClients | None, offline: I
         return BedrockIllustrator(
             aws.bedrock_runtime,
             model_id=settings.bedrock_image_model,
-            pool=settings.image_pool,
             fallback=offline if settings.cloud_fallback else None,
             prices=settings.price_table(),
         )
     return offline
 
 
-def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
+def _narrator_for(settings: MediaSettings, aws: AwsClients | None, cores: CpuSlots) -> Narrator:
     if settings.voice_provider == "openai":
         from media.narrate.openai import OPENAI_VOICES, OpenAINarrator
         from shared.runtime.openai_endpoint import endpoint_client
@@ -88,7 +84,7 @@ def _narrator_for(settings: MediaSettings, aws: AwsClients | None) -> Narrator:
 
     piper = PiperNarrator()
     piper.warm_up()  # at start-up, so a parent's first storybook does not wait for the voice to load
-    return InThread(piper)
+    return InThread(piper, cores)
 
 
 async def check_voices(settings: MediaSettings, aws: AwsClients) -> None:
@@ -116,7 +112,7 @@ async def check_voices(settings: MediaSettings, aws: AwsClients) -> None:
         )
 
 
-def _pipeline_of(payload: MediaJob | VideoRequested) -> str:
+def _pipeline_of(payload: VideoRequested) -> str:
     return payload.pipeline_id
 
 
@@ -124,14 +120,15 @@ def build_routes(
     settings: MediaSettings, assets: AssetStore, aws: AwsClients | None = None, *, providers: MediaProviders | None = None
 ) -> dict[EventType, Route[Any]]:
     providers = providers or providers_for(settings, aws)
-    illustrate = partial(illustrate_scenes, assets=assets, illustrator=providers.illustrator)
-    narrate = partial(narrate_scenes, assets=assets, narrator=providers.narrator)
-    render = partial(render_video, assets=assets, composer=providers.composer)
+    illustrate = partial(illustrate_scene, assets=assets, illustrator=providers.illustrator)
+    narrate = partial(narrate_scene, assets=assets, narrator=providers.narrator)
+    render = partial(render_video, assets=assets, composer=providers.composer, cores=providers.cores)
+    # The pipeline's start marks pictures and narration under way; a scene's message, one of many, does not.
     return {
         EventType.PIPELINE_REQUESTED: Route(PipelineRequested, Stage.IMAGES, start_pipeline, starts_stage=False),
-        EventType.IMAGES_REQUESTED: Route(MediaJob, Stage.IMAGES, illustrate, attempt=_pipeline_of),
-        EventType.VOICE_REQUESTED: Route(MediaJob, Stage.VOICE, narrate, attempt=_pipeline_of),
-        EventType.IMAGES_COMPLETED: Route(ImagesCompleted, Stage.VIDEO, join_images_and_voice, starts_stage=False),
-        EventType.VOICE_COMPLETED: Route(VoiceCompleted, Stage.VIDEO, join_images_and_voice, starts_stage=False),
+        EventType.PICTURE_REQUESTED: Route(SceneJob, Stage.IMAGES, illustrate, starts_stage=False),
+        EventType.NARRATION_REQUESTED: Route(SceneJob, Stage.VOICE, narrate, starts_stage=False),
+        EventType.PICTURE_COMPLETED: Route(SceneDone, Stage.IMAGES, join_scenes, starts_stage=False),
+        EventType.NARRATION_COMPLETED: Route(SceneDone, Stage.VOICE, join_scenes, starts_stage=False),
         EventType.VIDEO_REQUESTED: Route(VideoRequested, Stage.VIDEO, render, attempt=_pipeline_of),
     }

@@ -1,45 +1,49 @@
-"""Media's handlers: the approved script becomes pictures and narration (in
-parallel), then, once both are in the checkpoint, the video.
+"""Media's handlers: the approved script becomes pictures and narration, a message per scene and half, then, once
+every scene has both on the checkpoint, the video.
 
-pipeline.requested fans out into images.requested and voice.requested; each
-completion event triggers the fan-in, which claims video.requested once on
-the checkpoint. Events of an older pipeline of the same run are ignored.
+pipeline.requested fans out into a picture.requested and a narration.requested per scene, which any media worker
+takes; each adds its scene to the checkpoint's map and announces it, and the fan-in that finds every scene there
+claims video.requested once. Events of an older pipeline of the same run are ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import tempfile
 from pathlib import Path
 
 from media.compose import StoryPage, VideoComposer
+from media.cores import CpuSlots
 from media.illustrate import Illustrator, PageToPaint
 from media.narrate import Narrator
 from shared.domain.assets import AssetKeys, Retention, run_file
-from shared.domain.costs import Usage, combined
+from shared.domain.costs import combined
 from shared.domain.errors import StageFailure
 from shared.domain.events import (
     Envelope,
     EventType,
-    ImagesCompleted,
-    MediaJob,
     PipelineRequested,
+    SceneDone,
+    SceneJob,
     Stage,
     VideoCompleted,
     VideoRequested,
-    VoiceCompleted,
 )
-from shared.domain.models import AudioResult, GeneratedAudio, GeneratedImage, ImageResult, Language, Scene, VideoResult
+from shared.domain.models import GeneratedAudio, GeneratedImage, Language, VideoResult
 from shared.domain.options import DEFAULT_AGE
 from shared.domain.ports import AssetStore
 from shared.domain.run import (
     Checkpoint,
     Claim,
     Expect,
+    RunPatch,
+    SceneNarration,
+    ScenePicture,
     images_painted,
     pipeline_started,
+    scene_narrated,
+    scene_painted,
     video_claimed,
     video_made,
     voice_recorded,
@@ -58,116 +62,111 @@ def _is_current(checkpoint: Checkpoint, pipeline_id: str) -> bool:
 
 
 async def start_pipeline(event: Envelope[PipelineRequested], checkpoint: Checkpoint) -> Outcome:
-    request = event.payload
-    job = MediaJob(pipeline_id=event.id, request=request)
+    request, redo = event.payload, event.payload.redo
+    scenes = [scene.number for scene in request.story_script.scenes]
+    # A redo makes only its page again; every other page keeps the picture and the narration it has.
+    kept_images = [image for image in redo.images.images if not redo.repaints(image.scene_number)] if redo else []
+    kept_clips = [clip for clip in redo.audio.clips if not redo.renarrates(clip.scene_number)] if redo else []
+    to_paint = [number for number in scenes if number not in {image.scene_number for image in kept_images}]
+    to_narrate = [number for number in scenes if number not in {clip.scene_number for clip in kept_clips}]
+    if not to_paint and not to_narrate:
+        raise StageFailure("nothing_to_make", "There was nothing to make again on that page. Choose a new picture or new words.")
+
+    def job(number: int) -> SceneJob:
+        return SceneJob(pipeline_id=event.id, scene_number=number, request=request)
+
     return Outcome(
-        changes=pipeline_started(event.id, request.story_script, request.drawing_analysis, request.options),
+        changes=pipeline_started(event.id, request.story_script, request.drawing_analysis, request.options, kept=(kept_images, kept_clips)),
         events=[
-            event.follow(job, type=EventType.IMAGES_REQUESTED),
-            event.follow(job, type=EventType.VOICE_REQUESTED),
+            *(event.follow(job(number), type=EventType.PICTURE_REQUESTED) for number in to_paint),
+            *(event.follow(job(number), type=EventType.NARRATION_REQUESTED) for number in to_narrate),
         ],
     )
 
 
-async def illustrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator) -> Outcome:
+async def illustrate_scene(event: Envelope[SceneJob], checkpoint: Checkpoint, *, assets: AssetStore, illustrator: Illustrator) -> Outcome:
     job = event.payload
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
     request = job.request
     drawing_key, mask_key = (run_file(key, event.user_id, event.run_id) for key in (request.drawing_key, request.figure_mask_key))
     drawing, figure_mask = await asyncio.gather(assets.get(drawing_key), assets.get(mask_key))
-    scenes = request.story_script.scenes
-    # A redo paints only its page again, as a take of its own; every other page keeps the picture it has.
-    redo, take = request.redo, job.pipeline_id if request.redo else ""
-    kept = {image.scene_number: image for image in redo.images.images if not redo.repaints(image.scene_number)} if redo else {}
-    pool = asyncio.Semaphore(illustrator.pool)  # a cloud model paints several pages at once, the offline painter one
-
-    async def illustrate(scene: Scene) -> tuple[GeneratedImage, Usage | None]:
-        async with pool:
-            picture = await illustrator.illustrate(
-                PageToPaint(
-                    drawing=drawing,
-                    figure_mask=figure_mask,
-                    analysis=request.drawing_analysis,
-                    scene=scene,
-                    scene_count=len(scenes),
-                    options=request.options,
-                    take=take,
-                )
-            )
-        key = AssetKeys.scene_image(event.user_id, event.run_id, scene.number)
-        await asyncio.gather(
-            assets.put(key, picture.backdrop, "image/png", retention=Retention.INTERMEDIATE),
-            assets.put(figure_layer_key(key), picture.figure, "image/png", retention=Retention.INTERMEDIATE),
-        )
-        return GeneratedImage(scene_number=scene.number, key=key), picture.usage
-
-    painted = await asyncio.gather(*(illustrate(scene) for scene in scenes if scene.number not in kept))
-    images = sorted([*kept.values(), *(image for image, _ in painted)], key=lambda image: image.scene_number)
-    result = ImageResult(style=request.options.style, images=images)
-    return Outcome(
-        changes=images_painted(result, job.pipeline_id, combined(usage for _, usage in painted)),
-        expect=Expect(pipeline_id=job.pipeline_id),
-        events=[event.follow(ImagesCompleted(pipeline_id=job.pipeline_id, image_result=result), type=EventType.IMAGES_COMPLETED)],
+    # A redo paints its page as a take of its own (the pipeline's id): it comes out differently from the last one.
+    page = PageToPaint(
+        drawing=drawing,
+        figure_mask=figure_mask,
+        analysis=request.drawing_analysis,
+        scene=job.scene,
+        scene_count=len(request.story_script.scenes),
+        options=request.options,
+        take=job.pipeline_id if request.redo else "",
     )
+    picture = await illustrator.illustrate(page)
+    key = AssetKeys.scene_image(event.user_id, event.run_id, job.scene_number)
+    await asyncio.gather(
+        assets.put(key, picture.backdrop, "image/png", retention=Retention.INTERMEDIATE),
+        assets.put(figure_layer_key(key), picture.figure, "image/png", retention=Retention.INTERMEDIATE),
+    )
+    painted = ScenePicture(image=GeneratedImage(scene_number=job.scene_number, key=key), usage=picture.usage)
+    return _scene_made(event, scene_painted(painted), EventType.PICTURE_COMPLETED)
 
 
-async def narrate_scenes(event: Envelope[MediaJob], checkpoint: Checkpoint, *, assets: AssetStore, narrator: Narrator) -> Outcome:
+async def narrate_scene(event: Envelope[SceneJob], checkpoint: Checkpoint, *, assets: AssetStore, narrator: Narrator) -> Outcome:
     job = event.payload
     if not _is_current(checkpoint, job.pipeline_id):
         return Outcome()
-    script = job.request.story_script
-    # The story stage and the gateway keep banned words out of a script; the narrator, and the
-    # captions that show what it says, still never say one that got past them.
-    if refusal := script_refusal(script):
+    # The story stage and the gateway keep banned words out of a script; the narrator, and the captions that show
+    # what it says, still never say one that got past them.
+    if refusal := script_refusal(job.request.story_script):
         raise StageFailure("not_for_children", refusal)
-    options = job.request.options
-    # Scenes are spoken side by side, one per core: the narrator keeps each to one thread.
-    cores = asyncio.Semaphore(os.cpu_count() or 1)
-
-    async def narrate(scene: Scene) -> tuple[GeneratedAudio, Usage | None]:
-        async with cores:
-            narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age, language=options.language)
-        key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
-        await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
-        clip = GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
-        return clip, narration.usage
-
-    # A redo narrates only its page again (its words were edited); every other page keeps its narration.
-    redo = job.request.redo
-    kept = {clip.scene_number: clip for clip in redo.audio.clips if not redo.renarrates(clip.scene_number)} if redo else {}
-    spoken = await asyncio.gather(*(narrate(scene) for scene in script.scenes if scene.number not in kept))
-    clips = sorted([*kept.values(), *(clip for clip, _ in spoken)], key=lambda clip: clip.scene_number)
-    result = AudioResult(voice=options.voice, clips=clips)
-    return Outcome(
-        changes=voice_recorded(result, job.pipeline_id, combined(usage for _, usage in spoken)),
-        expect=Expect(pipeline_id=job.pipeline_id),
-        events=[event.follow(VoiceCompleted(pipeline_id=job.pipeline_id, audio_result=result), type=EventType.VOICE_COMPLETED)],
-    )
+    options, scene = job.request.options, job.scene
+    narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age, language=options.language)
+    key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
+    await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
+    clip = GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
+    return _scene_made(event, scene_narrated(SceneNarration(clip=clip, usage=narration.usage)), EventType.NARRATION_COMPLETED)
 
 
-async def join_images_and_voice(event: Envelope[ImagesCompleted] | Envelope[VoiceCompleted], checkpoint: Checkpoint) -> Outcome:
-    """Fan-in: whichever completion finds both halves done asks for the video, once."""
+def _scene_made(event: Envelope[SceneJob], changes: RunPatch, announced: EventType) -> Outcome:
+    done = SceneDone(pipeline_id=event.payload.pipeline_id, scene_number=event.payload.scene_number)
+    return Outcome(changes=changes, expect=Expect(pipeline_id=done.pipeline_id), events=[event.follow(done, type=announced)])
+
+
+async def join_scenes(event: Envelope[SceneDone], checkpoint: Checkpoint) -> Outcome:
+    """Fan-in: a half whose every scene is on the checkpoint is done; whichever announcement finds both halves done
+    asks for the video, once.
+
+    Each scene's worker wrote its entry before announcing it, so the last announcement read sees every entry; two
+    that both see them race for the claim, and one wins."""
     pipeline_id = event.payload.pipeline_id
     if not _is_current(checkpoint, pipeline_id):
         return Outcome()
-    if not (checkpoint.stage_done(Stage.IMAGES, pipeline_id) and checkpoint.stage_done(Stage.VOICE, pipeline_id)):
-        return Outcome()
-    script, images, audio = checkpoint.story_script, checkpoint.image_result, checkpoint.audio_result
-    if script is None or images is None or audio is None:
-        raise RuntimeError("both halves are done but the checkpoint lacks the script or a result")
+    images, audio = checkpoint.pictures_done(), checkpoint.narrations_done()
+    changes = RunPatch()
+    if images is not None and not checkpoint.stage_done(Stage.IMAGES, pipeline_id):
+        changes |= images_painted(images, pipeline_id, combined(picture.usage for picture in checkpoint.pictures.values()))
+    if audio is not None and not checkpoint.stage_done(Stage.VOICE, pipeline_id):
+        changes |= voice_recorded(audio, pipeline_id, combined(narration.usage for narration in checkpoint.narrations.values()))
+    if images is None or audio is None or checkpoint.story_script is None:
+        return Outcome(changes=changes, expect=Expect(pipeline_id=pipeline_id))
     requested = VideoRequested(
-        pipeline_id=pipeline_id, story_script=script, drawing_key=checkpoint.drawing_key, image_result=images, audio_result=audio
+        pipeline_id=pipeline_id,
+        story_script=checkpoint.story_script,
+        drawing_key=checkpoint.drawing_key,
+        image_result=images,
+        audio_result=audio,
     )
     return Outcome(
-        changes=video_claimed(),
+        changes=changes | video_claimed(),
         events=[event.follow(requested, type=EventType.VIDEO_REQUESTED)],
         claim=Claim.video(pipeline_id),
         expect=Expect(pipeline_id=pipeline_id),
     )
 
 
-async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer) -> Outcome:
+async def render_video(
+    event: Envelope[VideoRequested], checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer, cores: CpuSlots
+) -> Outcome:
     requested = event.payload
     if not _is_current(checkpoint, requested.pipeline_id):
         return Outcome()
@@ -178,7 +177,7 @@ async def render_video(event: Envelope[VideoRequested], checkpoint: Checkpoint, 
         files = [(requested.drawing_key, drawing), *_page_files(requested, pages)]
         await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
         options = checkpoint.options
-        composed = await asyncio.to_thread(
+        composed = await cores.run(
             composer.compose,
             title=requested.story_script.title,
             drawing=drawing,

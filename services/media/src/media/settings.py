@@ -27,7 +27,6 @@ class MediaSettings(WorkerSettings):
     openai_image_model: str = "gpt-image-1"
     # Stability's sketch control by default (the drawing is the sketch); a Titan Image v2 or Nova Canvas id works too.
     bedrock_image_model: str = "us.stability.stable-image-control-sketch-v1:0"
-    image_pool: int = Field(default=3, ge=1, le=12)  # pages painted at once: the model waits on the network, not on us
     # NOCOMELON_VOICE_PROVIDER: who narrates. "polly" needs AWS credentials, or AWS_ENDPOINT_URL_POLLY for the local fake.
     voice_provider: Literal["local", "polly", "openai"] = "local"
     # NOCOMELON_OPENAI_VOICE_MODEL and NOCOMELON_OPENAI_VOICES (JSON, one voice per narrator) for the `openai` voice.
@@ -45,5 +44,6 @@ class MediaSettings(WorkerSettings):
         return tuple(service for service, used in wanted.items() if used)
 
     def waits_on_network(self) -> bool:
-        # Whatever paints and speaks, the video is rendered here on the CPU: a message per core (and no more renders).
-        return False
+        # A cloud model paints or speaks a scene while the worker waits; its own CPU work (offline pages and voices, the
+        # render) still takes a core each (media.cores), however many messages it has in hand.
+        return self.illustration_provider != "local" or self.voice_provider != "local"

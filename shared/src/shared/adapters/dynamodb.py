@@ -22,6 +22,7 @@ from typing import Any, cast
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from shared.adapters.aws import delete_in_batches
 from shared.domain.errors import DailyRunLimitReached, DeleteIncomplete, InvalidCursor, RunsBusyNow, TooManyRuns
@@ -39,9 +40,9 @@ _deserializer = TypeDeserializer()
 def to_attribute(value: Any) -> dict[str, Any]:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
-    # A JSON round trip turns enums and datetimes into strings and floats into
+    # A JSON round trip turns models (at any depth), enums and datetimes into plain values and floats into
     # Decimals, which is what DynamoDB accepts.
-    plain = json.loads(json.dumps(value, default=str), parse_float=Decimal)
+    plain = json.loads(json.dumps(value, default=to_jsonable_python), parse_float=Decimal)
     return dict(_serializer.serialize(plain))
 
 
@@ -133,9 +134,11 @@ def _waited_on_last(values: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _assignments(patch: RunPatch) -> dict[str, Any]:
-    """The attribute paths a patch sets; a stage's state is set field by field, inside its map."""
+    """The attribute paths a patch sets; a stage's state is set field by field, inside its map, and a map entry on
+    its own (the map itself exists from the run's creation)."""
     run = _waited_on_last(patch.values())
     paths = {name: value for name, value in run if name not in _WAITED_ON}
+    paths |= {f"{entry.map}.{entry.key}": entry.value for entry in patch.entries}
     for stage, stage_patch in patch.stages.items():
         paths |= {f"stages.{stage.value}.{name}": value for name, value in _waited_on_last(stage_patch.values())}
     return paths | {name: value for name, value in run if name in _WAITED_ON}

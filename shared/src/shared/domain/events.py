@@ -21,6 +21,7 @@ from shared.domain.models import (
     ImageResult,
     Model,
     OptionChoices,
+    Scene,
     StoryOptions,
     StoryScript,
     VideoResult,
@@ -33,10 +34,11 @@ class EventType(StrEnum):
     STORY_REQUESTED = "story.requested"
     STORY_COMPLETED = "story.completed"
     PIPELINE_REQUESTED = "pipeline.requested"
-    IMAGES_REQUESTED = "images.requested"
-    VOICE_REQUESTED = "voice.requested"
-    IMAGES_COMPLETED = "images.completed"
-    VOICE_COMPLETED = "voice.completed"
+    # A pipeline's work, a message per scene and half, so that any media worker takes any page of any storybook.
+    PICTURE_REQUESTED = "picture.requested"
+    NARRATION_REQUESTED = "narration.requested"
+    PICTURE_COMPLETED = "picture.completed"
+    NARRATION_COMPLETED = "narration.completed"
     VIDEO_REQUESTED = "video.requested"
     VIDEO_COMPLETED = "video.completed"
     RUN_FAILED = "run.failed"
@@ -101,21 +103,23 @@ class PipelineRequested(Model):
     redo: SceneRedo | None = None  # only one page is made again; None: every page is made
 
 
-class MediaJob(Model):
-    """One half of a pipeline (images or voice); `pipeline_id` is the id of the pipeline.requested event."""
+class SceneJob(Model):
+    """One scene's picture or narration for a pipeline; `pipeline_id` is the id of the pipeline.requested event."""
 
     pipeline_id: str
+    scene_number: int = Field(ge=1)
     request: PipelineRequested
 
+    @property
+    def scene(self) -> Scene:
+        return next(scene for scene in self.request.story_script.scenes if scene.number == self.scene_number)
 
-class ImagesCompleted(Model):
+
+class SceneDone(Model):
+    """A scene's picture or narration is on the checkpoint; the fan-in reads what it is from there."""
+
     pipeline_id: str
-    image_result: ImageResult
-
-
-class VoiceCompleted(Model):
-    pipeline_id: str
-    audio_result: AudioResult
+    scene_number: int
 
 
 class VideoRequested(Model):
@@ -143,10 +147,10 @@ CATALOGUE: dict[EventType, type[Model]] = {
     EventType.STORY_REQUESTED: StoryRequested,
     EventType.STORY_COMPLETED: StoryCompleted,
     EventType.PIPELINE_REQUESTED: PipelineRequested,
-    EventType.IMAGES_REQUESTED: MediaJob,
-    EventType.VOICE_REQUESTED: MediaJob,
-    EventType.IMAGES_COMPLETED: ImagesCompleted,
-    EventType.VOICE_COMPLETED: VoiceCompleted,
+    EventType.PICTURE_REQUESTED: SceneJob,
+    EventType.NARRATION_REQUESTED: SceneJob,
+    EventType.PICTURE_COMPLETED: SceneDone,
+    EventType.NARRATION_COMPLETED: SceneDone,
     EventType.VIDEO_REQUESTED: VideoRequested,
     EventType.VIDEO_COMPLETED: VideoCompleted,
     EventType.RUN_FAILED: RunFailed,

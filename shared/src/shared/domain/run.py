@@ -22,6 +22,8 @@ from shared.domain.events import RunMode, Stage
 from shared.domain.models import (
     AudioResult,
     DrawingAnalysis,
+    GeneratedAudio,
+    GeneratedImage,
     ImageResult,
     OptionChoices,
     StoryOptions,
@@ -32,7 +34,6 @@ from shared.domain.models import (
 COMPLETE: Final = "complete"
 # Where a run is: at one of its stages, or past the last one.
 CurrentStage = Stage | Literal["complete"]
-MEDIA_STAGES = (Stage.IMAGES, Stage.VOICE, Stage.VIDEO)
 
 
 class StageStatus(StrEnum):
@@ -82,6 +83,18 @@ class RunError(BaseModel):
     message: str
 
 
+class ScenePicture(BaseModel):
+    """One scene's picture as its worker left it on the checkpoint, with what a paid model was asked for it."""
+
+    image: GeneratedImage
+    usage: Usage | None = None
+
+
+class SceneNarration(BaseModel):
+    clip: GeneratedAudio
+    usage: Usage | None = None
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -107,6 +120,10 @@ class Checkpoint(BaseModel):
     # What the parent is told about how the story was written, e.g. why their personal context was left out.
     story_notes: list[str] = Field(default_factory=list[str])
     pipeline_id: str | None = None
+    # The current pipeline's pages so far, by scene number (as text: a DynamoDB map's keys). Each scene's worker adds
+    # its own entry; the fan-in counts them, so a scene delivered twice is still one entry.
+    pictures: dict[str, ScenePicture] = Field(default_factory=dict[str, ScenePicture])
+    narrations: dict[str, SceneNarration] = Field(default_factory=dict[str, SceneNarration])
     video_claim: str | None = None
     image_result: ImageResult | None = None
     audio_result: AudioResult | None = None
@@ -123,13 +140,30 @@ class Checkpoint(BaseModel):
         state = self.stages[stage]
         return state.status == StageStatus.DONE and (attempt is None or state.attempt == attempt)
 
+    def pictures_done(self) -> ImageResult | None:
+        """Every scene's picture, once each scene of the script has one."""
+        if self.story_script is None or self.options is None or not self._every_scene(self.pictures):
+            return None
+        images = [self.pictures[str(scene.number)].image for scene in self.story_script.scenes]
+        return ImageResult(style=self.options.style, images=images)
+
+    def narrations_done(self) -> AudioResult | None:
+        """Every scene's narration, once each scene of the script has one."""
+        if self.story_script is None or self.options is None or not self._every_scene(self.narrations):
+            return None
+        clips = [self.narrations[str(scene.number)].clip for scene in self.story_script.scenes]
+        return AudioResult(voice=self.options.voice, clips=clips)
+
+    def _every_scene(self, pages: dict[str, Any]) -> bool:
+        return self.story_script is not None and all(str(scene.number) in pages for scene in self.story_script.scenes)
+
     def cost_usd(self) -> float:
         """The estimate for every paid model the run used so far (0 for a storybook made offline)."""
         return round(sum(state.usage.usd or 0 for state in self.stages.values() if state.usage is not None), 4)
 
     def public_view(self) -> dict[str, Any]:
         """What the API shows: everything but the delivery bookkeeping."""
-        return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim"})
+        return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim", "pictures", "narrations"})
 
     def apply(self, patch: RunPatch) -> Checkpoint:
         """This checkpoint with the patch's fields set, as the store would have it after writing the patch."""
@@ -137,7 +171,10 @@ class Checkpoint(BaseModel):
             stage: state.model_copy(update=patch.stages[stage].values()) if stage in patch.stages else state
             for stage, state in self.stages.items()
         }
-        return self.model_copy(update={**patch.values(), "stages": stages})
+        maps = {name: getattr(self, name) for name in {entry.map for entry in patch.entries} - patch.values().keys()}
+        for entry in patch.entries:
+            maps[entry.map] = {**maps[entry.map], entry.key: entry.value}
+        return self.model_copy(update={**patch.values(), **maps, "stages": stages})
 
 
 class Unset(Enum):
@@ -176,6 +213,16 @@ class StagePatch:
         return StagePatch(**_merged(self.values(), other.values()))
 
 
+@dataclass(frozen=True)
+class MapEntry:
+    """One entry set inside one of the checkpoint's maps, the map's other entries left as they are: two workers that
+    each add their own scene never overwrite each other's."""
+
+    map: Literal["pictures", "narrations"]
+    key: str
+    value: ScenePicture | SceneNarration
+
+
 @dataclass(frozen=True, kw_only=True)
 class RunPatch:
     """The fields of a checkpoint that a transition sets; the stages are patched field by field.
@@ -193,21 +240,24 @@ class RunPatch:
     story_script: Settable[StoryScript] = UNSET
     story_notes: Settable[list[str]] = UNSET
     pipeline_id: Settable[str] = UNSET
+    pictures: Settable[dict[str, ScenePicture]] = UNSET
+    narrations: Settable[dict[str, SceneNarration]] = UNSET
+    entries: tuple[MapEntry, ...] = ()
     image_result: Settable[ImageResult] = UNSET
     audio_result: Settable[AudioResult] = UNSET
     video_result: Settable[VideoResult] = UNSET
     error: Settable[RunError | None] = UNSET
 
     def values(self) -> dict[str, Any]:
-        """The top-level fields this patch sets (the stages apart)."""
-        return _set_values(self, leave_out=frozenset({"stages"}))
+        """The top-level fields this patch sets (the stages and the map entries apart)."""
+        return _set_values(self, leave_out=frozenset({"stages", "entries"}))
 
     def __or__(self, other: RunPatch) -> RunPatch:
         """Both patches at once; a field both set is a mistake in the transitions, not a choice."""
         stages = dict(self.stages)
         for stage, patch in other.stages.items():
             stages[stage] = stages[stage] | patch if stage in stages else patch
-        return RunPatch(**_merged(self.values(), other.values()), stages=stages)
+        return RunPatch(**_merged(self.values(), other.values()), stages=stages, entries=self.entries + other.entries)
 
 
 def _merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -311,18 +361,41 @@ def pipeline_requested() -> RunPatch:
     return RunPatch(current_stage=Stage.IMAGES, error=None, status=RunStatus.RUNNING)
 
 
-def pipeline_started(pipeline_id: str, script: StoryScript, analysis: DrawingAnalysis, options: StoryOptions) -> RunPatch:
-    """A new pipeline replaces any earlier one: its media stages start afresh, under its id."""
-    fresh = StagePatch(status=StageStatus.PENDING, attempt=pipeline_id, started_at=None, finished_at=None)
+def pipeline_started(
+    pipeline_id: str,
+    script: StoryScript,
+    analysis: DrawingAnalysis,
+    options: StoryOptions,
+    kept: tuple[Sequence[GeneratedImage], Sequence[GeneratedAudio]] = ((), ()),
+) -> RunPatch:
+    """A new pipeline replaces any earlier one: its media stages start afresh, under its id, with the pages it keeps
+    (a redo keeps every page but the one made again). Pictures and narration are under way from now: their scenes'
+    messages are on their way to the media workers."""
+    started = now_iso()
+    pictures, narrations = kept
     return RunPatch(
         pipeline_id=pipeline_id,
         story_script=script,
         drawing_analysis=analysis,
         options=options,
+        pictures={str(image.scene_number): ScenePicture(image=image) for image in pictures},
+        narrations={str(clip.scene_number): SceneNarration(clip=clip) for clip in narrations},
         status=RunStatus.RUNNING,
         current_stage=Stage.IMAGES,
-        stages=dict.fromkeys(MEDIA_STAGES, fresh),
+        stages={
+            Stage.IMAGES: StagePatch(status=StageStatus.RUNNING, attempt=pipeline_id, started_at=started, finished_at=None),
+            Stage.VOICE: StagePatch(status=StageStatus.RUNNING, attempt=pipeline_id, started_at=started, finished_at=None),
+            Stage.VIDEO: StagePatch(status=StageStatus.PENDING, attempt=pipeline_id, started_at=None, finished_at=None),
+        },
     )
+
+
+def scene_painted(picture: ScenePicture) -> RunPatch:
+    return RunPatch(entries=(MapEntry("pictures", str(picture.image.scene_number), picture),))
+
+
+def scene_narrated(narration: SceneNarration) -> RunPatch:
+    return RunPatch(entries=(MapEntry("narrations", str(narration.clip.scene_number), narration),))
 
 
 def images_painted(result: ImageResult, pipeline_id: str, usage: Usage | None = None) -> RunPatch:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Protocol
 
 from PIL import Image, PngImagePlugin
 
+from media.cores import CpuSlots
 from shared.domain.costs import Usage
 from shared.domain.models import DrawingAnalysis, Motion, Scene, StoryOptions
 
@@ -79,9 +79,7 @@ class PageToPaint:
 
 
 class Illustrator(Protocol):
-    """Paints one page (async: a cloud model waits on the network). `pool` is how many pages it paints at once."""
-
-    pool: int
+    """Paints one page (async: a cloud model waits on the network)."""
 
     async def illustrate(self, page: PageToPaint) -> Illustration: ...
 
@@ -93,12 +91,11 @@ class BlockingIllustrator(Protocol):
 
 
 class OffTheLoop:
-    """An illustrator that paints on the CPU (the offline one), behind the port: one page at a time, off the event loop."""
+    """An illustrator that paints on the CPU (the offline one), behind the port: a page per core, off the event loop."""
 
-    pool = 1
-
-    def __init__(self, blocking: BlockingIllustrator) -> None:
+    def __init__(self, blocking: BlockingIllustrator, cores: CpuSlots | None = None) -> None:
         self._blocking = blocking
+        self._cores = cores or CpuSlots()
 
     async def illustrate(self, page: PageToPaint) -> Illustration:
-        return await asyncio.to_thread(self._blocking.illustrate, page)
+        return await self._cores.run(self._blocking.illustrate, page)

@@ -47,10 +47,10 @@ class BedrockIllustrator:
     """Implements the Illustrator port with Bedrock InvokeModel; `client` is an aioboto3 bedrock-runtime client."""
 
     def __init__(
-        self, client: Any, *, model_id: str, pool: int, fallback: Illustrator | None, prices: PriceTable, control_strength: float = 0.7
+        self, client: Any, *, model_id: str, fallback: Illustrator | None, prices: PriceTable, control_strength: float = 0.7
     ) -> None:
         """`fallback` paints a page the model will not; with none, the stage fails with a readable message."""
-        self._client, self._model_id, self.pool, self._fallback, self._prices = client, model_id, pool, fallback, prices
+        self._client, self._model_id, self._fallback, self._prices = client, model_id, fallback, prices
         self._family = family_of(model_id)
         self._control_strength = control_strength
 

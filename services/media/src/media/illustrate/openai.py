@@ -37,8 +37,8 @@ PAINTED_SIZE = (1536, 1024)  # the edit endpoint's landscape size, the nearest i
 class OpenAIIllustrator:
     """Implements the Illustrator port with the `openai` SDK's async client."""
 
-    def __init__(self, client: AsyncOpenAI, *, model_id: str, pool: int, fallback: Illustrator | None, prices: PriceTable) -> None:
-        self._client, self._model_id, self.pool, self._fallback, self._prices = client, model_id, pool, fallback, prices
+    def __init__(self, client: AsyncOpenAI, *, model_id: str, fallback: Illustrator | None, prices: PriceTable) -> None:
+        self._client, self._model_id, self._fallback, self._prices = client, model_id, fallback, prices
 
     async def illustrate(self, page: PageToPaint) -> Illustration:
         # The images endpoint takes no seed: every call paints anew, so a page's next take needs nothing more.

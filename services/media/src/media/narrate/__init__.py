@@ -1,9 +1,9 @@
 """The port through which the media service speaks one scene (async: a cloud voice waits on the network)."""
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from media.cores import CpuSlots
 from shared.domain.costs import Usage
 from shared.domain.errors import StageFailure
 from shared.domain.models import Language, SpokenSentence, VoiceType
@@ -35,14 +35,15 @@ class BlockingNarrator(Protocol):
 
 
 class InThread:
-    """A narrator that works on the CPU, behind the port: its work runs off the event loop, one thread a scene."""
+    """A narrator that works on the CPU, behind the port: a scene per core, off the event loop."""
 
-    def __init__(self, blocking: BlockingNarrator) -> None:
+    def __init__(self, blocking: BlockingNarrator, cores: CpuSlots | None = None) -> None:
         self._blocking = blocking
+        self._cores = cores or CpuSlots()
 
     async def narrate(self, *, text: str, voice: VoiceType, age: int, language: Language) -> Narration:
         if language is not Language.ENGLISH:  # the gateway offers no other language with the offline voice; this holds it
             raise StageFailure(
                 LANGUAGE_NOT_SPOKEN, f"Our own narrators speak English only, so we can't read this story in {language.label}."
             )
-        return await asyncio.to_thread(self._blocking.narrate, text=text, voice=voice, age=age)
+        return await self._cores.run(self._blocking.narrate, text=text, voice=voice, age=age)
