@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -178,3 +180,22 @@ def assert_error_shape(response: httpx.Response, status: int | tuple[int, ...], 
     for leak in ("Traceback", 'File "', "botocore", "ClientError", "jwt.", "PyJWT", "Exception"):
         assert leak not in response.text, response.text
     return error
+
+
+def start_consuming(
+    stack: Stack, name: str, module: str, *arguments: str, settings: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """A worker, started and consuming (a test's timings must not include its start-up); its log is `<name>.log`."""
+    log = stack.log_dir / f"{name}.log"
+    consuming = _consumers_started(log)
+    process = stack.start_module(name, module, *arguments, settings=settings)
+    deadline = time.monotonic() + 60
+    while _consumers_started(log) == consuming:
+        assert process.poll() is None, f"{name} ended at start-up: see {log}"
+        assert time.monotonic() < deadline, f"{name} never started consuming: see {log}"
+        time.sleep(0.1)
+    return process
+
+
+def _consumers_started(log: Path) -> int:
+    return log.read_text().count('"consumer started"') if log.exists() else 0

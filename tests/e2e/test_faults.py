@@ -34,6 +34,7 @@ from tests.e2e.system import (
     republish,
     sign_in,
     spying_on,
+    start_consuming,
     wait_for_run,
 )
 from tests.paths import ARTEFACTS
@@ -125,20 +126,8 @@ def with_healthy(stack: Stack, healthy: Processes, *services: str) -> None:
 
 
 def start(stack: Stack, processes: Processes, name: str, module: str, *arguments: str) -> subprocess.Popen[bytes]:
-    """A worker, started and consuming (a test's timings must not include its start-up)."""
-    log = stack.log_dir / f"{name}.log"
-    consuming = _consumers_started(log)
-    process = processes[name] = stack.start_module(name, module, *arguments)
-    deadline = time.monotonic() + 60
-    while _consumers_started(log) == consuming:
-        assert process.poll() is None, f"{name} ended at start-up: see {log}"
-        assert time.monotonic() < deadline, f"{name} never started consuming: see {log}"
-        time.sleep(0.1)
-    return process
-
-
-def _consumers_started(log: Path) -> int:
-    return log.read_text().count('"consumer started"') if log.exists() else 0
+    processes[name] = start_consuming(stack, name, module, *arguments)
+    return processes[name]
 
 
 def one_shot(client: httpx.Client) -> str:

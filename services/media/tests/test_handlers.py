@@ -242,6 +242,9 @@ async def test_the_video_is_asked_for_by_whichever_scene_completes_both_halves()
     assert [clip.key for clip in requested.payload.audio_result.clips] == ["u/audio/r_scene_1.mp3", "u/audio/r_scene_2.mp3"]
     assert joined.claim is not None and (joined.claim.field, joined.claim.value) == ("video_claim", "p1")
     assert Stage.IMAGES not in joined.changes.stages and joined.changes.stages[Stage.VOICE].status == StageStatus.DONE
+    claimed = _scenes_made(pictures=2, narrations=2, images_done=True).model_copy(update={"video_claim": "p1"})
+    late = await join_scenes(_done(EventType.PICTURE_COMPLETED, 1), claimed)
+    assert (late.changes, late.events, late.claim) == (RunPatch(), [], None)
 
 
 async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:

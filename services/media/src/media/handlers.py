@@ -141,6 +141,9 @@ async def join_scenes(event: Envelope[SceneDone], checkpoint: Checkpoint) -> Out
     pipeline_id = event.payload.pipeline_id
     if not _is_current(checkpoint, pipeline_id):
         return Outcome()
+    if checkpoint.video_claim == pipeline_id:  # the scenes' announcements often queue up behind the scenes themselves
+        log.info("the video is already asked for")
+        return Outcome()
     images, audio = checkpoint.pictures_done(), checkpoint.narrations_done()
     changes = RunPatch()
     if images is not None and not checkpoint.stage_done(Stage.IMAGES, pipeline_id):
