@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 
 import boto3
@@ -16,7 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from devstack.generative_fake.server import make_server
+from devstack.generative_fake.server import REALISTIC_LATENCY_SECONDS, make_server
 from devstack.stack import free_port
 
 TEXT = "The little fox found a star. It was shiny!"
@@ -126,3 +127,22 @@ def test_unsigned_or_missigned_requests_are_refused(endpoint: str) -> None:
     assert httpx.post(f"{endpoint}/v1/speech", json={"Text": "Hi."}).status_code == 403
     answer = signed(endpoint, "s3", "/v1/speech", {"Text": "Hi.", "OutputFormat": "pcm", "VoiceId": "Joanna"})
     assert answer.status_code == 403
+
+
+def test_with_realistic_latency_an_answer_takes_about_as_long_as_the_real_service_s() -> None:
+    server = make_server(free_port(), realistic_latency=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        slow = boto3.client(
+            "polly",
+            endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        began = time.monotonic()
+        assert speak(slow, OutputFormat="mp3")
+        assert time.monotonic() - began >= REALISTIC_LATENCY_SECONDS["SynthesizeSpeech"]
+    finally:
+        server.shutdown()
+        server.server_close()

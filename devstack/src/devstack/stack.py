@@ -117,9 +117,11 @@ class GenerativeFake(LocalServer):
     """The fake of Bedrock Runtime, Polly and an OpenAI-compatible server (devstack/generative_fake), for the cloud providers."""
 
     ready_path = "/_fake/calls"
+    realistic_latency: bool = False  # each answer about as slow as the real service's (the load benchmark)
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "devstack.generative_fake", "--port", str(self.port)]
+        latency = ["--realistic-latency"] if self.realistic_latency else []
+        return [sys.executable, "-m", "devstack.generative_fake", "--port", str(self.port), *latency]
 
 
 @dataclass

@@ -7,6 +7,9 @@ Besides the services' own paths it has two of its own, for tests:
   (each count is used up one request at a time);
 - `GET /_fake/faults`: how many of each are left;
 - `GET /_fake/calls`: every call answered so far (service, operation and parameters, bytes left out).
+
+With `--realistic-latency` every answer takes about as long as the real service's (REALISTIC_LATENCY_SECONDS), for
+the load benchmark: the cloud providers' work is then mostly waiting, as it is on AWS.
 """
 
 from __future__ import annotations
@@ -32,6 +35,17 @@ ANSWERS: dict[tuple[str, str], Answer] = {
         params, refuse=faults.take("refuse"), malformed=faults.take("malformed")
     ),
     ("bedrock-runtime", "InvokeModel"): lambda params, faults: images.invoke(params, refuse=faults.take("refuse")),
+}
+# About how long each operation takes on the real services for one storybook page or stage (a vision or story model's
+# answer, a 1280x720 picture, a scene's speech), from their published latencies and our own calls.
+REALISTIC_LATENCY_SECONDS = {
+    "Converse": 2.5,
+    "InvokeModel": 6.0,
+    "SynthesizeSpeech": 0.6,
+    "DescribeVoices": 0.1,
+    "ChatCompletions": 2.5,
+    "ImageEdits": 12.0,
+    "Speech": 1.0,
 }
 # What each service calls being asked too often.
 THROTTLED = {"bedrock-runtime": (429, "ThrottlingException"), "polly": (400, "ThrottlingException")}
@@ -72,7 +86,8 @@ class Faults:
 
 
 class FakeState:
-    def __init__(self) -> None:
+    def __init__(self, latency: dict[str, float] | None = None) -> None:
+        self.latency = latency or {}
         self.faults = Faults()
         self.calls: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -85,6 +100,7 @@ class FakeState:
             if request is not None:
                 operations = {"/v1/audio/speech": "Speech", "/v1/images/edits": "ImageEdits"}
                 operation = operations.get(target.partition("?")[0], "ChatCompletions")
+                time.sleep(self.latency.get(operation, 0))
                 self._log(Call(service="openai", operation=operation, params=request))
             return answered
         try:
@@ -95,6 +111,7 @@ class FakeState:
             if self.faults.take("throttle"):
                 status, code = THROTTLED[service]
                 raise WireError(status, code, "Rate exceeded")
+            time.sleep(self.latency.get(call.operation, 0))
             self._log(call)
             answer = ANSWERS.get((call.service, call.operation))
             if answer is None:
@@ -130,8 +147,8 @@ def _without_bytes(value: Any) -> Any:
     return value
 
 
-def make_server(port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    state = FakeState()
+def make_server(port: int, host: str = "127.0.0.1", *, realistic_latency: bool = False) -> ThreadingHTTPServer:
+    state = FakeState(REALISTIC_LATENCY_SECONDS if realistic_latency else None)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
