@@ -1,8 +1,11 @@
 """Percentages, ?wait and the event stream, over a checkpoint that changes under them."""
 
+import asyncio
 import json
 
-from gateway.runs.progress import percent, stage_events, wait_for_next_stage
+import pytest
+
+from gateway.runs.progress import SharedReads, percent, stage_events, wait_for_next_stage
 from shared.domain.events import RunMode, Stage
 from shared.domain.run import Checkpoint, RunStatus, StageState, StageStatus
 
@@ -88,3 +91,52 @@ async def test_the_stream_ends_at_a_parent_gate() -> None:
     waiting = run(vision="done").model_copy(update={"status": RunStatus.WAITING})
     chunks = [chunk async for chunk in stage_events(load=Timeline(waiting), first=waiting, max_seconds=60)]
     assert chunks[-1].startswith("event: end") and '"waiting"' in chunks[-1]
+
+
+def status_of(answer: Checkpoint | None, stage: Stage) -> StageStatus:
+    assert answer is not None
+    return answer.stages[stage].status
+
+
+async def test_followers_of_one_run_share_one_read_and_a_fresh_answer() -> None:
+    reads, gate = SharedReads(max_age=0.2), asyncio.Event()
+    table = Timeline(run(vision="running"), run(vision="done"))
+
+    async def slow_read() -> Checkpoint:
+        await gate.wait()
+        return await table()
+
+    followers = [asyncio.create_task(reads.read("r", slow_read)) for _ in range(100)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    answers = await asyncio.gather(*followers)
+    assert table.reads == 1 and {status_of(answer, Stage.VISION) for answer in answers} == {StageStatus.RUNNING}
+    assert status_of(await reads.read("r", table), Stage.VISION) == StageStatus.RUNNING  # still fresh: no read
+    assert table.reads == 1
+    await asyncio.sleep(0.25)
+    assert status_of(await reads.read("r", table), Stage.VISION) == StageStatus.DONE
+    assert table.reads == 2
+    assert (await reads.read("another run", table)) is not None and table.reads == 3
+
+
+async def test_a_failed_or_abandoned_shared_read_is_not_kept() -> None:
+    reads, gate = SharedReads(max_age=10), asyncio.Event()
+
+    async def broken() -> Checkpoint:
+        raise ConnectionError("table unreachable")
+
+    with pytest.raises(ConnectionError):
+        await reads.read("r", broken)
+    table = Timeline(run(vision="done"))
+    assert (await reads.read("r", table)) is not None and table.reads == 1  # the failure was not everyone's answer
+
+    async def slow() -> Checkpoint:
+        await gate.wait()
+        return run(story="done")
+
+    leaving = asyncio.create_task(reads.read("s", slow))
+    staying = asyncio.create_task(reads.read("s", slow))
+    await asyncio.sleep(0.01)
+    leaving.cancel()  # a stream closed while the read was on its way
+    gate.set()
+    assert status_of(await staying, Stage.STORY) == StageStatus.DONE

@@ -3,7 +3,9 @@ and the stream of stage changes behind the SSE endpoint.
 
 Workers report progress only through the checkpoint, so the gateway follows
 it by reading; a short poll keeps that simple and correct across gateway
-instances.
+instances. Everyone following one run from this gateway (its progress streams,
+its long polls) shares one read per poll (SharedReads), so a hundred open
+streams cost the table what a few do.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 
 from shared.domain.events import Stage
 from shared.domain.run import Checkpoint, RunStatus, StageStatus
@@ -24,6 +26,38 @@ POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
 
 Loader = Callable[[], Awaitable[Checkpoint | None]]
+
+
+class SharedReads:
+    """One read of a run at a time for all its followers, and a read younger than `max_age` is everyone's answer.
+
+    Only for following progress: a follower polls, so an answer a poll old is as good as a new one. A parent's own
+    read (GET /runs/{id}, and a decision checked against the run's version) reads the table itself.
+    """
+
+    def __init__(self, max_age: float = POLL_SECONDS * 0.8) -> None:
+        self._max_age = max_age
+        self._reads: dict[Hashable, tuple[float, asyncio.Future[Checkpoint | None]]] = {}
+
+    async def read(self, key: Hashable, load: Loader) -> Checkpoint | None:
+        now = time.monotonic()
+        latest = self._reads.get(key)
+        if latest is None or (latest[1].done() and now - latest[0] >= self._max_age):
+            latest = (now, asyncio.ensure_future(load()))
+            self._reads[key] = latest
+            latest[1].add_done_callback(lambda done: self._forget_later(key, done))
+        # Shielded: a follower that goes away (a closed stream) must not cancel the read the others wait on.
+        return await asyncio.shield(latest[1])
+
+    def _forget_later(self, key: Hashable, done: asyncio.Future[Checkpoint | None]) -> None:
+        def forget() -> None:
+            if (latest := self._reads.get(key)) is not None and latest[1] is done:
+                del self._reads[key]
+
+        if done.cancelled() or done.exception() is not None:
+            forget()  # a failed read is nobody's answer: the next follower reads again
+        else:
+            asyncio.get_running_loop().call_later(self._max_age, forget)
 
 
 def percent(run: Checkpoint) -> int:

@@ -11,6 +11,7 @@ import logging
 import uuid
 from typing import Any
 
+from gateway.runs.progress import Loader, SharedReads
 from gateway.runs.uploads import PreparedDrawing
 from shared.domain.assets import AssetKeys, Retention
 from shared.domain.errors import (
@@ -55,6 +56,7 @@ class RunService:
         self._assets = assets
         self._publisher = publisher
         self._budget = budget
+        self._followed = SharedReads()
 
     async def check_room(self, user_id: str) -> None:
         """Early, before an upload is decoded: a parent with no room left is told at once (start decides for good)."""
@@ -98,6 +100,10 @@ class RunService:
         except ValueError:
             return None
         return await self._checkpoints.get(user_id, run_id)
+
+    def follower(self, user_id: str, run_id: str) -> Loader:
+        """How a progress stream or a long poll reads the run again: one read shared by everyone following it."""
+        return lambda: self._followed.read((user_id, run_id), lambda: self.reload(user_id, run_id))
 
     async def request_story(self, user_id: str, run_id: str, *, analysis: DrawingAnalysis, options: StoryOptions) -> Checkpoint:
         """Writes (or rewrites) the script from the analysis as the parent corrected it."""
