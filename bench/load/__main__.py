@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import json
 import tempfile
 import time
 from collections.abc import Iterator
@@ -35,6 +37,7 @@ import httpx
 
 from devstack.stack import GenerativeFake, LocalAws, Stack, free_port, wait_for_http
 from nocomelon_cli.signin import DEMO_ACCOUNT
+from shared.topology import topology
 from tests.e2e.system import distinct_events, one_shot_events, spying_on
 
 SAMPLES = sorted((Path(__file__).resolve().parents[3] / "shared" / "samples").glob("image-*"))
@@ -54,6 +57,7 @@ class Gateway:
 
     health_ms: list[float] = field(default_factory=list[float])
     run_ms: list[float] = field(default_factory=list[float])
+    table_ms: list[float] = field(default_factory=list[float])  # the same run read from the table itself, for scale
     past_budget: int | None = None  # the status of one run more than the parent's budget
     streams_open: int = 0
 
@@ -138,22 +142,32 @@ async def hold_stream(client: httpx.AsyncClient, run_id: str, seen: Gateway) -> 
             seen.streams_open -= 1
 
 
-async def probe(client: httpx.AsyncClient, run_ids: list[str], seen: Gateway, done: asyncio.Event) -> None:
-    """/health and a run, timed every 100 ms while the load runs; kept only while every stream is open."""
+async def probe(stack: Stack, token: str, client: httpx.AsyncClient, run_ids: list[str], seen: Gateway, done: asyncio.Event) -> None:
+    """/health, a run, and the same run straight from the table, timed every 100 ms while the load runs; kept only
+    while every stream is open. The table's own time says how much of the gateway's is the local DynamoDB's."""
+    dynamodb = boto3.client("dynamodb", endpoint_url=stack.aws_endpoint, region_name=stack.region)
+    table, user_id = topology(stack.environment).checkpoints.name, json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["sub"]
     turn = 0
     while not done.is_set():
-        for path, times in (("/health", seen.health_ms), (f"/api/v1/runs/{run_ids[turn % len(run_ids)]}", seen.run_ms)):
+        run_id = run_ids[turn % len(run_ids)]
+        for path, times in (("/health", seen.health_ms), (f"/api/v1/runs/{run_id}", seen.run_ms)):
             began = time.perf_counter()
             response = await client.get(path)
             took = (time.perf_counter() - began) * 1000
             if response.status_code == 200 and seen.streams_open >= STREAMS:
                 times.append(took)
+        began = time.perf_counter()
+        key = {"user_id": {"S": user_id}, "run_id": {"S": run_id}}
+        await asyncio.to_thread(dynamodb.get_item, TableName=table, Key=key)
+        if seen.streams_open >= STREAMS:
+            seen.table_ms.append((time.perf_counter() - began) * 1000)
         turn += 1
         await asyncio.sleep(0.1)
 
 
 async def send_load(stack: Stack, runs: int, watch: bool) -> tuple[list[dict], float, Gateway | None]:
-    headers = {"Authorization": f"Bearer {stack.access_token(DEMO_ACCOUNT)}"}
+    token = stack.access_token(DEMO_ACCOUNT)
+    headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=STREAMS + runs + 10)
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers=headers, timeout=60, limits=limits) as client:
         began = time.monotonic()
@@ -166,7 +180,7 @@ async def send_load(stack: Stack, runs: int, watch: bool) -> tuple[list[dict], f
         if seen is not None:
             seen.past_budget = (await start_run(client, SAMPLES[0])).status_code
             watching = [asyncio.create_task(hold_stream(client, run_ids[n % runs], seen)) for n in range(STREAMS)]
-            watching.append(asyncio.create_task(probe(client, run_ids, seen, done)))
+            watching.append(asyncio.create_task(probe(stack, token, client, run_ids, seen, done)))
         ended = await asyncio.gather(*(until_ended(client, run_id) for run_id in run_ids))
         took = time.monotonic() - began
         done.set()
@@ -205,7 +219,8 @@ def report(load: Load) -> None:
     if seen := load.gateway:
         print(
             f"{'':7} under it, {STREAMS} progress streams open: GET /health p99 {p(seen.health_ms, 99):.0f} ms"
-            f" ({len(seen.health_ms)} samples), GET /runs/{{id}} p99 {p(seen.run_ms, 99):.0f} ms ({len(seen.run_ms)}),"
+            f" ({len(seen.health_ms)} samples), GET /runs/{{id}} p99 {p(seen.run_ms, 99):.0f} ms ({len(seen.run_ms)};"
+            f" the local table's own read of it p99 {p(seen.table_ms, 99):.0f} ms),"
             f" one run past the parent's budget: {seen.past_budget}",
             flush=True,
         )
