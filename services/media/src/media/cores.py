@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from opentelemetry import trace
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -22,6 +25,8 @@ class CpuSlots:
         self._slots = asyncio.Semaphore(self.count)
 
     async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """`work` in a thread once a core is free."""
+        """`work` in a thread once a core is free; the current span (a render, a page) says how long it waited for one."""
+        asked = time.monotonic()
         async with self._slots:
+            trace.get_current_span().set_attribute("core_wait_seconds", round(time.monotonic() - asked, 3))
             return await asyncio.to_thread(work, *args, **kwargs)

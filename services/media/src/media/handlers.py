@@ -50,6 +50,7 @@ from shared.domain.run import (
 )
 from shared.domain.safety import script_refusal
 from shared.runtime.processing import Outcome
+from shared.runtime.tracing import tracer
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,8 @@ async def illustrate_scene(event: Envelope[SceneJob], checkpoint: Checkpoint, *,
         options=request.options,
         take=job.pipeline_id if request.redo else "",
     )
-    picture = await illustrator.illustrate(page)
+    with tracer.start_as_current_span("illustrate", attributes={"provider": type(illustrator).__name__, "scene": job.scene_number}):
+        picture = await illustrator.illustrate(page)
     key = AssetKeys.scene_image(event.user_id, event.run_id, job.scene_number)
     await asyncio.gather(
         assets.put(key, picture.backdrop, "image/png", retention=Retention.INTERMEDIATE),
@@ -120,7 +122,8 @@ async def narrate_scene(event: Envelope[SceneJob], checkpoint: Checkpoint, *, as
     if refusal := script_refusal(job.request.story_script):
         raise StageFailure("not_for_children", refusal)
     options, scene = job.request.options, job.scene
-    narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age, language=options.language)
+    with tracer.start_as_current_span("narrate", attributes={"provider": type(narrator).__name__, "scene": scene.number}):
+        narration = await narrator.narrate(text=scene.text, voice=options.voice, age=options.age, language=options.language)
     key = AssetKeys.scene_audio(event.user_id, event.run_id, scene.number)
     await assets.put(key, narration.audio, "audio/mpeg", retention=Retention.INTERMEDIATE)
     clip = GeneratedAudio(scene_number=scene.number, key=key, duration_sec=narration.duration_sec, sentences=narration.sentences)
@@ -180,16 +183,17 @@ async def render_video(
         files = [(requested.drawing_key, drawing), *_page_files(requested, pages)]
         await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
         options = checkpoint.options
-        composed = await cores.run(
-            composer.compose,
-            title=requested.story_script.title,
-            drawing=drawing,
-            pages=pages,
-            workdir=workdir,
-            language=options.language if options else Language.ENGLISH,
-            read_along=options.reads_along if options else False,
-            age=options.age if options else DEFAULT_AGE,
-        )
+        with tracer.start_as_current_span("render", attributes={"scenes": len(pages)}):
+            composed = await cores.run(
+                composer.compose,
+                title=requested.story_script.title,
+                drawing=drawing,
+                pages=pages,
+                workdir=workdir,
+                language=options.language if options else Language.ENGLISH,
+                read_along=options.reads_along if options else False,
+                age=options.age if options else DEFAULT_AGE,
+            )
         result = VideoResult(
             video_key=AssetKeys.video(event.user_id, event.run_id),
             duration_sec=round(composed.duration_sec, 2),

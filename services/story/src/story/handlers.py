@@ -18,6 +18,7 @@ from shared.domain.options import recommend_options
 from shared.domain.run import Checkpoint, gate_reached, story_written
 from shared.domain.safety import banned_in_script, read_context, soften_analysis, soften_script
 from shared.runtime.processing import Outcome
+from shared.runtime.tracing import tracer
 from story.write import StoryWriter
 from story.write.woven import unwoven_note
 
@@ -36,7 +37,8 @@ async def _write(
     """The script, made safe, the notes for the parent (why their personal context was left out, who wrote it), and its usage."""
     context = read_context(options.personal_context)
     told = options.model_copy(update={"personal_context": context.text})
-    written = await writer.write(analysis=soften_analysis(analysis), options=told, seed=story_seed(event))
+    with tracer.start_as_current_span("write", attributes={"provider": type(writer).__name__}):
+        written = await writer.write(analysis=soften_analysis(analysis), options=told, seed=story_seed(event))
     script = soften_script(written.script)
     if banned_in_script(script):
         # Softening can join what it left into a word again ("f shit u c k"); such a script is never kept.

@@ -7,6 +7,7 @@ from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode,
 from shared.domain.ports import AssetStore
 from shared.domain.run import Checkpoint, drawing_read, gate_reached
 from shared.runtime.processing import Outcome
+from shared.runtime.tracing import tracer
 from vision.analyse import DrawingAnalyser
 
 
@@ -14,7 +15,8 @@ async def analyse_drawing(
     event: Envelope[DrawingSubmitted], checkpoint: Checkpoint, *, assets: AssetStore, analyser: DrawingAnalyser
 ) -> Outcome:
     drawing = await assets.get(run_file(event.payload.drawing_key, event.user_id, event.run_id))
-    reading = await analyser.analyse(drawing)
+    with tracer.start_as_current_span("analyse", attributes={"provider": type(analyser).__name__}):
+        reading = await analyser.analyse(drawing)
     mask_key = AssetKeys.figure_mask(event.user_id, event.run_id)
     await assets.put(mask_key, reading.figure_mask, "image/png", retention=Retention.INTERMEDIATE)
 

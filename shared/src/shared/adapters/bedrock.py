@@ -11,9 +11,11 @@ import json
 from typing import Any
 
 from botocore.exceptions import ClientError
+from opentelemetry.trace import SpanKind
 
 from shared.domain.answers import ModelMiss, ModelUnavailable, Picture, StructuredAnswer, Wanted
 from shared.domain.costs import PriceTable
+from shared.runtime.tracing import tracer
 
 # Bedrock's answers that no second asking will change: the model is not there for this account, or refuses the request.
 UNUSABLE_CODES = frozenset({"AccessDeniedException", "ResourceNotFoundException", "ValidationException", "ModelErrorException"})
@@ -45,23 +47,24 @@ class BedrockStructuredModel:
     async def answer(
         self, *, system: str, parts: list[str | Picture], wanted: Wanted, max_tokens: int, temperature: float
     ) -> StructuredAnswer:
-        try:
-            answer = await self._client.converse(
-                modelId=self.model_id,
-                system=[{"text": system}],
-                messages=[{"role": "user", "content": [_block(part) for part in parts]}],
-                toolConfig={
-                    "tools": [
-                        {"toolSpec": {"name": wanted.name, "description": wanted.description, "inputSchema": {"json": wanted.schema}}}
-                    ],
-                    "toolChoice": {"tool": {"name": wanted.name}},
-                },
-                inferenceConfig={"maxTokens": max_tokens, "temperature": temperature},
-            )
-        except ClientError as error:
-            if unusable(error):
-                raise ModelUnavailable(error_code(error)) from error
-            raise  # throttling past botocore's retries, or an outage: the message comes round again
+        with tracer.start_as_current_span("bedrock converse", kind=SpanKind.CLIENT, attributes={"model_id": self.model_id}):
+            try:
+                answer = await self._client.converse(
+                    modelId=self.model_id,
+                    system=[{"text": system}],
+                    messages=[{"role": "user", "content": [_block(part) for part in parts]}],
+                    toolConfig={
+                        "tools": [
+                            {"toolSpec": {"name": wanted.name, "description": wanted.description, "inputSchema": {"json": wanted.schema}}}
+                        ],
+                        "toolChoice": {"tool": {"name": wanted.name}},
+                    },
+                    inferenceConfig={"maxTokens": max_tokens, "temperature": temperature},
+                )
+            except ClientError as error:
+                if unusable(error):
+                    raise ModelUnavailable(error_code(error)) from error
+                raise  # throttling past botocore's retries, or an outage: the message comes round again
         tokens = answer.get("usage", {})
         usage = self._prices.usage(self.model_id, input_tokens=tokens.get("inputTokens", 0), output_tokens=tokens.get("outputTokens", 0))
         if answer.get("stopReason") != "tool_use":
@@ -80,7 +83,8 @@ def _block(part: str | Picture) -> dict[str, Any]:
 
 async def invoke_json(client: Any, *, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """InvokeModel with a JSON body and a JSON answer (the image models' native request shapes)."""
-    answer = await client.invoke_model(
-        modelId=model_id, body=json.dumps(body).encode(), contentType="application/json", accept="application/json"
-    )
+    with tracer.start_as_current_span("bedrock invoke_model", kind=SpanKind.CLIENT, attributes={"model_id": model_id}):
+        answer = await client.invoke_model(
+            modelId=model_id, body=json.dumps(body).encode(), contentType="application/json", accept="application/json"
+        )
     return json.loads(await answer["body"].read())

@@ -15,10 +15,12 @@ from typing import Any, cast
 import openai
 from openai import AsyncOpenAI, omit
 from openai.types.chat import ChatCompletion
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 
 from shared.domain.answers import ModelMiss, ModelUnavailable, Picture, StructuredAnswer, Wanted
 from shared.domain.costs import PriceTable
+from shared.runtime.tracing import tracer
 
 # Refusals that asking again will not change: the key, the model, or the request is wrong for this server.
 UNUSABLE = (
@@ -56,18 +58,19 @@ class OpenAIStructuredModel:
         schema = strict_schema(wanted.model)
         json_schema: Any = {"name": wanted.name, "description": wanted.description, "schema": schema, "strict": True}
         function: Any = {"name": wanted.name, "description": wanted.description, "parameters": schema}
-        try:
-            completion: ChatCompletion = await self._client.chat.completions.create(
-                model=self.model_id,
-                messages=messages,
-                max_completion_tokens=max_tokens,
-                temperature=temperature,
-                response_format={"type": "json_schema", "json_schema": json_schema} if self._json_schema else omit,
-                tools=omit if self._json_schema else [{"type": "function", "function": function}],
-                tool_choice=omit if self._json_schema else {"type": "function", "function": {"name": wanted.name}},
-            )
-        except UNUSABLE as error:
-            raise ModelUnavailable(f"{type(error).__name__} {error.status_code}") from None  # the server's words stay out
+        with tracer.start_as_current_span("openai chat.completions", kind=SpanKind.CLIENT, attributes={"model_id": self.model_id}):
+            try:
+                completion: ChatCompletion = await self._client.chat.completions.create(
+                    model=self.model_id,
+                    messages=messages,
+                    max_completion_tokens=max_tokens,
+                    temperature=temperature,
+                    response_format={"type": "json_schema", "json_schema": json_schema} if self._json_schema else omit,
+                    tools=omit if self._json_schema else [{"type": "function", "function": function}],
+                    tool_choice=omit if self._json_schema else {"type": "function", "function": {"name": wanted.name}},
+                )
+            except UNUSABLE as error:
+                raise ModelUnavailable(f"{type(error).__name__} {error.status_code}") from None  # the server's words stay out
         tokens = completion.usage
         usage = self._prices.usage(
             self.model_id, input_tokens=tokens.prompt_tokens if tokens else 0, output_tokens=tokens.completion_tokens if tokens else 0

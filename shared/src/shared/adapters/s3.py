@@ -4,22 +4,27 @@ The bucket is versioned (Terraform's private_bucket module, and the local
 provisioner), so deleting a key is deleting each of its versions and delete
 markers by id: a plain DeleteObject would only hide the object behind a new
 delete marker and leave its bytes for weeks.
+
+Each transfer of a whole file is a span (its key, its bytes) in the run's trace.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from botocore.exceptions import BotoCoreError, ClientError
+from opentelemetry.trace import Span, SpanKind
 
 from shared.adapters.aws import delete_in_batches
 from shared.domain.assets import Retention
 from shared.domain.errors import DeleteIncomplete
 from shared.domain.ports import ObjectNotFound, RangeNotSatisfiable, StoredBytes
+from shared.runtime.tracing import tracer
 
 # The most keys one DeleteObjects request may name.
 _DELETE_BATCH = 1000
@@ -36,6 +41,10 @@ def _tagging(retention: Retention, tag: str) -> str:
     return urlencode({tag: retention.value})
 
 
+def _transfer(action: str, key: str) -> AbstractContextManager[Span]:
+    return tracer.start_as_current_span(f"s3 {action}", kind=SpanKind.CLIENT, attributes={"s3.key": key})
+
+
 class S3AssetStore:
     def __init__(self, s3: Any, bucket: str, *, retention_tag: str) -> None:
         self._s3 = s3
@@ -45,19 +54,24 @@ class S3AssetStore:
         self._retention_tag = retention_tag
 
     async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
-        await self._s3.put_object(
-            Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, Tagging=_tagging(retention, self._retention_tag)
-        )
+        with _transfer("put", key) as span:
+            span.set_attribute("bytes", len(body))
+            await self._s3.put_object(
+                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, Tagging=_tagging(retention, self._retention_tag)
+            )
 
     async def get(self, key: str) -> bytes:
-        try:
-            response = await self._s3.get_object(Bucket=self._bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                raise ObjectNotFound(key) from error
-            raise
-        async with response["Body"] as stream:
-            return await stream.read()
+        with _transfer("get", key) as span:
+            try:
+                response = await self._s3.get_object(Bucket=self._bucket, Key=key)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                    raise ObjectNotFound(key) from error
+                raise
+            async with response["Body"] as stream:
+                body = await stream.read()
+            span.set_attribute("bytes", len(body))
+            return body
 
     async def read(self, key: str, *, first: int = 0, last: int | None = None) -> StoredBytes:
         asked = f"bytes={first}-{'' if last is None else last}"
@@ -84,10 +98,14 @@ class S3AssetStore:
 
     async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
         extra = {"ContentType": content_type, "Tagging": _tagging(retention, self._retention_tag)}
-        await self._s3.upload_file(str(path), self._bucket, key, ExtraArgs=extra)
+        with _transfer("upload", key) as span:
+            span.set_attribute("bytes", path.stat().st_size)
+            await self._s3.upload_file(str(path), self._bucket, key, ExtraArgs=extra)
 
     async def download_file(self, key: str, path: Path) -> None:
-        await self._s3.download_file(self._bucket, key, str(path))
+        with _transfer("download", key) as span:
+            await self._s3.download_file(self._bucket, key, str(path))
+            span.set_attribute("bytes", path.stat().st_size)
 
     async def exists(self, key: str) -> bool:
         try:
@@ -99,13 +117,14 @@ class S3AssetStore:
         return True
 
     async def copy(self, source_key: str, destination_key: str, *, retention: Retention) -> None:
-        await self._s3.copy_object(
-            Bucket=self._bucket,
-            Key=destination_key,
-            CopySource={"Bucket": self._bucket, "Key": source_key},
-            TaggingDirective="REPLACE",
-            Tagging=_tagging(retention, self._retention_tag),
-        )
+        with _transfer("copy", destination_key):
+            await self._s3.copy_object(
+                Bucket=self._bucket,
+                Key=destination_key,
+                CopySource={"Bucket": self._bucket, "Key": source_key},
+                TaggingDirective="REPLACE",
+                Tagging=_tagging(retention, self._retention_tag),
+            )
 
     async def delete(self, keys: Sequence[str]) -> None:
         found = await asyncio.gather(*(self._versions(key, exact=True) for key in sorted(set(keys))))

@@ -3,7 +3,8 @@
 The consumer long-polls, keeps a message invisible while its handler runs (a
 heartbeat on the visibility timeout), deletes it on success, moves it to the
 dead-letter queue when it can never succeed, and on SIGTERM stops receiving
-but finishes the messages in hand.
+but finishes the messages in hand. Each message carries the publisher's trace
+context, and is handled in a span that continues it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import asyncio
 import logging
 from typing import Any
 
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+
 from shared.domain.events import Envelope, UnsupportedEnvelope, parse_envelope
 from shared.domain.ports import Disposition, MessageHandler
 from shared.runtime.logging import log_context
+from shared.runtime.tracing import context_from_message, mark_failed, message_attributes, tracer
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +29,13 @@ class SnsEventPublisher:
         self._topic_arn = topic_arn
 
     async def publish(self, envelope: Envelope[Any]) -> None:
-        await self._sns.publish(
-            TopicArn=self._topic_arn,
-            Message=envelope.model_dump_json(),
-            MessageAttributes={"type": {"DataType": "String", "StringValue": envelope.type.value}},
-        )
+        attributes = {"run_id": envelope.run_id, "event_id": envelope.id}
+        with tracer.start_as_current_span(f"publish {envelope.type.value}", kind=SpanKind.PRODUCER, attributes=attributes):
+            await self._sns.publish(
+                TopicArn=self._topic_arn,
+                Message=envelope.model_dump_json(),
+                MessageAttributes={"type": {"DataType": "String", "StringValue": envelope.type.value}, **message_attributes()},
+            )
         log.info("event published", extra={"type": envelope.type.value, "published_id": envelope.id, "run_id": envelope.run_id})
 
 
@@ -106,16 +112,26 @@ class QueueConsumer:
                 log.error("unreadable message", extra={"message_id": message.get("MessageId"), "reason": str(error)[:500]})
                 await self._dead_letter(message)
                 return
-            with log_context(run_id=envelope.run_id, event_id=envelope.id, event_type=envelope.type.value):
-                await self._dispatch(envelope, message, receive_count)
+            with (
+                log_context(run_id=envelope.run_id, event_id=envelope.id, event_type=envelope.type.value),
+                tracer.start_as_current_span(
+                    envelope.type.value,
+                    context=context_from_message(message.get("MessageAttributes", {})),
+                    kind=SpanKind.CONSUMER,
+                    attributes={"receive_count": receive_count},
+                ) as span,
+            ):
+                await self._dispatch(envelope, message, receive_count, span)
         finally:
             heartbeat.cancel()
 
-    async def _dispatch(self, envelope: Envelope[Any], message: dict[str, Any], receive_count: int) -> None:
+    async def _dispatch(self, envelope: Envelope[Any], message: dict[str, Any], receive_count: int, span: Span) -> None:
         log.info("event received", extra={"receive_count": receive_count})
         try:
             disposition = await self._handle(envelope, receive_count)
-        except Exception:
+        except Exception as error:
+            mark_failed(span, error)
+            span.set_attribute("disposition", "retry")
             retry_in = min(self._visibility_timeout, 2**receive_count)
             log.exception("handler failed; will retry", extra={"retry_in_seconds": retry_in})
             await self._sqs.change_message_visibility(
@@ -123,9 +139,11 @@ class QueueConsumer:
             )
             return
         if disposition is Disposition.DEAD_LETTER:
+            span.set_status(Status(StatusCode.ERROR, "dead-lettered"))
             await self._dead_letter(message)
         else:
             await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+        span.set_attribute("disposition", disposition.value)
         log.info("event handled", extra={"disposition": disposition.value})
 
     async def _keep_invisible(self, receipt: str) -> None:

@@ -135,6 +135,8 @@ class Checkpoint(BaseModel):
     version: int = 0
     processed_events: set[str] = Field(default_factory=set[str])
     outbox: dict[str, list[str]] = Field(default_factory=dict[str, list[str]])
+    # The run's trace (W3C traceparent of the gateway's span that started it): later decisions and sweeps join it.
+    trace_parent: str | None = None
 
     def stage_done(self, stage: Stage, attempt: str | None = None) -> bool:
         state = self.stages[stage]
@@ -163,7 +165,7 @@ class Checkpoint(BaseModel):
 
     def public_view(self) -> dict[str, Any]:
         """What the API shows: everything but the delivery bookkeeping."""
-        return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim", "pictures", "narrations"})
+        return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim", "pictures", "narrations", "trace_parent"})
 
     def apply(self, patch: RunPatch) -> Checkpoint:
         """This checkpoint with the patch's fields set, as the store would have it after writing the patch."""

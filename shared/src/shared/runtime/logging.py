@@ -1,8 +1,8 @@
-"""Structured logs: one JSON object per line, carrying run_id and event id.
+"""Structured logs: one JSON object per line, carrying run_id, event id and trace_id.
 
 The consumer binds run_id/event_id into a context variable for the duration
 of a message, so every line a handler logs carries them without passing
-them around.
+them around; a line logged inside a span carries its trace_id too.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import sys
 from collections.abc import Generator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+
+from opentelemetry import trace
 
 _log_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("log_context")
 
@@ -34,6 +36,8 @@ class JsonFormatter(logging.Formatter):
             "event": record.getMessage(),
             **_log_context.get({}),
         }
+        if (span := trace.get_current_span().get_span_context()).is_valid:
+            line["trace_id"] = format(span.trace_id, "032x")
         line.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES})
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
@@ -49,6 +53,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # Libraries that log their own steps at INFO (fontTools: each table it prunes while fpdf2 embeds a font subset).
     for noisy in ("botocore", "aiobotocore", "boto3", "urllib3", "httpx", "httpcore", "uvicorn.access", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def current_log_context() -> dict[str, str]:
+    return dict(_log_context.get({}))
 
 
 @contextmanager

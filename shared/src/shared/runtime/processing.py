@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
+from opentelemetry import trace
+
 from shared.domain.errors import StageFailure
 from shared.domain.events import CATALOGUE, Envelope, EventType, RunFailed, Stage, parse_envelope
 from shared.domain.models import Model
@@ -117,6 +119,7 @@ class EventProcessor:
             log.error("no handler for this event type here")
             return Disposition.DEAD_LETTER
         event = route.typed(envelope)
+        trace.get_current_span().set_attribute("stage", route.stage.value)
         checkpoint = await self._checkpoints.get(event.user_id, event.run_id)
         if checkpoint is None:
             log.error("event for a run that does not exist")

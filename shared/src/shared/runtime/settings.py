@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.domain.costs import DEFAULT_PRICES, ModelPrice, PriceTable
 from shared.domain.events import Stage
 from shared.domain.run import STAGE_BUDGET_SECONDS
+from shared.runtime.tracing import DEFAULT_TRACE_DIR
 from shared.topology import Topology, topology
 
 
@@ -31,6 +33,8 @@ class ServiceSettings(BaseSettings):
     aws_endpoint_url: str | None = Field(default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL"))
     aws_account_id: str = Field(default="123456789012", description="Moto's account; set from the task role on AWS.")
     log_level: str = "INFO"
+    # Where spans are written when no OTLP endpoint is set (shared.runtime.tracing), a file per process.
+    trace_dir: Path = DEFAULT_TRACE_DIR
 
     # Every process reads runs, writes files and publishes events.
     events_topic_arn: str | None = None

@@ -22,6 +22,7 @@ from shared.runtime.health import beat, heartbeat_path
 from shared.runtime.logging import configure_logging
 from shared.runtime.processing import EventProcessor, Route
 from shared.runtime.settings import WorkerSettings
+from shared.runtime.tracing import configure_tracing, shutdown_tracing
 
 log = logging.getLogger(__name__)
 
@@ -81,5 +82,9 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S, 
 def run_worker(service: str, settings_type: type[S], build_routes: RouteBuilder[S], check: StartUpCheck[S] | None = None) -> None:
     settings = settings_type()
     configure_logging(service, settings.log_level)
+    configure_tracing(service, settings.trace_dir)
     log.info("worker starting", extra={"queue": settings.topology.queues[service].name})
-    asyncio.run(serve_queue(service, build_routes, settings, check))
+    try:
+        asyncio.run(serve_queue(service, build_routes, settings, check))
+    finally:
+        shutdown_tracing()

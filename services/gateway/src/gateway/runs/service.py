@@ -11,6 +11,8 @@ import logging
 import uuid
 from typing import Any
 
+from opentelemetry.trace import SpanKind
+
 from gateway.runs.progress import Loader, SharedReads
 from gateway.runs.uploads import PreparedDrawing
 from shared.domain.assets import AssetKeys, Retention
@@ -35,6 +37,7 @@ from shared.domain.options import language_not_offered
 from shared.domain.ports import AssetStore, CheckpointStore, EventPublisher, RunPlaces
 from shared.domain.run import Checkpoint, Expect, RunBudget, RunPatch, RunStatus, pipeline_requested, run_cancelled, story_requested
 from shared.domain.safety import analysis_texts, context_findings, find_banned, not_for_children, script_refusal
+from shared.runtime.tracing import continued, trace_parent, tracer
 
 log = logging.getLogger(__name__)
 
@@ -68,24 +71,34 @@ class RunService:
         choices = choices or OptionChoices()
         self._check_language(choices.language or Language.ENGLISH)
         run_id = str(uuid.uuid4())
-        drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
-        await self._assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
-        submitted = Envelope.new(
-            DrawingSubmitted(drawing_key=drawing_key, media_type=drawing.media_type, choices=choices),
-            type=EventType.DRAWING_SUBMITTED,
-            run_id=run_id,
-            user_id=user_id,
-            mode=mode,
-        )
-        run = Checkpoint(user_id=user_id, run_id=run_id, mode=mode, drawing_key=drawing_key, media_type=drawing.media_type, choices=choices)
-        try:
-            await self._places.claim(user_id, run_id, self._budget)
-        except LimitReached:
-            await self._assets.delete([drawing_key])
-            raise
-        checkpoint = await self._checkpoints.create(run, outbox=[submitted])
-        await self._publish(checkpoint, submitted)
-        return checkpoint
+        # The run's trace starts here; the checkpoint keeps its context for everything that follows.
+        with tracer.start_as_current_span("run", kind=SpanKind.SERVER, attributes={"run_id": run_id, "mode": mode.value}):
+            drawing_key = AssetKeys.drawing(user_id, run_id, drawing.extension)
+            await self._assets.put(drawing_key, drawing.body, drawing.media_type, retention=Retention.RUN)
+            submitted = Envelope.new(
+                DrawingSubmitted(drawing_key=drawing_key, media_type=drawing.media_type, choices=choices),
+                type=EventType.DRAWING_SUBMITTED,
+                run_id=run_id,
+                user_id=user_id,
+                mode=mode,
+            )
+            run = Checkpoint(
+                user_id=user_id,
+                run_id=run_id,
+                mode=mode,
+                drawing_key=drawing_key,
+                media_type=drawing.media_type,
+                choices=choices,
+                trace_parent=trace_parent(),
+            )
+            try:
+                await self._places.claim(user_id, run_id, self._budget)
+            except LimitReached:
+                await self._assets.delete([drawing_key])
+                raise
+            checkpoint = await self._checkpoints.create(run, outbox=[submitted])
+            await self._publish(checkpoint, submitted)
+            return checkpoint
 
     async def find(self, user_id: str, run_id: str) -> Checkpoint:
         """Runs are keyed by the caller's own id, so another user's run is simply not found."""
@@ -196,12 +209,13 @@ class RunService:
         gateway that stops in between loses nothing: the sweeper publishes what an outbox still holds. A run that had
         ended takes a place in the parent's budget again; one waiting at a gate already has its place.
         """
-        if run.status in (RunStatus.COMPLETE, RunStatus.FAILED):
-            await self._places.claim(run.user_id, run.run_id, self._budget)
-        if not await self._checkpoints.update(run.user_id, run.run_id, changes, expected_version=run.version, outbox=[event]):
-            raise RunChanged()
-        await self._publish(run, event)
-        return run.apply(changes)
+        with continued(run.trace_parent), tracer.start_as_current_span(f"parent asked for {event.type.value}", kind=SpanKind.SERVER):
+            if run.status in (RunStatus.COMPLETE, RunStatus.FAILED):
+                await self._places.claim(run.user_id, run.run_id, self._budget)
+            if not await self._checkpoints.update(run.user_id, run.run_id, changes, expected_version=run.version, outbox=[event]):
+                raise RunChanged()
+            await self._publish(run, event)
+            return run.apply(changes)
 
     async def cancel(self, user_id: str, run_id: str) -> Checkpoint:
         """Stops the run wherever it is; cancelling a failed or cancelled run again changes nothing."""
@@ -211,9 +225,10 @@ class RunService:
         if run.status == RunStatus.COMPLETE:
             raise RunFinished()
         changes = run_cancelled(run.current_stage if isinstance(run.current_stage, Stage) else Stage.VIDEO)
-        if not await self._checkpoints.update(user_id, run_id, changes, expect=Expect()):
-            return await self.find(user_id, run_id)  # it failed meanwhile
-        return run.apply(changes)
+        with continued(run.trace_parent), tracer.start_as_current_span("parent cancelled", kind=SpanKind.SERVER):
+            if not await self._checkpoints.update(user_id, run_id, changes, expect=Expect()):
+                return await self.find(user_id, run_id)  # it failed meanwhile
+            return run.apply(changes)
 
     async def _publish(self, run: Checkpoint, event: Envelope[Any]) -> None:
         """The event is in the run's outbox already: if the topic cannot be reached now, the sweeper publishes it later."""

@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from opentelemetry.trace import Status, StatusCode
+
 from shared.domain.events import Envelope, EventType, RunFailed, Stage, parse_envelope
 from shared.domain.ports import CheckpointStore, EventPublisher
 from shared.domain.run import Checkpoint, RunError, RunStatus, run_failed
+from shared.runtime.tracing import continued, tracer
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +84,12 @@ class RunSweeper:
 
     async def _publish_outbox(self, run: Checkpoint) -> int:
         count = 0
-        for source_id, bodies in run.outbox.items():
-            for body in bodies:
-                await self._publisher.publish(parse_envelope(body))
-                count += 1
-            await self._checkpoints.clear_outbox(run.user_id, run.run_id, source_id)
+        with continued(run.trace_parent), tracer.start_as_current_span("sweeper published an outbox", attributes={"run_id": run.run_id}):
+            for source_id, bodies in run.outbox.items():
+                for body in bodies:
+                    await self._publisher.publish(parse_envelope(body))
+                    count += 1
+                await self._checkpoints.clear_outbox(run.user_id, run.run_id, source_id)
         log.warning("published a stopped gateway's or worker's events", extra={"run_id": run.run_id, "count": count})
         return count
 
@@ -99,9 +103,14 @@ class RunSweeper:
             user_id=run.user_id,
             mode=run.mode,
         )
-        if not await self._checkpoints.update(run.user_id, run.run_id, run_failed(error), expected_version=run.version, outbox=[event]):
-            return False  # it moved on meanwhile: not stalled after all
-        log.error("run stalled past its stage's budget; failed it", extra={"run_id": run.run_id, "stage": stage.value})
-        await self._publisher.publish(event)
-        await self._checkpoints.clear_outbox(run.user_id, run.run_id, event.id)
-        return True
+        with (
+            continued(run.trace_parent),
+            tracer.start_as_current_span("sweeper failed a stalled run", attributes={"run_id": run.run_id}) as span,
+        ):
+            if not await self._checkpoints.update(run.user_id, run.run_id, run_failed(error), expected_version=run.version, outbox=[event]):
+                return False  # it moved on meanwhile: not stalled after all
+            span.set_status(Status(StatusCode.ERROR, "stalled"))
+            log.error("run stalled past its stage's budget; failed it", extra={"run_id": run.run_id, "stage": stage.value})
+            await self._publisher.publish(event)
+            await self._checkpoints.clear_outbox(run.user_id, run.run_id, event.id)
+            return True

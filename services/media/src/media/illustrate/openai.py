@@ -14,6 +14,7 @@ import logging
 
 import openai
 from openai import AsyncOpenAI
+from opentelemetry.trace import SpanKind
 
 from media.illustrate import Illustration, Illustrator, PageToPaint
 from media.illustrate.painted import (
@@ -28,6 +29,7 @@ from media.illustrate.painted import (
 from shared.adapters.openai import UNUSABLE
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
+from shared.runtime.tracing import tracer
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +48,21 @@ class OpenAIIllustrator:
         prompt = f"{page_prompt(page.analysis, scene, page.options)} Leave out: {NEGATIVE}."
         sheet = await asyncio.to_thread(drawing_sheet, page.drawing, PAINTED_SIZE)
         for attempt in (1, 2):
-            try:
-                answer = await self._client.images.edit(
-                    model=self._model_id, image=("drawing.png", sheet, "image/png"), prompt=prompt, size="1536x1024", n=1
-                )
-            except UNUSABLE as error:
-                if not (isinstance(error, openai.BadRequestError) and error.code == "moderation_blocked"):
-                    log.warning("the image endpoint cannot paint this page", extra={"error": type(error).__name__, "scene": scene.number})
-                    break
-                log.warning("the image endpoint's safety system stopped a page", extra={"attempt": attempt, "scene": scene.number})
-                continue
+            with tracer.start_as_current_span(
+                "openai images.edit", kind=SpanKind.CLIENT, attributes={"model_id": self._model_id, "attempt": attempt}
+            ):
+                try:
+                    answer = await self._client.images.edit(
+                        model=self._model_id, image=("drawing.png", sheet, "image/png"), prompt=prompt, size="1536x1024", n=1
+                    )
+                except UNUSABLE as error:
+                    if not (isinstance(error, openai.BadRequestError) and error.code == "moderation_blocked"):
+                        log.warning(
+                            "the image endpoint cannot paint this page", extra={"error": type(error).__name__, "scene": scene.number}
+                        )
+                        break
+                    log.warning("the image endpoint's safety system stopped a page", extra={"attempt": attempt, "scene": scene.number})
+                    continue
             painted = answer.data[0].b64_json if answer.data else None
             if painted is None:  # a server that answers with a link, which a worker in a private network may not reach
                 log.warning("the image endpoint answered without the picture", extra={"scene": scene.number})

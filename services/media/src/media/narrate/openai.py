@@ -13,6 +13,7 @@ import logging
 
 import numpy as np
 from openai import AsyncOpenAI
+from opentelemetry.trace import SpanKind
 
 from media.narrate import VOICE_FAILED, VOICE_FAILED_MESSAGE, Narration
 from media.narrate.sentences import LONGEST_PAUSE_SEC, SpokenSentenceAudio, age_slowdown, joined, narration_of, split_sentences
@@ -20,6 +21,7 @@ from shared.adapters.openai import UNUSABLE
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from shared.domain.models import Language, VoiceType
+from shared.runtime.tracing import tracer
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +50,12 @@ class OpenAINarrator:
     async def _speak(self, sentence: str, voice: str, speed: float) -> np.ndarray:
         if len(sentence) > MAX_CHARACTERS:  # a scene is far shorter (see Scene.text); this guards the request, not the story
             raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE)
-        try:
-            answer = await self._client.audio.speech.create(
-                model=self._model_id, voice=voice, input=sentence, response_format="pcm", speed=round(speed, 2)
-            )
-        except UNUSABLE as error:
-            log.warning("the speech endpoint refused the narration", extra={"error": type(error).__name__, "voice": voice})
-            raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE) from None
+        with tracer.start_as_current_span("openai audio.speech", kind=SpanKind.CLIENT, attributes={"model_id": self._model_id}):
+            try:
+                answer = await self._client.audio.speech.create(
+                    model=self._model_id, voice=voice, input=sentence, response_format="pcm", speed=round(speed, 2)
+                )
+            except UNUSABLE as error:
+                log.warning("the speech endpoint refused the narration", extra={"error": type(error).__name__, "voice": voice})
+                raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE) from None
         return np.frombuffer(answer.content, dtype="<i2").astype(np.float32) / 32768

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from botocore.exceptions import ClientError
+from opentelemetry.trace import SpanKind
 
 from media.narrate import VOICE_FAILED, VOICE_FAILED_MESSAGE, Narration
 from media.narrate.level import encode_mp3, normalised
@@ -22,6 +23,7 @@ from media.narrate.sentences import age_slowdown
 from shared.domain.costs import PriceTable
 from shared.domain.errors import StageFailure
 from shared.domain.models import Language, SpokenSentence, SpokenWord, VoiceType
+from shared.runtime.tracing import tracer
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +66,20 @@ class PollyNarrator:
         return Narration(audio=mp3, duration_sec=len(samples) / SAMPLE_RATE, sentences=sentences, usage=usage)
 
     async def _speak(self, request: dict[str, Any], **output: Any) -> tuple[bytes, int]:
-        try:
-            answer = await self._client.synthesize_speech(**request, **output)
-            async with answer["AudioStream"] as stream:
-                return await stream.read(), answer.get("RequestCharacters", 0)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code not in REFUSALS:
-                raise  # throttling past botocore's retries, or an outage: the message comes round again
-            # What Polly said stays in the log; the parent reads the product's own words.
-            log.warning("polly refused the narration", extra={"code": code, "voice": request["VoiceId"], "engine": request["Engine"]})
-            raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE) from error
+        with tracer.start_as_current_span(
+            "polly synthesize_speech", kind=SpanKind.CLIENT, attributes={"voice": request["VoiceId"], "format": output["OutputFormat"]}
+        ):
+            try:
+                answer = await self._client.synthesize_speech(**request, **output)
+                async with answer["AudioStream"] as stream:
+                    return await stream.read(), answer.get("RequestCharacters", 0)
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code not in REFUSALS:
+                    raise  # throttling past botocore's retries, or an outage: the message comes round again
+                # What Polly said stays in the log; the parent reads the product's own words.
+                log.warning("polly refused the narration", extra={"code": code, "voice": request["VoiceId"], "engine": request["Engine"]})
+                raise StageFailure(VOICE_FAILED, VOICE_FAILED_MESSAGE) from error
 
 
 async def missing_voices(client: Any, voices: dict[Language, dict[VoiceType, str]], engine: str) -> list[str]:
