@@ -1,5 +1,6 @@
 """`nocomelon make DRAWING -o OUT.mp4`: a drawing in, a storybook video (and its printable book) out;
-`nocomelon library`: the saved storybooks, their downloads and their family links."""
+`nocomelon library`: the saved storybooks, their downloads and their family links;
+`nocomelon trace RUN_ID`: where a run spent its time."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from nocomelon_cli.api import NoComelonApi
 from nocomelon_cli.library import PAPERS, add_library_commands, library_command
 from nocomelon_cli.signin import ClientError, Credentials
+from nocomelon_cli.trace import add_trace_command, trace_command
 
 STAGES = {
     "vision": "Looking at the drawing",
@@ -63,6 +65,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     make.add_argument("--timeout", type=float, default=900, help="seconds to wait for the video")
     listing = commands.add_parser("options", help="list the styles, themes, voices and languages to choose from")
     library = add_library_commands(commands)
+    add_trace_command(commands)
     for command in (make, listing, *library):
         command.add_argument("--api-url", default=os.environ.get("NOCOMELON_API_URL", "http://127.0.0.1:8000"))
     return parser.parse_args(argv)
@@ -211,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             return make_storybook(arguments)
         if arguments.command == "library":
             return library_command(arguments)
+        if arguments.command == "trace":
+            return trace_command(arguments)
         return list_options(arguments)
     except ClientError as error:
         console.print(f"[red]nocomelon:[/red] {error}")

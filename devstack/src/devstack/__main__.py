@@ -37,6 +37,7 @@ def run(aws_port: int, gateway_port: int, fake_port: int | None) -> int:
         aws_endpoint=local_aws.endpoint,
         gateway_port=gateway_port,
         log_dir=LOCAL_DIR / "logs",
+        trace_dir=LOCAL_DIR / "traces",  # where `nocomelon trace RUN_ID` looks first
         cloud_endpoint=fake.endpoint if fake else None,
     )
     stopping = False
@@ -64,7 +65,8 @@ NoComelon is running at {stack.gateway_url}  (API docs: {stack.gateway_url}/docs
   Sign in as  {DEMO_ACCOUNT.email}  with password  {DEMO_ACCOUNT.password}
   Make a storybook from a drawing, in another shell:
     uv run nocomelon make ../shared/samples/image-002.jpg -o storybook.mp4
-  Logs: {LOCAL_DIR / "logs"}/   Press Ctrl-C to stop everything.
+  Logs: {LOCAL_DIR / "logs"}/   A run's waterfall:  uv run nocomelon trace RUN_ID
+  Press Ctrl-C to stop everything.
 """,
             flush=True,
         )

@@ -135,8 +135,14 @@ class Stack:
     overrides: dict[str, str] = field(default_factory=dict)
     # Where the services find Bedrock Runtime and Polly (the generative fake's endpoint); unset, botocore finds AWS's.
     cloud_endpoint: str | None = None
+    # Where each process writes its spans (shared.runtime.tracing); unset, beside the logs, in `traces/`.
+    trace_dir: Path | None = None
     outputs: StackOutputs | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def traces(self) -> Path:
+        return self.trace_dir or self.log_dir / "traces"
 
     @property
     def gateway_url(self) -> str:
@@ -198,7 +204,9 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
         command = [sys.executable, "-m", module, *arguments]
-        environment = {**self.service_environment(), **(settings or {})}
+        # The process's name (media-2, say) is its worker in a trace: which one took which scene.
+        named = {"NOCOMELON_TRACE_DIR": str(self.traces.resolve()), "OTEL_RESOURCE_ATTRIBUTES": f"service.instance.id={name}"}
+        environment = {**self.service_environment(), **named, **(settings or {})}
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
         self.processes[name] = process
         return process

@@ -25,7 +25,7 @@ from typing import Any
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.sdk.resources import SERVICE_INSTANCE_ID, SERVICE_NAME, Resource
+from opentelemetry.sdk.resources import SERVICE_INSTANCE_ID, SERVICE_NAME, OTELResourceDetector, Resource
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Span as ApiSpan
@@ -64,9 +64,10 @@ class LogContextAttributes(SpanProcessor):
 
 def configure_tracing(service: str, trace_dir: Path = DEFAULT_TRACE_DIR) -> TracerProvider:
     """Once per process, after logging. `service.instance.id` names the worker (OTEL_RESOURCE_ATTRIBUTES), else host-pid."""
-    resource = Resource.create({SERVICE_NAME: f"nocomelon-{service}"})
-    instance = str(resource.attributes.get(SERVICE_INSTANCE_ID) or f"{socket.gethostname()}-{os.getpid()}")
-    resource = resource.merge(Resource({SERVICE_INSTANCE_ID: instance}))
+    # The SDK would name an unnamed instance with a random UUID; host-pid says which process it was.
+    named = OTELResourceDetector().detect().attributes.get(SERVICE_INSTANCE_ID)
+    instance = str(named or f"{socket.gethostname()}-{os.getpid()}")
+    resource = Resource.create({SERVICE_NAME: f"nocomelon-{service}", SERVICE_INSTANCE_ID: instance})
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(LogContextAttributes())
     exporter = os.environ.get("OTEL_TRACES_EXPORTER", "")
