@@ -8,12 +8,15 @@ import re
 import subprocess
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import botocore.session
 import pytest
+import yaml
 
 from gateway.settings import GatewaySettings
 from media.settings import MediaSettings
+from nocomelon_cli.trace import DEFAULT_VIEWER_URL
 from shared.runtime.settings import ServiceSettings
 from shared.topology import raw_topology
 from story.settings import StorySettings
@@ -61,7 +64,28 @@ def test_compose_follows_the_compose_specification() -> None:
 
 
 def test_compose_runs_the_emulators_the_provisioner_and_every_service() -> None:
-    assert set(model()["services"]) == {"localstack", "moto", "init", *SERVICES}
+    assert set(model()["services"]) == {"localstack", "moto", "init", "collector", "jaeger", *SERVICES}
+
+
+def test_every_service_sends_its_spans_to_the_collector_which_passes_them_to_jaeger_on_this_machine() -> None:
+    services = model()["services"]
+    assert {services[name]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] for name in SERVICES} == {"http://collector:4318"}
+    assert all(services[name]["depends_on"]["collector"]["condition"] == "service_started" for name in SERVICES)
+    collector = services["collector"]
+    (mount,) = collector["volumes"]
+    assert collector["command"] == [f"--config={mount['target']}"] and mount["read_only"]
+    config = yaml.safe_load((REPO / mount["source"]).read_text())
+    assert config["receivers"]["otlp"]["protocols"]["http"]["endpoint"] == "0.0.0.0:4318"
+    pipeline = config["service"]["pipelines"]["traces"]
+    assert pipeline["receivers"] == ["otlp"]
+    assert [config["exporters"][name]["endpoint"] for name in pipeline["exporters"]] == ["jaeger:4317"]
+    # Where `nocomelon trace` asks when the local files do not hold a run.
+    viewer = urlsplit(DEFAULT_VIEWER_URL)
+    assert [(port["target"], port["published"], port["host_ip"]) for port in services["jaeger"]["ports"]] == [
+        (16686, str(viewer.port), viewer.hostname)
+    ]
+    for name in ("collector", "jaeger"):
+        assert not services[name]["image"].endswith(":latest") and ":" in services[name]["image"]
 
 
 def test_localstack_is_a_community_tag_from_before_the_account_token() -> None:

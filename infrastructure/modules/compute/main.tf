@@ -1,6 +1,8 @@
 # The four services on ECS Fargate: images from ECR, one task role each with
 # exactly the permissions services.json lists, logs in CloudWatch, the gateway
 # behind an HTTPS ALB, and workers scaled on their queue's backlog per task.
+# Beside each service runs the ADOT collector, which takes its spans over OTLP
+# and sends them to X-Ray.
 
 locals {
   # A worker is a service with a queue; the gateway is the one with a port.
@@ -24,6 +26,8 @@ locals {
     NOCOMELON_EVENTS_TOPIC_ARN = var.topic_arn
     NOCOMELON_BUCKET_NAME      = var.assets_bucket
     NOCOMELON_LOG_LEVEL        = "INFO"
+    # The ADOT sidecar (same task, same network namespace) takes the spans over OTLP/HTTP.
+    OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
   }
   # Each worker is told its stages' providers and models; the gateway the writer's and the voice's (for the languages it offers).
   provider_environment = {
@@ -179,6 +183,21 @@ resource "aws_iam_role_policy" "execution" {
   })
 }
 
+# The collector sidecar's, not the code's: it sends the task's spans to X-Ray, whose write actions name no resource.
+resource "aws_iam_role_policy" "trace_export" {
+  for_each = var.services
+  name     = "send-traces-to-x-ray"
+  role     = aws_iam_role.task[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+      Resource = "*"
+    }]
+  })
+}
+
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -245,6 +264,7 @@ resource "aws_ecs_task_definition" "service" {
 
   container_definitions = jsonencode([{
     name                   = each.key
+    dependsOn              = [{ containerName = "trace-collector", condition = "START" }]
     image                  = "${aws_ecr_repository.service[each.key].repository_url}:${var.image_tag}"
     essential              = true
     readonlyRootFilesystem = true
@@ -268,6 +288,21 @@ resource "aws_ecs_task_definition" "service" {
         awslogs-group         = aws_cloudwatch_log_group.service[each.key].name
         awslogs-region        = var.region
         awslogs-stream-prefix = each.key
+      }
+    }
+    }, {
+    # Not essential: a collector that stops loses spans, never a storybook.
+    name                   = "trace-collector"
+    image                  = var.trace_collector_image
+    essential              = false
+    readonlyRootFilesystem = true
+    command                = ["--config=/etc/ecs/ecs-default-config.yaml"] # OTLP in, X-Ray (traces) and EMF (metrics) out
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.service[each.key].name
+        awslogs-region        = var.region
+        awslogs-stream-prefix = "trace-collector"
       }
     }
   }])

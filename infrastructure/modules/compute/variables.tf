@@ -34,6 +34,12 @@ variable "image_tag" {
   type        = string
 }
 
+variable "trace_collector_image" {
+  description = "The AWS Distro for OpenTelemetry collector run beside each service (public ECR; pinned, bumped deliberately)."
+  type        = string
+  default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"
+}
+
 variable "log_retention_days" {
   type = number
 }
