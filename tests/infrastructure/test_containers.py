@@ -67,7 +67,7 @@ def test_compose_runs_the_emulators_the_provisioner_and_every_service() -> None:
     assert set(model()["services"]) == {"localstack", "moto", "init", "collector", "jaeger", *SERVICES}
 
 
-def test_every_service_sends_its_spans_to_the_collector_which_passes_them_to_jaeger_on_this_machine() -> None:
+def test_every_service_sends_its_spans_and_metrics_to_the_collector_which_passes_the_spans_to_jaeger_on_this_machine() -> None:
     services = model()["services"]
     assert {services[name]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] for name in SERVICES} == {"http://collector:4318"}
     assert all(services[name]["depends_on"]["collector"]["condition"] == "service_started" for name in SERVICES)
@@ -79,6 +79,7 @@ def test_every_service_sends_its_spans_to_the_collector_which_passes_them_to_jae
     pipeline = config["service"]["pipelines"]["traces"]
     assert pipeline["receivers"] == ["otlp"]
     assert [config["exporters"][name]["endpoint"] for name in pipeline["exporters"]] == ["jaeger:4317"]
+    assert config["service"]["pipelines"]["metrics"] == {"receivers": ["otlp"], "processors": ["batch"], "exporters": ["debug"]}
     # Where `nocomelon trace` asks when the local files do not hold a run.
     viewer = urlsplit(DEFAULT_VIEWER_URL)
     assert [(port["target"], port["published"], port["host_ip"]) for port in services["jaeger"]["ports"]] == [

@@ -139,25 +139,31 @@ def test_nothing_else_is_attached_to_a_task_role() -> None:
         for instance in configuration.resource(kind, name).instances.values()
         if f"arn:aws_iam_role:{instance['role'].rsplit(':', 1)[-1]}" in task_roles
     }
-    assert attaching == {"aws_iam_role_policy.task", "aws_iam_role_policy.trace_export"}  # the code's, the collector's
+    assert attaching == {"aws_iam_role_policy.task", "aws_iam_role_policy.telemetry_export"}  # the code's, the collector's
 
 
 X_RAY_WRITES = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+EMF_WRITES = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
-def test_beside_each_service_the_adot_collector_takes_its_spans_to_x_ray(service: str) -> None:
+def test_beside_each_service_the_adot_collector_takes_its_spans_to_x_ray_and_its_metrics_to_cloudwatch(service: str) -> None:
     configuration = compute()
     code, collector = json.loads(configuration.resource("aws_ecs_task_definition", "service").instances[service]["container_definitions"])
-    assert collector["name"] == "trace-collector" and collector["essential"] is False  # it stopping loses spans, not storybooks
+    assert collector["name"] == "telemetry-collector" and collector["essential"] is False  # it stopping loses spans, not storybooks
     assert collector["image"].startswith("public.ecr.aws/aws-observability/aws-otel-collector:v")
     assert collector["command"] == ["--config=/etc/ecs/ecs-default-config.yaml"] and collector["readonlyRootFilesystem"]
     assert collector["logConfiguration"]["options"]["awslogs-group"] == code["logConfiguration"]["options"]["awslogs-group"]
-    assert code["dependsOn"] == [{"containerName": "trace-collector", "condition": "START"}]
+    assert code["dependsOn"] == [{"containerName": "telemetry-collector", "condition": "START"}]
     environment = {item["name"]: item["value"] for item in code["environment"]}
     assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://localhost:4318"  # the ADOT default config's OTLP/HTTP port
-    policy = json.loads(configuration.resource("aws_iam_role_policy", "trace_export").instances[service]["policy"])
-    assert [(statement["Action"], statement["Resource"]) for statement in policy["Statement"]] == [(X_RAY_WRITES, "*")]
+    policy = json.loads(configuration.resource("aws_iam_role_policy", "telemetry_export").instances[service]["policy"])
+    metrics_group = configuration.resource("aws_cloudwatch_log_group", "application_metrics").instances[None]
+    assert metrics_group["name"] == "/aws/ecs/application/metrics"  # where the default config's awsemf exporter writes
+    assert [(statement["Action"], statement["Resource"]) for statement in policy["Statement"]] == [
+        (X_RAY_WRITES, "*"),
+        (EMF_WRITES, f"{metrics_group['arn']}:*"),
+    ]
 
 
 def test_the_gateway_task_is_given_the_cognito_ids_so_it_never_looks_them_up() -> None:

@@ -183,18 +183,34 @@ resource "aws_iam_role_policy" "execution" {
   })
 }
 
-# The collector sidecar's, not the code's: it sends the task's spans to X-Ray, whose write actions name no resource.
-resource "aws_iam_role_policy" "trace_export" {
+# The ADOT default configuration's metrics exporter (awsemf) writes them as embedded-metric-format log lines here,
+# which CloudWatch turns into metrics in the ECS/AWSOTel/Application namespace. Made here so it has a retention.
+resource "aws_cloudwatch_log_group" "application_metrics" {
+  #checkov:skip=CKV_AWS_158:Encrypted by CloudWatch's own key; the lines hold stage timings and queue depths, nothing of a child.
+  name              = "/aws/ecs/application/metrics"
+  retention_in_days = var.log_retention_days
+}
+
+# The collector sidecar's, not the code's: it sends the task's spans to X-Ray, whose write actions name no resource,
+# and its metrics to the log group above.
+resource "aws_iam_role_policy" "telemetry_export" {
   for_each = var.services
-  name     = "send-traces-to-x-ray"
+  name     = "send-traces-and-metrics"
   role     = aws_iam_role.task[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
-      Resource = "*"
-    }]
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+        Resource = "*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = "${aws_cloudwatch_log_group.application_metrics.arn}:*"
+      },
+    ]
   })
 }
 
@@ -264,7 +280,7 @@ resource "aws_ecs_task_definition" "service" {
 
   container_definitions = jsonencode([{
     name                   = each.key
-    dependsOn              = [{ containerName = "trace-collector", condition = "START" }]
+    dependsOn              = [{ containerName = "telemetry-collector", condition = "START" }]
     image                  = "${aws_ecr_repository.service[each.key].repository_url}:${var.image_tag}"
     essential              = true
     readonlyRootFilesystem = true
@@ -292,8 +308,8 @@ resource "aws_ecs_task_definition" "service" {
     }
     }, {
     # Not essential: a collector that stops loses spans, never a storybook.
-    name                   = "trace-collector"
-    image                  = var.trace_collector_image
+    name                   = "telemetry-collector"
+    image                  = var.telemetry_collector_image
     essential              = false
     readonlyRootFilesystem = true
     command                = ["--config=/etc/ecs/ecs-default-config.yaml"] # OTLP in, X-Ray (traces) and EMF (metrics) out
@@ -302,7 +318,7 @@ resource "aws_ecs_task_definition" "service" {
       options = {
         awslogs-group         = aws_cloudwatch_log_group.service[each.key].name
         awslogs-region        = var.region
-        awslogs-stream-prefix = "trace-collector"
+        awslogs-stream-prefix = "telemetry-collector"
       }
     }
   }])

@@ -34,7 +34,7 @@ variable "image_tag" {
   type        = string
 }
 
-variable "trace_collector_image" {
+variable "telemetry_collector_image" {
   description = "The AWS Distro for OpenTelemetry collector run beside each service (public ECR; pinned, bumped deliberately)."
   type        = string
   default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"

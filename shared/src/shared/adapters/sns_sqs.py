@@ -4,7 +4,8 @@ The consumer long-polls, keeps a message invisible while its handler runs (a
 heartbeat on the visibility timeout), deletes it on success, moves it to the
 dead-letter queue when it can never succeed, and on SIGTERM stops receiving
 but finishes the messages in hand. Each message carries the publisher's trace
-context, and is handled in a span that continues it.
+context, and is handled in a span that continues it. Every so often it samples
+how deep its queue and dead-letter queue are, for the queue-depth gauge.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from shared.domain.events import Envelope, UnsupportedEnvelope, parse_envelope
 from shared.domain.ports import Disposition, MessageHandler
 from shared.runtime.logging import log_context
+from shared.runtime.metrics import WorkerMetrics
 from shared.runtime.tracing import context_from_message, mark_failed, message_attributes, tracer
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,8 @@ class QueueConsumer:
         visibility_timeout: int,
         wait_seconds: int,
         concurrency: int,
+        metrics: WorkerMetrics | None = None,
+        depth_interval_seconds: float = 15,
     ) -> None:
         self._sqs = sqs
         self._queue_url = queue_url
@@ -59,10 +63,13 @@ class QueueConsumer:
         self._wait_seconds = wait_seconds
         self._concurrency = max(1, concurrency)
         self._in_hand: set[asyncio.Task[None]] = set()
+        self._metrics = metrics or WorkerMetrics()
+        self._depth_interval = depth_interval_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("consumer started", extra={"queue_url": self._queue_url})
         stopping = asyncio.create_task(stop.wait())
+        sampling = asyncio.create_task(self._keep_sampling_depths())
         try:
             while not stop.is_set():
                 if len(self._in_hand) >= self._concurrency:
@@ -80,6 +87,7 @@ class QueueConsumer:
                     task.add_done_callback(self._in_hand.discard)
         finally:
             stopping.cancel()
+            sampling.cancel()
             if self._in_hand:
                 log.info("finishing messages in hand", extra={"count": len(self._in_hand)})
                 await asyncio.gather(*self._in_hand, return_exceptions=True)
@@ -145,6 +153,28 @@ class QueueConsumer:
             await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
         span.set_attribute("disposition", disposition.value)
         log.info("event handled", extra={"disposition": disposition.value})
+
+    async def _keep_sampling_depths(self) -> None:
+        while True:
+            await self.sample_depths()
+            await asyncio.sleep(self._depth_interval)
+
+    async def sample_depths(self) -> None:
+        """Reads how many messages the queue and its dead-letter queue hold into the queue-depth gauge."""
+        for url in (self._queue_url, self._dead_letter_url):
+            try:
+                response = await self._sqs.get_queue_attributes(
+                    QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+                )
+            except Exception:
+                log.warning("queue depth not sampled", exc_info=True, extra={"queue_url": url})
+                continue
+            counts = response.get("Attributes", {})
+            self._metrics.queue_sampled(
+                url.rsplit("/", 1)[-1],
+                visible=int(counts.get("ApproximateNumberOfMessages", 0)),
+                in_flight=int(counts.get("ApproximateNumberOfMessagesNotVisible", 0)),
+            )
 
     async def _keep_invisible(self, receipt: str) -> None:
         interval = max(1.0, self._visibility_timeout / 3)

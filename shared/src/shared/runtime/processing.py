@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
@@ -34,6 +35,7 @@ from shared.domain.run import (
     run_failed,
     stage_started,
 )
+from shared.runtime.metrics import StageOutcome, WorkerMetrics
 from shared.runtime.subprocesses import kill_all, owned_children
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,7 @@ class EventProcessor:
         routes: dict[EventType, Route[Any]],
         max_receive_count: int,
         stage_budgets: Mapping[Stage, float] = STAGE_BUDGET_SECONDS,
+        metrics: WorkerMetrics | None = None,
     ) -> None:
         for event_type, route in routes.items():
             if route.payload is not CATALOGUE[event_type]:
@@ -112,6 +115,7 @@ class EventProcessor:
         self._routes = routes
         self._max_receive_count = max_receive_count
         self._stage_budgets = stage_budgets
+        self._metrics = metrics or WorkerMetrics()
 
     async def __call__(self, envelope: Envelope[Any], receive_count: int) -> Disposition:
         route = self._routes.get(envelope.type)
@@ -139,18 +143,27 @@ class EventProcessor:
             if not await self._checkpoints.update(event.user_id, event.run_id, stage_started(route.stage, attempt), expect=started):
                 log.info("stage already done for this attempt, or the run moved on; nothing to do")
                 return Disposition.DONE
+        started_at = time.perf_counter()
+
+        def handled(outcome: StageOutcome, code: str | None = None) -> None:
+            self._metrics.stage_handled(route.stage, event.type, time.perf_counter() - started_at, outcome, code)
+
         try:
             outcome = await self._within_budget(route, event, checkpoint)
         except StageFailure as failure:
+            handled(StageOutcome.FAILED, failure.code)
             log.warning("stage failed for good", extra={"code": failure.code, "reason": failure.message})
             await self._fail(event, route.stage, failure.code, failure.message)
             return Disposition.DEAD_LETTER
         except Exception:
             if receive_count < self._max_receive_count:
+                handled(StageOutcome.RETRY)
                 raise
+            handled(StageOutcome.FAILED, "internal_error")
             log.exception("stage failed on its last attempt")
             await self._fail(event, route.stage, "internal_error", UNEXPECTED_FAILURE_MESSAGES[route.stage])
             return Disposition.DEAD_LETTER
+        handled(StageOutcome.DONE)
         await self._record(event, outcome)
         return Disposition.DONE
 

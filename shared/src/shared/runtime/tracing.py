@@ -62,12 +62,19 @@ class LogContextAttributes(SpanProcessor):
         span.set_attributes(current_log_context())
 
 
-def configure_tracing(service: str, trace_dir: Path = DEFAULT_TRACE_DIR) -> TracerProvider:
-    """Once per process, after logging. `service.instance.id` names the worker (OTEL_RESOURCE_ATTRIBUTES), else host-pid."""
+def process_resource(service: str) -> Resource:
+    """What this process's spans and metrics say they come from. `service.instance.id` names the worker
+    (OTEL_RESOURCE_ATTRIBUTES), else host-pid."""
     # The SDK would name an unnamed instance with a random UUID; host-pid says which process it was.
     named = OTELResourceDetector().detect().attributes.get(SERVICE_INSTANCE_ID)
     instance = str(named or f"{socket.gethostname()}-{os.getpid()}")
-    resource = Resource.create({SERVICE_NAME: f"nocomelon-{service}", SERVICE_INSTANCE_ID: instance})
+    return Resource.create({SERVICE_NAME: f"nocomelon-{service}", SERVICE_INSTANCE_ID: instance})
+
+
+def configure_tracing(service: str, trace_dir: Path = DEFAULT_TRACE_DIR) -> TracerProvider:
+    """Once per process, after logging."""
+    resource = process_resource(service)
+    instance = resource.attributes[SERVICE_INSTANCE_ID]
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(LogContextAttributes())
     exporter = os.environ.get("OTEL_TRACES_EXPORTER", "")

@@ -20,6 +20,7 @@ from shared.domain.events import EventType
 from shared.domain.ports import AssetStore
 from shared.runtime.health import beat, heartbeat_path
 from shared.runtime.logging import configure_logging
+from shared.runtime.metrics import WorkerMetrics, configure_metrics, shutdown_metrics
 from shared.runtime.processing import EventProcessor, Route
 from shared.runtime.settings import WorkerSettings
 from shared.runtime.tracing import configure_tracing, shutdown_tracing
@@ -53,6 +54,7 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S, 
             await check(settings, aws)
         queue_url = (await aws.sqs.get_queue_url(QueueName=spec.name))["QueueUrl"]
         dead_letter_url = (await aws.sqs.get_queue_url(QueueName=spec.dead_letter_name))["QueueUrl"]
+        metrics = WorkerMetrics()
         assets = S3AssetStore(aws.s3, settings.bucket, retention_tag=settings.topology.retention_tag)
         processor = EventProcessor(
             checkpoints=DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name, settings.checkpoint_ttl_days),
@@ -60,6 +62,7 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S, 
             routes=build_routes(settings, assets, aws),
             max_receive_count=spec.max_receive_count,
             stage_budgets=settings.stage_budgets,
+            metrics=metrics,
         )
         consumer = QueueConsumer(
             aws.sqs,
@@ -69,6 +72,7 @@ async def serve_queue(service: str, build_routes: RouteBuilder[S], settings: S, 
             visibility_timeout=settings.visibility_timeout_seconds,
             wait_seconds=settings.receive_wait_seconds,
             concurrency=settings.messages_at_once,
+            metrics=metrics,
         )
         stop = asyncio.Event()
         stop_on_signals(stop)
@@ -83,8 +87,10 @@ def run_worker(service: str, settings_type: type[S], build_routes: RouteBuilder[
     settings = settings_type()
     configure_logging(service, settings.log_level)
     configure_tracing(service, settings.trace_dir)
+    meters = configure_metrics(service, settings.trace_dir)
     log.info("worker starting", extra={"queue": settings.topology.queues[service].name})
     try:
         asyncio.run(serve_queue(service, build_routes, settings, check))
     finally:
+        shutdown_metrics(meters)
         shutdown_tracing()
