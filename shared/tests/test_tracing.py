@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -22,7 +23,7 @@ from shared.adapters.sns_sqs import QueueConsumer, SnsEventPublisher
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.domain.ports import Disposition
 from shared.runtime.logging import JsonFormatter
-from shared.runtime.tracing import LogContextAttributes, continued, trace_parent, tracer
+from shared.runtime.tracing import LogContextAttributes, TimestampedTraceIds, continued, trace_parent, tracer
 
 _exporter = InMemorySpanExporter()
 
@@ -122,3 +123,11 @@ def test_a_decision_taken_later_joins_the_trace_the_checkpoint_kept(spans: InMem
     assert root.context is not None and later.context is not None and broken.context is not None
     assert later.context.trace_id == root.context.trace_id and later.parent is not None
     assert broken.context.trace_id != root.context.trace_id and broken.parent is None
+
+
+def test_a_trace_id_starts_with_its_time_in_seconds_as_x_ray_requires() -> None:
+    before = int(time.time())
+    ids = {TimestampedTraceIds().generate_trace_id() for _ in range(100)}
+    after = int(time.time())
+    assert len(ids) == 100 and all(before <= trace_id >> 96 <= after for trace_id in ids)
+    assert all(0 < trace_id < 2**128 for trace_id in ids)

@@ -35,6 +35,7 @@ def test_a_run_is_one_trace_from_the_gateway_through_vision_story_and_media(stac
     assert {"gateway", "vision", "story", "media"} <= {span.worker for span in spans}
     (root,) = [span for span in spans if span.parent_id is None]
     assert (root.name, root.worker) == ("POST /api/v1/runs", "gateway")  # the parent's request, FastAPI's span
+    assert abs(int(root.trace_id[:8], 16) - root.start) < 2, "the trace id starts with its time, as X-Ray requires"
     (started_here,) = [span for span in spans if span.name == "run"]
     assert (started_here.worker, started_here.attributes["run_id"]) == ("gateway", run_id)
     by_id = {span.span_id: span for span in spans}
@@ -50,6 +51,7 @@ def test_a_run_is_one_trace_from_the_gateway_through_vision_story_and_media(stac
 
     shown = cli(stack, "trace", run_id, "--dir", str(stack.traces))
     assert shown.returncode == 0, shown.stderr
+    (ARTEFACTS / "storybook-traced.trace.txt").write_text(shown.stdout)  # the waterfall, to read beside the video
     lines = shown.stdout.splitlines()
     assert lines[0] == f"run {run_id}" and lines[1] == f"trace {root.trace_id}"
     assert re.match(r"\s+0\.000\s+\d+\.\d{3}\s+-\s+gateway\s+POST /api/v1/runs$", lines[3]), lines[3]

@@ -73,9 +73,11 @@ def test_an_openai_compatible_voice_is_chosen_with_its_model_and_voices(monkeypa
     assert isinstance(providers_for(settings).narrator, OpenAINarrator)
 
 
-def test_media_takes_a_message_per_core_offline_and_more_while_a_cloud_model_paints_or_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_media_holds_three_messages_a_core_offline_and_more_while_a_cloud_model_paints_or_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NOCOMELON_WORKER_CONCURRENCY", raising=False)
-    assert MediaSettings().messages_at_once == (os.cpu_count() or 1)
+    # Its core slots keep the CPU work to its cores; the rest in hand are the fan-in's announcements and the video request.
+    assert MediaSettings().messages_at_once == 3 * (os.cpu_count() or 1)
+    assert MediaSettings().messages_at_once > providers_for(MediaSettings()).cores.count
     monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "bedrock")
     assert MediaSettings().messages_at_once == 8  # its CPU work (the render) still takes one of its cores' slots
     monkeypatch.setenv("NOCOMELON_ILLUSTRATION_PROVIDER", "local")

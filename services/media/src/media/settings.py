@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from pydantic import Field
@@ -42,6 +43,12 @@ class MediaSettings(WorkerSettings):
     def cloud_services(self) -> tuple[str, ...]:
         wanted = {"polly": self.voice_provider == "polly", "bedrock-runtime": self.illustration_provider == "bedrock"}
         return tuple(service for service, used in wanted.items() if used)
+
+    def cpu_messages_at_once(self) -> int:
+        # Offline, the pages' painting and narration, and the render, take a core slot each (media.cores), so the worker
+        # can hold more messages than it has cores: the fan-in's announcements and the video request, which need no
+        # core, are then handled as they come rather than after the pages waiting for one (about 1 s of a storybook).
+        return 3 * (os.cpu_count() or 1)
 
     def waits_on_network(self) -> bool:
         # A cloud model paints or speaks a scene while the worker waits; its own CPU work (offline pages and voices, the

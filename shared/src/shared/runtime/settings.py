@@ -68,7 +68,8 @@ class WorkerSettings(ServiceSettings):
     visibility_timeout_seconds: int = 60
     receive_wait_seconds: int = 10
     # How many messages a worker has in hand at once. Unset: network_concurrency where its provider waits on the
-    # network (a cloud model answers in seconds while the worker idles), else one per core (local work is CPU work).
+    # network (a cloud model answers in seconds while the worker idles), else cpu_messages_at_once() (local work is
+    # CPU work: one per core, or more where the worker's own core slots keep the CPU work to its cores).
     worker_concurrency: int | None = None
     network_concurrency: int = 8
     # How long a cloud model (Bedrock, Polly) may take to answer before botocore asks again (its standard retries).
@@ -97,11 +98,15 @@ class WorkerSettings(ServiceSettings):
         """Whether this worker's messages are mostly a wait on a cloud provider, rather than work for its CPU."""
         return False
 
+    def cpu_messages_at_once(self) -> int:
+        """Messages in hand when the work is this machine's: one per core, unless the worker shares its cores out itself."""
+        return os.cpu_count() or 1
+
     @property
     def messages_at_once(self) -> int:
         if self.worker_concurrency is not None:
             return max(1, self.worker_concurrency)
-        return self.network_concurrency if self.waits_on_network() else os.cpu_count() or 1
+        return self.network_concurrency if self.waits_on_network() else self.cpu_messages_at_once()
 
 
 class GatewayAddress(BaseSettings):

@@ -15,8 +15,10 @@ keeps them nowhere.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import threading
+import time
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import SERVICE_INSTANCE_ID, SERVICE_NAME, OTELResourceDetector, Resource
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.trace import Span as ApiSpan
 from opentelemetry.trace import Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -55,6 +58,14 @@ class JsonLinesSpanExporter(SpanExporter):
         return SpanExportResult.SUCCESS
 
 
+class TimestampedTraceIds(RandomIdGenerator):
+    """Trace ids whose first 32 bits are the trace's start in Unix seconds, the rest random: X-Ray reads a trace's
+    time from them and refuses ids it cannot date; to every other store they are ordinary W3C ids."""
+
+    def generate_trace_id(self) -> int:
+        return (int(time.time()) << 96) | random.getrandbits(96)
+
+
 class LogContextAttributes(SpanProcessor):
     """Every span gets the log context it starts in (run_id, event_id, event_type): found by run id in any store."""
 
@@ -75,7 +86,7 @@ def configure_tracing(service: str, trace_dir: Path = DEFAULT_TRACE_DIR) -> Trac
     """Once per process, after logging."""
     resource = process_resource(service)
     instance = resource.attributes[SERVICE_INSTANCE_ID]
-    provider = TracerProvider(resource=resource)
+    provider = TracerProvider(resource=resource, id_generator=TimestampedTraceIds())
     provider.add_span_processor(LogContextAttributes())
     exporter = os.environ.get("OTEL_TRACES_EXPORTER", "")
     if exporter == "none":
