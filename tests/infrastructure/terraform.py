@@ -29,6 +29,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+import yaml
 from hcl2 import parses_to_tree
 from lark import Token, Tree
 
@@ -288,6 +289,7 @@ class Evaluator:
         self.functions: dict[str, Callable[..., Any]] = {
             "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
             "jsondecode": json.loads,
+            "yamlencode": lambda value: yaml.safe_dump(value, sort_keys=False),
             "file": lambda path: Path(path).read_text(),
             "filebase64sha256": lambda path: base64.b64encode(hashlib.sha256(Path(path).read_bytes()).digest()).decode(),
             "sort": sorted,

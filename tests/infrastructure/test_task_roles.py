@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 
 from shared.topology import raw_topology
 from tests.infrastructure.aws_calls import actions_of, asset_folders_named, model_actions_of
@@ -152,14 +153,23 @@ def test_beside_each_service_the_adot_collector_takes_its_spans_to_x_ray_and_its
     code, collector = json.loads(configuration.resource("aws_ecs_task_definition", "service").instances[service]["container_definitions"])
     assert collector["name"] == "telemetry-collector" and collector["essential"] is False  # it stopping loses spans, not storybooks
     assert collector["image"].startswith("public.ecr.aws/aws-observability/aws-otel-collector:v")
-    assert collector["command"] == ["--config=/etc/ecs/ecs-default-config.yaml"] and collector["readonlyRootFilesystem"]
+    assert collector["readonlyRootFilesystem"] and "command" not in collector
+    (setting,) = collector["environment"]
+    assert setting["name"] == "AOT_CONFIG_CONTENT"  # where ADOT reads its whole configuration
+    config = yaml.safe_load(setting["value"])
+    assert config["receivers"]["otlp"]["protocols"] == {"http": {"endpoint": "localhost:4318"}}  # the task's containers only
+    assert config["service"]["pipelines"] == {
+        "traces": {"receivers": ["otlp"], "processors": ["batch"], "exporters": ["awsxray"]},
+        "metrics": {"receivers": ["otlp"], "processors": ["batch"], "exporters": ["awsemf"]},
+    }
     assert collector["logConfiguration"]["options"]["awslogs-group"] == code["logConfiguration"]["options"]["awslogs-group"]
     assert code["dependsOn"] == [{"containerName": "telemetry-collector", "condition": "START"}]
     environment = {item["name"]: item["value"] for item in code["environment"]}
     assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://localhost:4318"  # the ADOT default config's OTLP/HTTP port
     policy = json.loads(configuration.resource("aws_iam_role_policy", "telemetry_export").instances[service]["policy"])
     metrics_group = configuration.resource("aws_cloudwatch_log_group", "application_metrics").instances[None]
-    assert metrics_group["name"] == "/aws/ecs/application/metrics"  # where the default config's awsemf exporter writes
+    assert metrics_group["name"] == config["exporters"]["awsemf"]["log_group_name"] == "/ecs/nocomelon/metrics"  # the environment's own
+    assert config["exporters"]["awsemf"]["namespace"] == "NoComelon/nocomelon"
     assert [(statement["Action"], statement["Resource"]) for statement in policy["Statement"]] == [
         (X_RAY_WRITES, "*"),
         (EMF_WRITES, f"{metrics_group['arn']}:*"),

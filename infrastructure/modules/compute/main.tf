@@ -183,12 +183,32 @@ resource "aws_iam_role_policy" "execution" {
   })
 }
 
-# The ADOT default configuration's metrics exporter (awsemf) writes them as embedded-metric-format log lines here,
-# which CloudWatch turns into metrics in the ECS/AWSOTel/Application namespace. Made here so it has a retention.
+# The collector's metrics exporter (awsemf) writes them as embedded-metric-format log lines here, which CloudWatch
+# turns into metrics in the environment's namespace. A group of the environment's own, so two environments in one
+# account never share one (ADOT's default configuration writes every task's to one fixed group).
 resource "aws_cloudwatch_log_group" "application_metrics" {
   #checkov:skip=CKV_AWS_158:Encrypted by CloudWatch's own key; the lines hold stage timings and queue depths, nothing of a child.
-  name              = "/aws/ecs/application/metrics"
+  name              = "/ecs/${var.prefix}/metrics"
   retention_in_days = var.log_retention_days
+}
+
+locals {
+  # The sidecar's whole configuration: OTLP over HTTP from the task's own containers only (they share localhost),
+  # spans to X-Ray, metrics to CloudWatch.
+  telemetry_collector_config = yamlencode({
+    receivers  = { otlp = { protocols = { http = { endpoint = "localhost:4318" } } } }
+    processors = { batch = {} }
+    exporters = {
+      awsxray = {}
+      awsemf  = { namespace = "NoComelon/${var.prefix}", log_group_name = aws_cloudwatch_log_group.application_metrics.name }
+    }
+    service = {
+      pipelines = {
+        traces  = { receivers = ["otlp"], processors = ["batch"], exporters = ["awsxray"] }
+        metrics = { receivers = ["otlp"], processors = ["batch"], exporters = ["awsemf"] }
+      }
+    }
+  })
 }
 
 # The collector sidecar's, not the code's: it sends the task's spans to X-Ray, whose write actions name no resource,
@@ -312,7 +332,7 @@ resource "aws_ecs_task_definition" "service" {
     image                  = var.telemetry_collector_image
     essential              = false
     readonlyRootFilesystem = true
-    command                = ["--config=/etc/ecs/ecs-default-config.yaml"] # OTLP in, X-Ray (traces) and EMF (metrics) out
+    environment            = [{ name = "AOT_CONFIG_CONTENT", value = local.telemetry_collector_config }] # ADOT reads its config here
     logConfiguration = {
       logDriver = "awslogs"
       options = {
