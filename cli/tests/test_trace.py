@@ -69,6 +69,16 @@ def test_the_waterfall_follows_the_run_across_processes_with_each_span_under_its
     assert lines[-1].startswith("5 spans from 2 workers (gateway, media-2)")
 
 
+def test_a_run_whose_spans_straddle_a_rotated_file_is_shown_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _a_run_across_two_processes(tmp_path, RUN)
+    media = tmp_path / "media-media-2.jsonl"
+    media.replace(tmp_path / "media-media-2.previous.jsonl")  # as the exporter does past its size limit
+
+    assert main(["trace", RUN, "--dir", str(tmp_path), "--viewer", "http://127.0.0.1:9"]) == 0
+
+    assert capsys.readouterr().out.splitlines()[-1].startswith("5 spans from 2 workers")
+
+
 def test_a_run_the_files_do_not_hold_is_asked_of_the_trace_viewer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     asked: list[httpx.Request] = []
 

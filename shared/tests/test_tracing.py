@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from opentelemetry import trace
@@ -23,7 +24,7 @@ from shared.adapters.sns_sqs import QueueConsumer, SnsEventPublisher
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.domain.ports import Disposition
 from shared.runtime.logging import JsonFormatter
-from shared.runtime.tracing import LogContextAttributes, TimestampedTraceIds, continued, trace_parent, tracer
+from shared.runtime.tracing import JsonLinesSpanExporter, LogContextAttributes, TimestampedTraceIds, continued, trace_parent, tracer
 
 _exporter = InMemorySpanExporter()
 
@@ -131,3 +132,21 @@ def test_a_trace_id_starts_with_its_time_in_seconds_as_x_ray_requires() -> None:
     after = int(time.time())
     assert len(ids) == 100 and all(before <= trace_id >> 96 <= after for trace_id in ids)
     assert all(0 < trace_id < 2**128 for trace_id in ids)
+
+
+def test_the_local_span_file_keeps_about_the_last_two_files_worth(tmp_path: Path) -> None:
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(JsonLinesSpanExporter(tmp_path / "media-1.jsonl", max_bytes=4_000)))
+    for number in range(60):
+        with provider.get_tracer("test").start_as_current_span(f"span {number}", attributes={"run_id": f"run-{number}"}):
+            pass
+    provider.shutdown()
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["media-1.jsonl", "media-1.previous.jsonl"]
+    assert all(path.stat().st_size < 4_000 + 2_000 for path in tmp_path.iterdir())  # a file ends on the span that passed the limit
+    kept = [
+        int(json.loads(line)["name"].split()[1])
+        for name in ("media-1.previous.jsonl", "media-1.jsonl")
+        for line in (tmp_path / name).read_text().splitlines()
+    ]
+    assert kept == list(range(kept[0], 60)) and kept[0] > 0  # the newest, in order; the oldest went with the file before

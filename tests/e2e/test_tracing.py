@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from datetime import datetime
 
 from devstack.stack import Stack
 from nocomelon_cli.trace import TraceSpan, local_spans
@@ -23,6 +25,7 @@ def _whole_trace(stack: Stack, run_id: str, timeout: float = 15) -> list[TraceSp
 
 
 def test_a_run_is_one_trace_from_the_gateway_through_vision_story_and_media(stack: Stack, parent: Parent) -> None:
+    began = time.time()
     made = make_with_cli(stack, sample("image-001.png"), ARTEFACTS / "storybook-traced.mp4")
     assert made.returncode == 0, made.stderr
     started = re.search(r"run (\S+) started", made.stderr)
@@ -48,6 +51,11 @@ def test_a_run_is_one_trace_from_the_gateway_through_vision_story_and_media(stac
         assert handler.attributes.get("stage") == stage and handler.attributes["run_id"] == run_id, (name, handler)
     scenes = {span.attributes["scene"] for span in spans if span.name == "illustrate"}
     assert scenes == {span.attributes["scene"] for span in spans if span.name == "narrate"} and len(scenes) >= 3
+
+    # The CLI polled the run all along; reads make no trace of their own (gateway.app.untraced).
+    written = [json.loads(line) for path in stack.traces.glob("gateway-*.jsonl") for line in path.read_text().splitlines()]
+    gateway_spans = [span for span in written if datetime.fromisoformat(span["start_time"]).timestamp() >= began]
+    assert gateway_spans and not [span["name"] for span in gateway_spans if span["name"].startswith(("GET ", "HEAD "))]
 
     shown = cli(stack, "trace", run_id, "--dir", str(stack.traces))
     assert shown.returncode == 0, shown.stderr

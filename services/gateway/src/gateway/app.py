@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI
@@ -97,7 +98,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     # The docs page is the one install_security_headers serves, with its own policy; redoc and Swagger's OAuth
     # redirect would be two more pages of CDN scripts, for sign-in the API does not have (tokens are pasted).
     app = FastAPI(
-        title="NoComelon gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None
+        title="NoComelon gateway",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        telemetry={"exclude": untraced},
     )
     app.state.settings = settings
     install_guards(app, settings)
@@ -119,6 +126,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         install_webapp(app, settings.webapp_dir)
     install_security_headers(app, settings)
     return app
+
+
+def untraced(scope: MutableMapping[str, Any]) -> bool:
+    """Whether FastAPI leaves a request out of the traces: reads are left out. Polls, progress streams, health checks
+    and the web app's files would each make a trace of their own, thousands an hour and none of them a run's; a
+    request that changes something (a run started, a decision, a delete) is traced, and a run's trace starts in one."""
+    return scope.get("type") == "http" and scope.get("method") in {"GET", "HEAD", "OPTIONS"}
 
 
 async def _api_docs() -> RedirectResponse:

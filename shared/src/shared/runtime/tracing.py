@@ -44,17 +44,25 @@ tracer = trace.get_tracer("nocomelon")
 
 
 class JsonLinesSpanExporter(SpanExporter):
-    """A span per line in one file per process: the local store, read by `nocomelon trace`."""
+    """A span per line in one file per process: the local store, read by `nocomelon trace`.
 
-    def __init__(self, path: Path) -> None:
+    Past `max_bytes` the file becomes `<name>.previous.jsonl` (replacing the one before) and a new one starts, so a
+    stack left running keeps about the last two files' worth of traces, and `nocomelon trace` still reads both."""
+
+    def __init__(self, path: Path, max_bytes: int = 32 * 2**20) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
+        self._previous = path.with_suffix(".previous.jsonl")
+        self._max_bytes = max_bytes
         self._lock = threading.Lock()
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         lines = "".join(span.to_json(indent=None) + "\n" for span in spans)
-        with self._lock, self._path.open("a", encoding="utf-8") as file:
-            file.write(lines)
+        with self._lock:
+            if self._path.exists() and self._path.stat().st_size >= self._max_bytes:
+                self._path.replace(self._previous)
+            with self._path.open("a", encoding="utf-8") as file:
+                file.write(lines)
         return SpanExportResult.SUCCESS
 
 
