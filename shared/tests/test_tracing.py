@@ -24,7 +24,15 @@ from shared.adapters.sns_sqs import QueueConsumer, SnsEventPublisher
 from shared.domain.events import DrawingSubmitted, Envelope, EventType, RunMode
 from shared.domain.ports import Disposition
 from shared.runtime.logging import JsonFormatter
-from shared.runtime.tracing import JsonLinesSpanExporter, LogContextAttributes, TimestampedTraceIds, continued, trace_parent, tracer
+from shared.runtime.tracing import (
+    JsonLinesSpanExporter,
+    LogContextAttributes,
+    TimestampedTraceIds,
+    chosen_exporter,
+    continued,
+    trace_parent,
+    tracer,
+)
 
 _exporter = InMemorySpanExporter()
 
@@ -150,3 +158,24 @@ def test_the_local_span_file_keeps_about_the_last_two_files_worth(tmp_path: Path
         for line in (tmp_path / name).read_text().splitlines()
     ]
     assert kept == list(range(kept[0], 60)) and kept[0] > 0  # the newest, in order; the oldest went with the file before
+
+
+@pytest.mark.parametrize(
+    ("environment", "traces", "metrics"),
+    [
+        ({}, "local", "local"),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}, "otlp", "otlp"),
+        ({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://collector:4318/v1/traces"}, "otlp", "local"),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_METRICS_EXPORTER": "none"}, "otlp", "none"),
+        ({"OTEL_TRACES_EXPORTER": "otlp"}, "otlp", "local"),
+    ],
+)
+def test_each_signal_goes_where_the_standard_variables_say(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], traces: str, metrics: str
+) -> None:
+    for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+                 "OTEL_TRACES_EXPORTER", "OTEL_METRICS_EXPORTER"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert (chosen_exporter("traces"), chosen_exporter("metrics")) == (traces, metrics)

@@ -26,7 +26,7 @@ from opentelemetry.sdk.metrics.export import ConsoleMetricExporter, MetricExport
 from opentelemetry.sdk.resources import SERVICE_INSTANCE_ID
 
 from shared.domain.events import EventType, Stage
-from shared.runtime.tracing import process_resource
+from shared.runtime.tracing import chosen_exporter, process_resource
 
 # A minute, as CloudWatch resolves custom metrics; OTEL_METRIC_EXPORT_INTERVAL (ms) says otherwise.
 DEFAULT_EXPORT_INTERVAL_MS = 60_000
@@ -68,25 +68,24 @@ class WorkerMetrics:
 
 def configure_metrics(service: str, trace_dir: Path) -> MeterProvider | None:
     """Once per worker process, beside configure_tracing; None when metrics are switched off."""
-    exporter_name = os.environ.get("OTEL_METRICS_EXPORTER", "")
-    if exporter_name == "none":
+    chosen = chosen_exporter("metrics")
+    if chosen == "none":
         return None
+    resource = process_resource(service)
     exporter: MetricExporter
-    if exporter_name == "otlp" or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"):
+    if chosen == "otlp":
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter  # see configure_tracing
 
         exporter = OTLPMetricExporter()
     else:
-        path = trace_dir / "metrics" / f"{service}-{process_resource(service).attributes[SERVICE_INSTANCE_ID]}.jsonl"
+        path = trace_dir / "metrics" / f"{service}-{resource.attributes[SERVICE_INSTANCE_ID]}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         # Line-buffered: each export is one whole line the moment it is written.
         exporter = ConsoleMetricExporter(
             out=path.open("a", encoding="utf-8", buffering=1), formatter=lambda data: data.to_json(indent=None) + "\n"
         )
     interval = float(os.environ.get("OTEL_METRIC_EXPORT_INTERVAL", DEFAULT_EXPORT_INTERVAL_MS))
-    provider = MeterProvider(
-        resource=process_resource(service), metric_readers=[PeriodicExportingMetricReader(exporter, export_interval_millis=interval)]
-    )
+    provider = MeterProvider(resource=resource, metric_readers=[PeriodicExportingMetricReader(exporter, export_interval_millis=interval)])
     metrics.set_meter_provider(provider)
     return provider
 

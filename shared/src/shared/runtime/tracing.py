@@ -22,7 +22,7 @@ import time
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -90,16 +90,26 @@ def process_resource(service: str) -> Resource:
     return Resource.create({SERVICE_NAME: f"nocomelon-{service}", SERVICE_INSTANCE_ID: instance})
 
 
+def chosen_exporter(signal: Literal["traces", "metrics"]) -> Literal["none", "otlp", "local"]:
+    """Where a signal goes: `OTEL_<SIGNAL>_EXPORTER=none` or `=otlp` says so; otherwise over OTLP when an endpoint is
+    set (the collector's), else to the local files."""
+    named = os.environ.get(f"OTEL_{signal.upper()}_EXPORTER", "")
+    if named == "none" or named == "otlp":
+        return named
+    endpoint = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get(f"OTEL_EXPORTER_OTLP_{signal.upper()}_ENDPOINT")
+    return "otlp" if endpoint else "local"
+
+
 def configure_tracing(service: str, trace_dir: Path = DEFAULT_TRACE_DIR) -> TracerProvider:
     """Once per process, after logging."""
     resource = process_resource(service)
     instance = resource.attributes[SERVICE_INSTANCE_ID]
     provider = TracerProvider(resource=resource, id_generator=TimestampedTraceIds())
     provider.add_span_processor(LogContextAttributes())
-    exporter = os.environ.get("OTEL_TRACES_EXPORTER", "")
+    exporter = chosen_exporter("traces")
     if exporter == "none":
         pass
-    elif exporter == "otlp" or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+    elif exporter == "otlp":
         # Imported here: the OTLP exporter brings protobuf and requests, which a process writing files never needs.
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
