@@ -3,9 +3,11 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.dynamodb import DynamoCheckpointStore
+from gateway.settings import GatewaySettings
+from shared.adapters.aws import AwsClients
+from shared.adapters.dynamodb import DynamoCheckpointStore, to_attribute
 from shared.domain.events import Envelope, EventType, RunFailed, RunMode, Stage, parse_envelope
-from shared.domain.models import DrawingAnalysis, GeneratedAudio, VideoResult
+from shared.domain.models import DrawingAnalysis, GeneratedAudio, SpokenSentence, SpokenWord, VideoResult
 from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
 from shared.domain.run import (
     Checkpoint,
@@ -194,3 +196,22 @@ async def test_what_readers_wait_on_is_written_after_what_they_read() -> None:
     assert paths.index("video_result") < paths.index("stages.video.finished_at") < paths.index("status")
     assert paths.index("stages.video.status") < paths.index("status")
     assert set(paths[-3:-1]) == {"status", "current_stage"} and paths[-1] == "updated_at"
+
+
+async def test_documents_are_kept_as_text_and_read_back_whole(aws: AwsClients, settings: GatewaySettings, run_id: str) -> None:
+    store, table = DynamoCheckpointStore(aws.dynamodb, settings.topology.checkpoints.name), settings.topology.checkpoints.name
+    run = Checkpoint(user_id="user-a", run_id=run_id, mode=RunMode.ONE_SHOT, drawing_key="user-a/drawings/r.png", media_type="image/png")
+    await store.create(run)
+    spoken = [SpokenSentence(text="Hi.", start_sec=0.0, end_sec=0.5, words=[SpokenWord(text="Hi.", start_sec=0.0, end_sec=0.4)])]
+    clip = GeneratedAudio(scene_number=1, key="user-a/audio/r_scene_1.mp3", duration_sec=1.5, sentences=spoken)
+    analysis = DrawingAnalysis(subject="a smiling figure", colors=["sky blue"])
+    assert await store.update("user-a", run_id, RunPatch(drawing_analysis=analysis) | scene_narrated(SceneNarration(clip=clip)))
+    key = {"user_id": {"S": "user-a"}, "run_id": {"S": run_id}}
+    item = (await aws.dynamodb.get_item(TableName=table, Key=key))["Item"]
+    assert set(item["drawing_analysis"]) == {"S"} and set(item["narrations"]["M"]["1"]) == {"S"}
+    stored = await store.get("user-a", run_id)
+    assert stored is not None and stored.drawing_analysis == analysis and stored.narrations["1"].clip == clip
+    # A run written before documents were kept as text (typed maps) reads the same.
+    older = {**item, "drawing_analysis": to_attribute(analysis), "narrations": {"M": {"1": to_attribute(SceneNarration(clip=clip))}}}
+    await aws.dynamodb.put_item(TableName=table, Item=older)
+    assert await store.get("user-a", run_id) == stored

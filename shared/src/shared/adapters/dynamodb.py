@@ -133,12 +133,49 @@ def _waited_on_last(values: dict[str, Any]) -> list[tuple[str, Any]]:
     return sorted(values.items(), key=lambda item: item[0] in _WAITED_ON)
 
 
+# A checkpoint's documents (the script, the analysis, the results, each scene's entry) are kept as JSON text: they are
+# only ever written and read whole, and as typed maps every read would cost a parse per value (a storybook's word
+# timings are thousands of them). The local AWS pays that parse too, in most of its time serving a run.
+_DOCUMENTS = frozenset({"choices", "options", "drawing_analysis", "story_script", "image_result", "audio_result", "video_result", "error"})
+_DOCUMENT_MAPS = frozenset({"pictures", "narrations", "page_videos"})
+
+
+def _as_text(value: Any) -> Any:  # noqa: ANN401 - any document, or None
+    if value is None:
+        return None
+    return json.dumps(value.model_dump(mode="json") if isinstance(value, BaseModel) else value, default=to_jsonable_python)
+
+
+def _stored(name: str, value: Any) -> Any:  # noqa: ANN401 - any field's value
+    if name in _DOCUMENTS:
+        return _as_text(value)
+    if name in _DOCUMENT_MAPS:
+        return {key: _as_text(entry) for key, entry in value.items()}
+    return value
+
+
+def _checkpoint_item(checkpoint: Checkpoint) -> dict[str, Any]:
+    fields = checkpoint.model_dump(mode="json", exclude={"processed_events"})
+    return to_item({name: _stored(name, value) for name, value in fields.items()})
+
+
+def _checkpoint_from(item: dict[str, Any]) -> Checkpoint:
+    """A checkpoint from its item; a document stored as a map (before documents were kept as text) reads the same."""
+    fields = from_item(item)
+    for name in _DOCUMENTS & fields.keys():
+        if isinstance(fields[name], str):
+            fields[name] = json.loads(fields[name])
+    for name in _DOCUMENT_MAPS & fields.keys():
+        fields[name] = {key: json.loads(entry) if isinstance(entry, str) else entry for key, entry in fields[name].items()}
+    return Checkpoint.model_validate(fields)
+
+
 def _assignments(patch: RunPatch) -> dict[str, Any]:
     """The attribute paths a patch sets; a stage's state is set field by field, inside its map, and a map entry on
     its own (the map itself exists from the run's creation)."""
-    run = _waited_on_last(patch.values())
+    run = [(name, _stored(name, value)) for name, value in _waited_on_last(patch.values())]
     paths = {name: value for name, value in run if name not in _WAITED_ON}
-    paths |= {f"{entry.map}.{entry.key}": entry.value for entry in patch.entries}
+    paths |= {f"{entry.map}.{entry.key}": _as_text(entry.value) for entry in patch.entries}
     for stage, stage_patch in patch.stages.items():
         paths |= {f"stages.{stage.value}.{name}": value for name, value in _waited_on_last(stage_patch.values())}
     return paths | {name: value for name, value in run if name in _WAITED_ON}
@@ -163,7 +200,7 @@ class DynamoCheckpointStore:
         )
         put: dict[str, Any] = {
             "TableName": self._table,
-            "Item": to_item(created.model_dump(mode="json", exclude={"processed_events"})),
+            "Item": _checkpoint_item(created),
             "ConditionExpression": "attribute_not_exists(run_id)",
         }
         try:
@@ -179,7 +216,7 @@ class DynamoCheckpointStore:
         item = response.get("Item")
         if item is None:
             return None
-        return Checkpoint.model_validate(from_item(item))
+        return _checkpoint_from(item)
 
     async def unsettled(self, updated_before: str) -> list[Checkpoint]:
         # A scan: the sweeper's once-a-minute look over every run, small while runs expire after days.
@@ -195,7 +232,7 @@ class DynamoCheckpointStore:
         }
         runs: list[Checkpoint] = []
         async for page in self._dynamodb.get_paginator("scan").paginate(**arguments):
-            runs += [Checkpoint.model_validate(from_item(item)) for item in page.get("Items", [])]
+            runs += [_checkpoint_from(item) for item in page.get("Items", [])]
         return runs
 
     async def count_active(self, user_id: str) -> int:
