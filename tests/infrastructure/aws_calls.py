@@ -46,8 +46,6 @@ S3_ACTIONS = {
     # The asset store deletes versions by id, never the current object (which would only add a delete marker).
     "delete_objects": {"s3:DeleteObjectVersion"},
     "list_object_versions": {"s3:ListBucketVersions"},
-    "upload_file": {"s3:PutObject", "s3:AbortMultipartUpload"},  # large files go in parts, aborted on failure
-    "download_file": {"s3:GetObject"},
 }
 # Setting tags while writing an object needs its own action besides the write's.
 TAGGING_ACTIONS = {"s3": "s3:PutObjectTagging"}

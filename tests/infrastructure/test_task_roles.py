@@ -22,7 +22,7 @@ BUCKET_ARN = "arn:aws:s3:::nocomelon-assets"
 USER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_pool"
 # The start-up lookup (shared/cognito.py) runs only when the pool and client ids are not set; the task definition sets them.
 ONLY_WITHOUT_COGNITO_IDS = {"cognito-idp:ListUserPools", "cognito-idp:ListUserPoolClients"}
-WRITES = {"s3:PutObject", "s3:AbortMultipartUpload"}
+WRITES = {"s3:PutObject"}
 # Deletes remove versions by id: a plain DeleteObject on a versioned bucket only hides the object behind a marker.
 DELETES = {"s3:DeleteObjectVersion", "s3:DeleteObject"}
 

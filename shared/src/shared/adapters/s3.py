@@ -54,24 +54,10 @@ class S3AssetStore:
         self._retention_tag = retention_tag
 
     async def put(self, key: str, body: bytes, content_type: str, *, retention: Retention) -> None:
-        with _transfer("put", key) as span:
-            span.set_attribute("bytes", len(body))
-            await self._s3.put_object(
-                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, Tagging=_tagging(retention, self._retention_tag)
-            )
+        await self._put("put", key, body, content_type, retention)
 
     async def get(self, key: str) -> bytes:
-        with _transfer("get", key) as span:
-            try:
-                response = await self._s3.get_object(Bucket=self._bucket, Key=key)
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                    raise ObjectNotFound(key) from error
-                raise
-            async with response["Body"] as stream:
-                body = await stream.read()
-            span.set_attribute("bytes", len(body))
-            return body
+        return await self._get("get", key)
 
     async def read(self, key: str, *, first: int = 0, last: int | None = None) -> StoredBytes:
         asked = f"bytes={first}-{'' if last is None else last}"
@@ -96,16 +82,34 @@ class S3AssetStore:
             chunks=_chunks(response["Body"]),
         )
 
+    # One request each way: boto's managed transfers ask for the object's size first and split anything past 8 MB into
+    # parts, several requests for the files a run moves (the largest, a storybook's video, is some megabytes).
     async def upload_file(self, path: Path, key: str, content_type: str, *, retention: Retention) -> None:
-        extra = {"ContentType": content_type, "Tagging": _tagging(retention, self._retention_tag)}
-        with _transfer("upload", key) as span:
-            span.set_attribute("bytes", path.stat().st_size)
-            await self._s3.upload_file(str(path), self._bucket, key, ExtraArgs=extra)
+        await self._put("upload", key, await asyncio.to_thread(path.read_bytes), content_type, retention)
 
     async def download_file(self, key: str, path: Path) -> None:
-        with _transfer("download", key) as span:
-            await self._s3.download_file(self._bucket, key, str(path))
-            span.set_attribute("bytes", path.stat().st_size)
+        body = await self._get("download", key)
+        await asyncio.to_thread(path.write_bytes, body)
+
+    async def _put(self, action: str, key: str, body: bytes, content_type: str, retention: Retention) -> None:
+        with _transfer(action, key) as span:
+            span.set_attribute("bytes", len(body))
+            await self._s3.put_object(
+                Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, Tagging=_tagging(retention, self._retention_tag)
+            )
+
+    async def _get(self, action: str, key: str) -> bytes:
+        with _transfer(action, key) as span:
+            try:
+                response = await self._s3.get_object(Bucket=self._bucket, Key=key)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                    raise ObjectNotFound(key) from error
+                raise
+            async with response["Body"] as stream:
+                body = await stream.read()
+            span.set_attribute("bytes", len(body))
+            return body
 
     async def exists(self, key: str) -> bool:
         try:
