@@ -176,7 +176,7 @@ class InMemoryCheckpointStore:
             return RecordResult.DUPLICATE
         if expect is not None and not expect.holds(run):
             return RecordResult.STALE
-        if claim is not None and getattr(run, claim.field) == claim.value:
+        if claim is not None and not claim.can_take(getattr(run, claim.field)):
             return RecordResult.CLAIM_LOST
         bookkeeping: dict[str, Any] = {"processed_events": run.processed_events | {event_id}}
         if claim is not None:

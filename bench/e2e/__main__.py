@@ -1,19 +1,25 @@
-"""Approve-script → video ready, through the running services, for a 5-scene story.
+"""Approve-script → video ready, through the running services, for a 5-scene story, before and after rendering ahead.
 
     uv run python -m bench.e2e [--drawing PATH] [--runs N]
 
-Starts its own local AWS and the four services (like `make run`, on free
-ports), takes a drawing through analysis and a 5-scene story (age 6), then
-times POST /pipeline/generate until the video is ready, with the time each
-stage took from the checkpoint. Ends with one line: `e2e: <s> s for 5 scenes`.
+Starts its own local AWS and the four services twice (like `make run`, on free
+ports): "before" renders no page of the video until every scene is painted and
+narrated (NOCOMELON_RENDER_AHEAD=false), "after" renders each page as soon as its
+scene is made (the default). Runs take turns between the two, so both see the
+same machine. Each takes a drawing through analysis and a 5-scene story (age 6),
+then times POST /pipeline/generate until the video is ready, with the time each
+stage took from the checkpoint. Ends with one line:
+`e2e: <after> s for 5 scenes (before: <before> s, no page rendered before the last scene)`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -57,31 +63,48 @@ def approve_to_video(client: httpx.Client, drawing: Path) -> tuple[float, dict[s
     return total, stages
 
 
+MODES = {"before": {"NOCOMELON_RENDER_AHEAD": "false"}, "after": {}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench.e2e")
     parser.add_argument("--drawing", type=Path, default=SAMPLE)
     parser.add_argument("--runs", type=int, default=3)
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as scratch:
+    totals: dict[str, list[float]] = {mode: [] for mode in MODES}
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as scratch, contextlib.ExitStack() as running:
         logs = Path(scratch)
         aws = LocalAws(port=free_port(), log_path=logs / "moto.log")
         aws.start()
-        stack = Stack(aws_endpoint=aws.endpoint, gateway_port=free_port(), log_dir=logs, overrides={"NOCOMELON_RECEIVE_WAIT_SECONDS": "1"})
-        try:
-            stack.provision()
-            stack.start()
-            headers = {"Authorization": f"Bearer {stack.access_token(DEMO_ACCOUNT)}"}
-            with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as client:
-                totals = []
-                for attempt in range(1, arguments.runs + 1):
-                    total, stages = approve_to_video(client, arguments.drawing)
-                    totals.append(total)
-                    breakdown = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
-                    print(f"run {attempt}: {total:.1f} s approve → video ready ({breakdown})", flush=True)
-        finally:
-            stack.stop()
-            aws.stop()
-    print(f"e2e: {statistics.median(totals):.1f} s for 5 scenes")
+        running.callback(aws.stop)
+        clients = {mode: running.enter_context(_client(aws, logs, mode, settings)) for mode, settings in MODES.items()}
+        for attempt in range(1, arguments.runs + 1):
+            for mode, client in clients.items():
+                total, stages = approve_to_video(client, arguments.drawing)
+                totals[mode].append(total)
+                breakdown = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
+                print(f"{mode:6} run {attempt}: {total:.1f} s approve → video ready ({breakdown})", flush=True)
+    before, after = (statistics.median(totals[mode]) for mode in MODES)
+    print(f"e2e: {after:.1f} s for 5 scenes (before: {before:.1f} s, no page rendered before the last scene)")
+
+
+@contextlib.contextmanager
+def _client(aws: LocalAws, logs: Path, mode: str, settings: dict[str, str]) -> Iterator[httpx.Client]:
+    stack = Stack(
+        aws_endpoint=aws.endpoint,
+        gateway_port=free_port(),
+        log_dir=logs / mode,
+        environment=f"e2e-{mode}",
+        overrides={"NOCOMELON_RECEIVE_WAIT_SECONDS": "1", **settings},
+    )
+    try:
+        stack.provision()
+        stack.start()
+        headers = {"Authorization": f"Bearer {stack.access_token(DEMO_ACCOUNT)}"}
+        with httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as client:
+            yield client
+    finally:
+        stack.stop()
 
 
 if __name__ == "__main__":

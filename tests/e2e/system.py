@@ -31,9 +31,12 @@ if TYPE_CHECKING:
 
 def one_shot_events(events: list[Envelope[Any]]) -> Counter[EventType]:
     """Every event a one-shot run must have had, given what it published: each once by its id, however often it is
-    delivered, and a picture and a narration (asked for and done) for each scene of its script."""
+    delivered, and a picture, a narration and a page of the video (asked for and done) for each scene of its script."""
     pipeline = next(event for event in events if event.type == EventType.PIPELINE_REQUESTED)
-    per_scene = [EventType.PICTURE_REQUESTED, EventType.NARRATION_REQUESTED, EventType.PICTURE_COMPLETED, EventType.NARRATION_COMPLETED]
+    per_scene = [
+        *(EventType.PICTURE_REQUESTED, EventType.NARRATION_REQUESTED, EventType.PICTURE_COMPLETED, EventType.NARRATION_COMPLETED),
+        *(EventType.PAGE_REQUESTED, EventType.PAGE_RENDERED),
+    ]
     once = [EventType.DRAWING_SUBMITTED, EventType.VISION_COMPLETED, EventType.PIPELINE_REQUESTED, EventType.VIDEO_REQUESTED]
     return Counter([*once, EventType.VIDEO_COMPLETED, *per_scene * len(pipeline.payload.story_script.scenes)])
 

@@ -55,7 +55,7 @@ def test_a_deleted_storybook_leaves_no_version_of_its_entry_or_its_run(stack: St
         mine = AssetKeys.user_prefix(parent.user_id)
         run_files = [key for key in versions_under(stack, mine) if belongs_to_run(key, parent.user_id, run_id)]
         assert {AssetKeys.video(parent.user_id, run_id), entry["video_key"], entry["thumbnail_key"]} <= set(versions_under(stack, mine))
-        assert len({key.split("/")[1] for key in run_files}) == 4  # drawings, images, audio, videos
+        assert {key.split("/")[1] for key in run_files} == {"drawings", "images", "audio", "pages", "videos"}
 
         assert client.delete(f"/api/v1/library/{entry['id']}").status_code == 204
 

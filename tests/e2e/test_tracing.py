@@ -44,8 +44,15 @@ def test_a_run_is_one_trace_from_the_gateway_through_vision_story_and_media(stac
     by_id = {span.span_id: span for span in spans}
     assert all(span.parent_id in by_id for span in spans if span is not root), "every span hangs from another of the run's"
     names = {span.name for span in spans}
-    assert {"analyse", "write", "illustrate", "narrate", "render", "s3 put", "s3 get"} <= names
-    for stage, name in [("vision", "analyse"), ("story", "write"), ("images", "illustrate"), ("voice", "narrate"), ("video", "render")]:
+    assert {"analyse", "write", "illustrate", "narrate", "render page", "assemble", "s3 put", "s3 get"} <= names
+    for stage, name in [
+        ("vision", "analyse"),
+        ("story", "write"),
+        ("images", "illustrate"),
+        ("voice", "narrate"),
+        ("video", "render page"),
+        ("video", "assemble"),
+    ]:
         work = next(span for span in spans if span.name == name)
         handler = by_id[work.parent_id] if work.parent_id else work
         assert handler.attributes.get("stage") == stage and handler.attributes["run_id"] == run_id, (name, handler)
@@ -63,5 +70,6 @@ def test_a_run_is_one_trace_from_the_gateway_through_vision_story_and_media(stac
     lines = shown.stdout.splitlines()
     assert lines[0] == f"run {run_id}" and lines[1] == f"trace {root.trace_id}"
     assert re.match(r"\s+0\.000\s+\d+\.\d{3}\s+-\s+gateway\s+POST /api/v1/runs$", lines[3]), lines[3]
-    assert any(re.search(r"\svideo\s+media\s+\s*render$", line) for line in lines), shown.stdout
+    assert any(re.search(r"\svideo\s+media\s+\s*render page scene 1$", line) for line in lines), shown.stdout
+    assert any(re.search(r"\svideo\s+media\s+\s*assemble$", line) for line in lines), shown.stdout
     assert lines[-1].startswith(f"{len(spans)} spans from ")

@@ -208,25 +208,23 @@ def test_a_storybook_in_sync_with_its_voice(drawing: Path, style: Style, written
 
 
 def _check_the_timeline(book: Storybook) -> None:
-    timeline, audio_start = book.timeline, COMPOSER.title_sec
+    timeline = book.timeline
     assert len(timeline.pages) == SCENES
     padding = min(COMPOSER.page_padding_sec, COMPOSER.max_total_padding_sec / SCENES)
+    assert timeline.pages[0].start_frame == round(COMPOSER.title_sec * COMPOSER.fps)
     for slot in timeline.pages:
-        # Narration is placed at the page's first frame; that frame is within one of where the audio boundary falls.
-        assert abs(timeline.seconds(slot.start_frame) - audio_start) <= FRAME
+        # A page lasts its narration and a breath, rounded on its own (it is rendered as soon as its scene is made);
+        # the soundtrack places its narration at its first frame, and each caption within a frame of its sentence.
+        assert abs(timeline.seconds(slot.end_frame - slot.start_frame) - (slot.page.duration_sec + padding)) <= FRAME / 2
         for caption, sentence in zip(slot.captions, slot.page.sentences, strict=True):
-            assert abs(timeline.seconds(caption.start_frame) - (audio_start + sentence.start_sec)) <= FRAME
-        audio_start += slot.page.duration_sec + padding
+            assert abs(timeline.seconds(caption.start_frame) - (timeline.seconds(slot.start_frame) + sentence.start_sec)) <= FRAME
     assert book.video.duration_sec == pytest.approx(timeline.duration_sec, abs=0.1)
 
 
 def _cut_windows(timeline: Timeline) -> dict[float, range]:
-    """Where each page's narration starts in the soundtrack, and where the last one's ends (the end card), in seconds,
-    each with the frames searched for its cut."""
-    padding = min(COMPOSER.page_padding_sec, COMPOSER.max_total_padding_sec / SCENES)
-    boundaries = [COMPOSER.title_sec]
-    for slot in timeline.pages:
-        boundaries.append(boundaries[-1] + slot.page.duration_sec + padding)
+    """Where each page's narration starts in the soundtrack (its page's first frame), and where the last one's ends
+    (the end card), in seconds, each with the frames searched for its cut."""
+    boundaries = [timeline.seconds(slot.start_frame) for slot in timeline.pages] + [timeline.seconds(timeline.pages[-1].end_frame)]
     return {
         expected: range(round(expected * COMPOSER.fps) - CUT_SEARCH, round(expected * COMPOSER.fps) + CUT_SEARCH) for expected in boundaries
     }

@@ -109,3 +109,12 @@ def test_without_timings_the_text_is_shown_sentence_by_sentence_in_equal_shares(
 def test_a_story_needs_a_page() -> None:
     with pytest.raises(ValueError, match="at least one page"):
         plan([])
+
+
+def test_a_page_lasts_the_same_whatever_the_pages_before_and_after_it() -> None:
+    # A page is rendered as soon as its scene is made: its frames cannot depend on narrations not yet made.
+    alone = plan([PAGES[1]]).pages[0]
+    within = plan(PAGES).pages[1]
+    assert within.end_frame - within.start_frame == alone.end_frame - alone.start_frame
+    shift = within.start_frame - alone.start_frame
+    assert [(c.start_frame - shift, c.end_frame - shift) for c in within.captions] == [(c.start_frame, c.end_frame) for c in alone.captions]

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from media.compose import ComposedVideo, StoryPage
+from media.compose import ComposedVideo, PageToRender, Segment, StoryPage
 from media.cores import CpuSlots
-from media.handlers import illustrate_scene, join_scenes, narrate_scene, render_video, start_pipeline
+from media.handlers import assemble_video, illustrate_scene, join_scenes, narrate_scene, render_page, start_pipeline
 from media.illustrate import Illustration, PageToPaint
 from media.narrate import Narration
 from shared.domain.assets import Retention
@@ -12,6 +12,7 @@ from shared.domain.costs import Usage
 from shared.domain.events import (
     Envelope,
     EventType,
+    PageRequested,
     PipelineRequested,
     RunMode,
     SceneDone,
@@ -27,6 +28,7 @@ from shared.domain.models import (
     GeneratedImage,
     ImageResult,
     Language,
+    PageVideo,
     Paper,
     Scene,
     StoryOptions,
@@ -36,7 +38,18 @@ from shared.domain.models import (
     VideoResult,
     VoiceType,
 )
-from shared.domain.run import Checkpoint, MapEntry, RunPatch, RunStatus, SceneNarration, ScenePicture, StageState, StageStatus
+from shared.domain.run import (
+    Checkpoint,
+    Claim,
+    MapEntry,
+    RunPatch,
+    RunStatus,
+    SceneNarration,
+    ScenePicture,
+    StageState,
+    StageStatus,
+    scene_painted,
+)
 
 SCRIPT = StoryScript(title="The Kite", scenes=[Scene(number=1, text="A kite."), Scene(number=2, text="It flew.")])
 OPTIONS = StoryOptions(theme=Theme.NATURE, age=4, voice=VoiceType.WISE, style=Style.ANIME)
@@ -64,15 +77,24 @@ class FakeNarrator:
 class FakeComposer:
     def __init__(self) -> None:
         self.pages: list[StoryPage] = []
-        self.read_along: bool | None = None
+        self.rendered: list[PageToRender] = []
+        self.segments: list[bytes] = []
 
-    def compose(
-        self, *, title: str, drawing: Path, pages: list[StoryPage], workdir: Path, language: Language, read_along: bool, age: int
+    def render_page(self, job: PageToRender, target: Path) -> Segment:
+        self.rendered.append(job)
+        shown = [job.page, *([job.before] if job.before else [])]
+        assert all(page.image.read_bytes() and page.figure.read_bytes() for page in shown)
+        before = job.before.image.read_bytes().decode() if job.before else f"title {job.title} over {job.drawing.read_bytes().decode()}"
+        target.write_bytes(f"{before} -> {job.page.image.read_bytes().decode()}".encode())
+        return Segment(path=target, frames=round(job.page.duration_sec * 24))
+
+    def assemble(
+        self, *, title: str, drawing: Path, pages: list[StoryPage], segments: list[Segment], workdir: Path, language: Language, age: int
     ) -> ComposedVideo:
-        self.pages, self.read_along = pages, read_along
+        self.pages, self.segments = pages, [segment.path.read_bytes() for segment in segments]
         assert all(page.image.read_bytes() and page.figure.read_bytes() and page.audio.read_bytes() for page in pages)
         video, thumbnail = workdir / "out.mp4", workdir / "thumb.jpg"
-        video.write_bytes(f"{title}|{drawing.read_bytes().decode()}".encode())
+        video.write_bytes(f"{title}|{drawing.read_bytes().decode()}|{b'+'.join(self.segments).decode()}".encode())
         thumbnail.write_bytes(b"jpeg")
         captions = workdir / "captions.vtt"
         captions.write_text("WEBVTT\n")
@@ -197,8 +219,15 @@ async def test_events_of_a_replaced_pipeline_change_nothing(assets) -> None:
     assert (joined.changes, joined.events, joined.claim) == (RunPatch(), [], None)
 
 
-def _scenes_made(pictures: int, narrations: int, *, images_done: bool = False) -> Checkpoint:
-    """The pipeline p1 with its first `pictures` scenes painted and its first `narrations` narrated."""
+def _picture(n: int) -> ScenePicture:
+    return ScenePicture(image=GeneratedImage(scene_number=n, key=f"u/images/r_scene_{n}.png"), usage=Usage(model="m", images=1))
+
+
+def _scenes_made(
+    pictures: int, narrations: int, *, images_done: bool = False, pages_claim: str | None = None, page_videos: int = 0
+) -> Checkpoint:
+    """The pipeline p1 with its first `pictures` scenes painted, its first `narrations` narrated, and its first
+    `page_videos` pages rendered."""
     running = StageState(status=StageStatus.RUNNING, attempt="p1")
     stages = {stage: StageState() for stage in Stage} | {Stage.IMAGES: running, Stage.VOICE: running}
     if images_done:
@@ -208,14 +237,13 @@ def _scenes_made(pictures: int, narrations: int, *, images_done: bool = False) -
         stages=stages,
         story_script=SCRIPT,
         options=OPTIONS,
-        pictures={
-            str(n): ScenePicture(image=GeneratedImage(scene_number=n, key=f"u/images/r_scene_{n}.png"), usage=Usage(model="m", images=1))
-            for n in range(1, pictures + 1)
-        },
+        pictures={str(n): _picture(n) for n in range(1, pictures + 1)},
         narrations={
             str(n): SceneNarration(clip=GeneratedAudio(scene_number=n, key=f"u/audio/r_scene_{n}.mp3", duration_sec=2.0))
             for n in range(1, narrations + 1)
         },
+        pages_claim=pages_claim,
+        page_videos={str(n): PageVideo(scene_number=n, key=f"u/pages/r_p1_{n}.h264", frames=48) for n in range(1, page_videos + 1)},
     )
 
 
@@ -224,9 +252,9 @@ def _done(kind: EventType, number: int) -> Envelope[SceneDone]:
 
 
 async def test_a_half_is_done_once_every_scene_of_it_is_on_the_checkpoint() -> None:
-    waiting = await join_scenes(_done(EventType.PICTURE_COMPLETED, 1), _scenes_made(pictures=1, narrations=1))
+    waiting = await join_scenes(_done(EventType.PICTURE_COMPLETED, 1), _scenes_made(pictures=1, narrations=0))
     assert (waiting.changes, waiting.events, waiting.claim) == (RunPatch(), [], None)
-    half = await join_scenes(_done(EventType.PICTURE_COMPLETED, 2), _scenes_made(pictures=2, narrations=1))
+    half = await join_scenes(_done(EventType.PICTURE_COMPLETED, 2), _scenes_made(pictures=2, narrations=0))
     assert half.events == [] and half.claim is None
     assert half.changes.stages[Stage.IMAGES].status == StageStatus.DONE and Stage.VOICE not in half.changes.stages
     images = half.changes.image_result
@@ -234,12 +262,48 @@ async def test_a_half_is_done_once_every_scene_of_it_is_on_the_checkpoint() -> N
     assert half.changes.stages[Stage.IMAGES].usage == Usage(model="m", images=2)  # each scene's, added up
 
 
-async def test_the_video_is_asked_for_by_whichever_scene_completes_both_halves() -> None:
-    joined = await join_scenes(_done(EventType.NARRATION_COMPLETED, 2), _scenes_made(pictures=2, narrations=2, images_done=True))
+async def test_a_page_is_asked_for_once_its_scene_is_made_while_later_scenes_still_are() -> None:
+    first = await join_scenes(_done(EventType.NARRATION_COMPLETED, 1), _scenes_made(pictures=1, narrations=1))
+    assert [(event.type, event.payload) for event in first.events] == [
+        (EventType.PAGE_REQUESTED, PageRequested(pipeline_id="p1", scene_number=1))
+    ]
+    assert first.claim == Claim.pages("p1", 1, saw=None)
+    assert first.changes.stages[Stage.VIDEO].status == StageStatus.RUNNING  # the video is under way from its first page
+    asked = _scenes_made(pictures=2, narrations=1, pages_claim="p1:1")
+    again = await join_scenes(_done(EventType.PICTURE_COMPLETED, 2), asked)  # scene 2 still has no narration
+    assert again.events == [] and again.claim is None
+    second = await join_scenes(_done(EventType.NARRATION_COMPLETED, 2), _scenes_made(pictures=2, narrations=2, pages_claim="p1:1"))
+    assert [event.payload for event in second.events] == [PageRequested(pipeline_id="p1", scene_number=2)]
+    assert second.claim == Claim.pages("p1", 2, saw="p1:1") and Stage.VIDEO not in second.changes.stages
+    # A claim of a replaced pipeline asks for nothing of this one.
+    fresh = await join_scenes(_done(EventType.NARRATION_COMPLETED, 2), _scenes_made(pictures=2, narrations=2, pages_claim="p0:2"))
+    assert [event.payload.scene_number for event in fresh.events if isinstance(event.payload, PageRequested)] == [1, 2]
+
+
+async def test_pages_wait_for_a_scene_before_them_that_is_not_made() -> None:
+    made = _scenes_made(pictures=0, narrations=2).apply(scene_painted(_picture(2)))  # scene 2 is made; scene 1 is not painted yet
+    assert (await join_scenes(_done(EventType.PICTURE_COMPLETED, 2), made)).events == []
+
+
+async def test_without_rendering_ahead_no_page_is_asked_for_before_every_scene_is_made() -> None:
+    partly = await join_scenes(_done(EventType.NARRATION_COMPLETED, 1), _scenes_made(pictures=2, narrations=1), render_ahead=False)
+    assert partly.events == []
+    every = await join_scenes(_done(EventType.NARRATION_COMPLETED, 2), _scenes_made(pictures=2, narrations=2), render_ahead=False)
+    assert [event.payload.scene_number for event in every.events if isinstance(event.payload, PageRequested)] == [1, 2]
+
+
+async def test_the_video_is_asked_for_by_whichever_page_is_rendered_last() -> None:
+    one_page = _scenes_made(pictures=2, narrations=2, images_done=True, pages_claim="p1:2", page_videos=1)
+    waiting = await join_scenes(_done(EventType.PAGE_RENDERED, 1), one_page)
+    assert waiting.events == [] and waiting.claim is None
+    joined = await join_scenes(
+        _done(EventType.PAGE_RENDERED, 2), _scenes_made(pictures=2, narrations=2, images_done=True, pages_claim="p1:2", page_videos=2)
+    )
     [requested] = joined.events
     assert requested.type == EventType.VIDEO_REQUESTED
     assert isinstance(requested.payload, VideoRequested)
     assert [clip.key for clip in requested.payload.audio_result.clips] == ["u/audio/r_scene_1.mp3", "u/audio/r_scene_2.mp3"]
+    assert [video.scene_number for video in requested.payload.page_videos] == [1, 2]
     assert joined.claim is not None and (joined.claim.field, joined.claim.value) == ("video_claim", "p1")
     assert Stage.IMAGES not in joined.changes.stages and joined.changes.stages[Stage.VOICE].status == StageStatus.DONE
     claimed = _scenes_made(pictures=2, narrations=2, images_done=True).model_copy(update={"video_claim": "p1"})
@@ -247,15 +311,42 @@ async def test_the_video_is_asked_for_by_whichever_scene_completes_both_halves()
     assert (late.changes, late.events, late.claim) == (RunPatch(), [], None)
 
 
-async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
+async def _store_scene_files(assets, *numbers: int) -> None:  # noqa: ANN001 - the fake asset store
+    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
+    for n in numbers:
+        await assets.put(f"u/images/r_scene_{n}.png", f"image {n}".encode(), "image/png", retention=Retention.INTERMEDIATE)
+        await assets.put(f"u/images/r_scene_{n}_figure.png", b"figure", "image/png", retention=Retention.INTERMEDIATE)
+        await assets.put(f"u/audio/r_scene_{n}.mp3", b"audio", "audio/mpeg", retention=Retention.INTERMEDIATE)
+
+
+async def test_a_page_is_rendered_from_its_scene_and_the_one_before_and_added_to_the_checkpoint(assets) -> None:
+    await _store_scene_files(assets, 1, 2)
+    made, composer = _scenes_made(pictures=2, narrations=2, pages_claim="p1:2"), FakeComposer()
+    for number in (1, 2):
+        asked = pipeline_event().follow(PageRequested(pipeline_id="p1", scene_number=number), type=EventType.PAGE_REQUESTED)
+        outcome = await render_page(asked, made, assets=assets, composer=composer, cores=CpuSlots())
+        key = f"u/pages/r_p1_{number}.h264"
+        assert outcome.changes.entries == (MapEntry("page_videos", str(number), PageVideo(scene_number=number, key=key, frames=48)),)
+        assert [(event.type, event.payload) for event in outcome.events] == [
+            (EventType.PAGE_RENDERED, SceneDone(pipeline_id="p1", scene_number=number))
+        ]
+        assert assets.retention[key] == Retention.INTERMEDIATE
+    assert assets.objects["u/pages/r_p1_1.h264"][0] == b"title The Kite over drawing -> image 1"
+    assert assets.objects["u/pages/r_p1_2.h264"][0] == b"image 1 -> image 2"
+    first, second = composer.rendered
+    assert (first.position, first.is_first, first.is_last, second.position, second.is_last) == (0, True, False, 1, True)
+    assert first.read_along is True  # the child is 4: the words light up as they are said
+    stale = pipeline_event().follow(PageRequested(pipeline_id="p0", scene_number=1), type=EventType.PAGE_REQUESTED)
+    assert (await render_page(stale, made, assets=assets, composer=composer, cores=CpuSlots())).events == []
+
+
+async def test_the_video_is_joined_from_the_stored_pages(assets) -> None:
+    await _store_scene_files(assets, 1)
     done = _scenes_made(pictures=1, narrations=1).model_copy(
         update={"story_script": StoryScript(title="The Kite", scenes=[SCRIPT.scenes[0]])}
     )
     done = done.model_copy(update={"image_result": done.pictures_done(), "audio_result": done.narrations_done()})
-    await assets.put("u/drawings/r.png", b"drawing", "image/png", retention=Retention.RUN)
-    await assets.put("u/images/r_scene_1.png", b"image", "image/png", retention=Retention.INTERMEDIATE)
-    await assets.put("u/images/r_scene_1_figure.png", b"figure", "image/png", retention=Retention.INTERMEDIATE)
-    await assets.put("u/audio/r_scene_1.mp3", b"audio", "audio/mpeg", retention=Retention.INTERMEDIATE)
+    await assets.put("u/pages/r_p1_1.h264", b"segment 1", "video/h264", retention=Retention.INTERMEDIATE)
     assert done.story_script and done.image_result and done.audio_result
     requested = pipeline_event().follow(
         VideoRequested(
@@ -264,14 +355,14 @@ async def test_the_video_is_rendered_from_the_stored_pages(assets) -> None:
             drawing_key="u/drawings/r.png",
             image_result=done.image_result,
             audio_result=done.audio_result,
+            page_videos=[PageVideo(scene_number=1, key="u/pages/r_p1_1.h264", frames=48)],
         ),
         type=EventType.VIDEO_REQUESTED,
     )
     composer = FakeComposer()
-    outcome = await render_video(requested, done, assets=assets, composer=composer, cores=CpuSlots())
+    outcome = await assemble_video(requested, done, assets=assets, composer=composer, cores=CpuSlots())
     assert [(page.number, page.duration_sec) for page in composer.pages] == [(1, 2.0)]
-    assert composer.read_along is True  # the child is 4: the words light up as they are said
-    assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing", "video/mp4")
+    assert assets.objects["u/videos/r_final.mp4"] == (b"The Kite|drawing|segment 1", "video/mp4")
     assert assets.objects["u/videos/r_thumb.jpg"] == (b"jpeg", "image/jpeg")
     assert assets.retention["u/videos/r_final.mp4"] == assets.retention["u/videos/r_thumb.jpg"] == Retention.RUN
     assert assets.objects["u/videos/r_book_letter.pdf"] == (b"%PDF letter age 4", "application/pdf")

@@ -8,12 +8,12 @@ from typing import Any
 
 from media.compose import VideoComposer
 from media.cores import CpuSlots
-from media.handlers import illustrate_scene, join_scenes, narrate_scene, render_video, start_pipeline
+from media.handlers import assemble_video, illustrate_scene, join_scenes, narrate_scene, render_page, start_pipeline
 from media.illustrate import Illustrator, OffTheLoop
 from media.narrate import InThread, Narrator
 from media.settings import MediaSettings
 from shared.adapters.aws import AwsClients
-from shared.domain.events import EventType, PipelineRequested, SceneDone, SceneJob, Stage, VideoRequested
+from shared.domain.events import EventType, PageRequested, PipelineRequested, SceneDone, SceneJob, Stage, VideoRequested
 from shared.domain.ports import AssetStore
 from shared.runtime.processing import Route
 
@@ -112,23 +112,24 @@ async def check_voices(settings: MediaSettings, aws: AwsClients) -> None:
         )
 
 
-def _pipeline_of(payload: VideoRequested) -> str:
-    return payload.pipeline_id
-
-
 def build_routes(
     settings: MediaSettings, assets: AssetStore, aws: AwsClients | None = None, *, providers: MediaProviders | None = None
 ) -> dict[EventType, Route[Any]]:
     providers = providers or providers_for(settings, aws)
     illustrate = partial(illustrate_scene, assets=assets, illustrator=providers.illustrator)
     narrate = partial(narrate_scene, assets=assets, narrator=providers.narrator)
-    render = partial(render_video, assets=assets, composer=providers.composer, cores=providers.cores)
-    # The pipeline's start marks pictures and narration under way; a scene's message, one of many, does not.
+    page = partial(render_page, assets=assets, composer=providers.composer, cores=providers.cores)
+    assemble = partial(assemble_video, assets=assets, composer=providers.composer, cores=providers.cores)
+    join = partial(join_scenes, render_ahead=settings.render_ahead)
+    # The pipeline's start marks pictures and narration under way, and the first pages asked for the video; a scene's
+    # or a page's message, one of many, does not.
     return {
         EventType.PIPELINE_REQUESTED: Route(PipelineRequested, Stage.IMAGES, start_pipeline, starts_stage=False),
         EventType.PICTURE_REQUESTED: Route(SceneJob, Stage.IMAGES, illustrate, starts_stage=False),
         EventType.NARRATION_REQUESTED: Route(SceneJob, Stage.VOICE, narrate, starts_stage=False),
-        EventType.PICTURE_COMPLETED: Route(SceneDone, Stage.IMAGES, join_scenes, starts_stage=False),
-        EventType.NARRATION_COMPLETED: Route(SceneDone, Stage.VOICE, join_scenes, starts_stage=False),
-        EventType.VIDEO_REQUESTED: Route(VideoRequested, Stage.VIDEO, render, attempt=_pipeline_of),
+        EventType.PICTURE_COMPLETED: Route(SceneDone, Stage.IMAGES, join, starts_stage=False),
+        EventType.NARRATION_COMPLETED: Route(SceneDone, Stage.VOICE, join, starts_stage=False),
+        EventType.PAGE_REQUESTED: Route(PageRequested, Stage.VIDEO, page, starts_stage=False),
+        EventType.PAGE_RENDERED: Route(SceneDone, Stage.VIDEO, join, starts_stage=False),
+        EventType.VIDEO_REQUESTED: Route(VideoRequested, Stage.VIDEO, assemble, starts_stage=False),
     }

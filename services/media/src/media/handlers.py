@@ -1,9 +1,10 @@
-"""Media's handlers: the approved script becomes pictures and narration, a message per scene and half, then, once
-every scene has both on the checkpoint, the video.
+"""Media's handlers: the approved script becomes pictures and narration, a message per scene and half; each page of
+the video is rendered as soon as its scene (and the one before) is made; then the video is joined from the pages.
 
 pipeline.requested fans out into a picture.requested and a narration.requested per scene, which any media worker
-takes; each adds its scene to the checkpoint's map and announces it, and the fan-in that finds every scene there
-claims video.requested once. Events of an older pipeline of the same run are ignored.
+takes; each adds its scene to the checkpoint's map and announces it. The fan-in asks for each page whose scenes are
+made (page.requested, once each); each page adds its segment to the checkpoint and announces it (page.rendered), and
+the fan-in that finds every page there claims video.requested once. Events of an older pipeline are ignored.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from media.compose import StoryPage, VideoComposer
+from media.compose import PageToRender, Segment, StoryPage, VideoComposer
 from media.cores import CpuSlots
 from media.illustrate import Illustrator, PageToPaint
 from media.narrate import Narrator
@@ -23,6 +24,7 @@ from shared.domain.errors import StageFailure
 from shared.domain.events import (
     Envelope,
     EventType,
+    PageRequested,
     PipelineRequested,
     SceneDone,
     SceneJob,
@@ -30,7 +32,7 @@ from shared.domain.events import (
     VideoCompleted,
     VideoRequested,
 )
-from shared.domain.models import GeneratedAudio, GeneratedImage, Language, VideoResult
+from shared.domain.models import GeneratedAudio, GeneratedImage, Language, PageVideo, VideoResult
 from shared.domain.options import DEFAULT_AGE
 from shared.domain.ports import AssetStore
 from shared.domain.run import (
@@ -41,6 +43,8 @@ from shared.domain.run import (
     SceneNarration,
     ScenePicture,
     images_painted,
+    page_rendered,
+    pages_started,
     pipeline_started,
     scene_narrated,
     scene_painted,
@@ -135,12 +139,15 @@ def _scene_made(event: Envelope[SceneJob], changes: RunPatch, announced: EventTy
     return Outcome(changes=changes, expect=Expect(pipeline_id=done.pipeline_id), events=[event.follow(done, type=announced)])
 
 
-async def join_scenes(event: Envelope[SceneDone], checkpoint: Checkpoint) -> Outcome:
-    """Fan-in: a half whose every scene is on the checkpoint is done; whichever announcement finds both halves done
-    asks for the video, once.
+async def join_scenes(event: Envelope[SceneDone], checkpoint: Checkpoint, *, render_ahead: bool = True) -> Outcome:
+    """Fan-in, on every scene's picture, narration and page of the video: a half whose every scene is on the checkpoint
+    is done; the pages whose scenes are made (each with the scene before it) are asked for, once each; whichever page
+    finds every page rendered asks for the video, once.
 
-    Each scene's worker wrote its entry before announcing it, so the last announcement read sees every entry; two
-    that both see them race for the claim, and one wins."""
+    Each worker wrote its entry before announcing it, so the last announcement read sees every entry; two that both see
+    them race for the claim, and one wins. One that loses the pages' claim leaves them to the winner, whose pages
+    announce themselves in turn and ask for the pages after theirs. Without `render_ahead`, no page is asked for
+    before every scene is made (what bench/e2e compares with)."""
     pipeline_id = event.payload.pipeline_id
     if not _is_current(checkpoint, pipeline_id):
         return Outcome()
@@ -153,24 +160,82 @@ async def join_scenes(event: Envelope[SceneDone], checkpoint: Checkpoint) -> Out
         changes |= images_painted(images, pipeline_id, combined(picture.usage for picture in checkpoint.pictures.values()))
     if audio is not None and not checkpoint.stage_done(Stage.VOICE, pipeline_id):
         changes |= voice_recorded(audio, pipeline_id, combined(narration.usage for narration in checkpoint.narrations.values()))
-    if images is None or audio is None or checkpoint.story_script is None:
-        return Outcome(changes=changes, expect=Expect(pipeline_id=pipeline_id))
+    script, expect = checkpoint.story_script, Expect(pipeline_id=pipeline_id)
+    if script is None:
+        return Outcome(changes=changes, expect=expect)
+    made, asked = checkpoint.scenes_made(), checkpoint.pages_asked_for()
+    ready = made if render_ahead or made == len(script.scenes) else 0
+    if ready > asked:
+        pages = [PageRequested(pipeline_id=pipeline_id, scene_number=scene.number) for scene in script.scenes[asked:ready]]
+        return Outcome(
+            changes=changes | (pages_started(pipeline_id) if asked == 0 else RunPatch()),
+            events=[event.follow(page, type=EventType.PAGE_REQUESTED) for page in pages],
+            claim=Claim.pages(pipeline_id, ready, saw=checkpoint.pages_claim),
+            expect=expect,
+        )
+    page_videos = checkpoint.page_videos_done()
+    if images is None or audio is None or page_videos is None:
+        return Outcome(changes=changes, expect=expect)
     requested = VideoRequested(
         pipeline_id=pipeline_id,
-        story_script=checkpoint.story_script,
+        story_script=script,
         drawing_key=checkpoint.drawing_key,
         image_result=images,
         audio_result=audio,
+        page_videos=page_videos,
     )
     return Outcome(
         changes=changes | video_claimed(),
         events=[event.follow(requested, type=EventType.VIDEO_REQUESTED)],
         claim=Claim.video(pipeline_id),
-        expect=Expect(pipeline_id=pipeline_id),
+        expect=expect,
     )
 
 
-async def render_video(
+async def render_page(
+    event: Envelope[PageRequested], checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer, cores: CpuSlots
+) -> Outcome:
+    """One page's segment of the video, from its scene's picture and narration (and the scene before it, which its
+    crossfade starts from), stored and added to the checkpoint's map."""
+    job = event.payload
+    if not _is_current(checkpoint, job.pipeline_id) or checkpoint.story_script is None:
+        return Outcome()
+    scenes = checkpoint.story_script.scenes
+    position = next(index for index, scene in enumerate(scenes) if scene.number == job.scene_number)
+    options = checkpoint.options
+    with tempfile.TemporaryDirectory(prefix="nocomelon-page-") as workdir_name:
+        workdir = Path(workdir_name)
+        drawing = workdir / f"drawing{Path(checkpoint.drawing_key).suffix}"
+        shown = scenes[max(position - 1, 0) : position + 1]  # the page, after the one it dissolves in from
+        pages = [_story_page(scene.number, scene.text, checkpoint.narrations[str(scene.number)].clip, workdir) for scene in shown]
+        files = [pair for page in pages for pair in _picture_files(checkpoint.pictures[str(page.number)].image.key, page)]
+        if position == 0:
+            files.append((checkpoint.drawing_key, drawing))
+        await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
+        page = PageToRender(
+            page=pages[-1],
+            position=position,
+            page_count=len(scenes),
+            before=pages[0] if position else None,
+            title=checkpoint.story_script.title,
+            drawing=drawing,
+            language=options.language if options else Language.ENGLISH,
+            read_along=options.reads_along if options else False,
+        )
+        with tracer.start_as_current_span("render page", attributes={"scene": job.scene_number}):
+            segment = await cores.run(composer.render_page, page, workdir / "page.h264")
+        key = AssetKeys.page_video(event.user_id, event.run_id, job.pipeline_id, job.scene_number)
+        await assets.upload_file(segment.path, key, "video/h264", retention=Retention.INTERMEDIATE)
+    rendered = PageVideo(scene_number=job.scene_number, key=key, frames=segment.frames)
+    done = SceneDone(pipeline_id=job.pipeline_id, scene_number=job.scene_number)
+    return Outcome(
+        changes=page_rendered(rendered),
+        expect=Expect(pipeline_id=job.pipeline_id),
+        events=[event.follow(done, type=EventType.PAGE_RENDERED)],
+    )
+
+
+async def assemble_video(
     event: Envelope[VideoRequested], checkpoint: Checkpoint, *, assets: AssetStore, composer: VideoComposer, cores: CpuSlots
 ) -> Outcome:
     requested = event.payload
@@ -180,18 +245,23 @@ async def render_video(
         workdir = Path(workdir_name)
         drawing = workdir / f"drawing{Path(requested.drawing_key).suffix}"
         pages = _pages(requested, workdir)
-        files = [(requested.drawing_key, drawing), *_page_files(requested, pages)]
+        segments = {video.scene_number: (video, workdir / f"page_{video.scene_number}.h264") for video in requested.page_videos}
+        files = [
+            (requested.drawing_key, drawing),
+            *_page_files(requested, pages),
+            *((video.key, path) for video, path in segments.values()),
+        ]
         await asyncio.gather(*(assets.download_file(run_file(key, event.user_id, event.run_id), path) for key, path in files))
         options = checkpoint.options
-        with tracer.start_as_current_span("render", attributes={"scenes": len(pages)}):
+        with tracer.start_as_current_span("assemble", attributes={"scenes": len(pages)}):
             composed = await cores.run(
-                composer.compose,
+                composer.assemble,
                 title=requested.story_script.title,
                 drawing=drawing,
                 pages=pages,
+                segments=[Segment(path=segments[page.number][1], frames=segments[page.number][0].frames) for page in pages],
                 workdir=workdir,
                 language=options.language if options else Language.ENGLISH,
-                read_along=options.reads_along if options else False,
                 age=options.age if options else DEFAULT_AGE,
             )
         result = VideoResult(
@@ -224,25 +294,29 @@ def _pages(requested: VideoRequested, workdir: Path) -> list[StoryPage]:
     images = {image.scene_number: image for image in requested.image_result.images}
     clips = {clip.scene_number: clip for clip in requested.audio_result.clips}
     return [
-        StoryPage(
-            number=scene.number,
-            text=scene.text,
-            image=workdir / f"scene_{scene.number}.png",
-            figure=workdir / f"scene_{scene.number}_figure.png",
-            audio=workdir / f"scene_{scene.number}.mp3",
-            duration_sec=clips[scene.number].duration_sec,
-            sentences=clips[scene.number].sentences,
-        )
+        _story_page(scene.number, scene.text, clips[scene.number], workdir)
         for scene in requested.story_script.scenes
         if scene.number in images and scene.number in clips
     ]
 
 
+def _story_page(number: int, text: str, clip: GeneratedAudio, workdir: Path) -> StoryPage:
+    return StoryPage(
+        number=number,
+        text=text,
+        image=workdir / f"scene_{number}.png",
+        figure=workdir / f"scene_{number}_figure.png",
+        audio=workdir / f"scene_{number}.mp3",
+        duration_sec=clip.duration_sec,
+        sentences=clip.sentences,
+    )
+
+
+def _picture_files(image_key: str, page: StoryPage) -> list[tuple[str, Path]]:
+    return [(image_key, page.image), (figure_layer_key(image_key), page.figure)]
+
+
 def _page_files(requested: VideoRequested, pages: list[StoryPage]) -> list[tuple[str, Path]]:
     images = {image.scene_number: image.key for image in requested.image_result.images}
     clips = {clip.scene_number: clip.key for clip in requested.audio_result.clips}
-    files: list[tuple[str, Path]] = []
-    for page in pages:
-        image = images[page.number]
-        files += [(image, page.image), (figure_layer_key(image), page.figure), (clips[page.number], page.audio)]
-    return files
+    return [pair for page in pages for pair in (*_picture_files(images[page.number], page), (clips[page.number], page.audio))]

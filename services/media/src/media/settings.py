@@ -36,6 +36,9 @@ class MediaSettings(WorkerSettings):
     polly_engine: Literal["standard", "neural", "generative"] = "neural"
     # NOCOMELON_POLLY_VOICES: {"es": {"gentle": "Lucia", ...}, ...}; a language left out keeps its default voices.
     polly_voices: dict[Language, dict[VoiceType, str]] = Field(default_factory=dict)
+    # NOCOMELON_RENDER_AHEAD: each page of the video is rendered as soon as its scene is made, while the later scenes
+    # are still being painted and narrated. Off, no page is rendered before every scene is made (bench/e2e's "before").
+    render_ahead: bool = True
 
     def voices(self) -> dict[Language, dict[VoiceType, str]]:
         return {language: {**POLLY_VOICES[language], **self.polly_voices.get(language, {})} for language in Language}

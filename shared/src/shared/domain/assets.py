@@ -44,6 +44,12 @@ class AssetKeys:
         return f"{user_id}/audio/{run_id}_scene_{scene_number}.mp3"
 
     @staticmethod
+    def page_video(user_id: str, run_id: str, pipeline_id: str, scene_number: int) -> str:
+        """A page's segment of the video, per pipeline: a page rendered late for a replaced pipeline never lands on the
+        current one's."""
+        return f"{user_id}/pages/{run_id}_{pipeline_id}_{scene_number}.h264"
+
+    @staticmethod
     def video(user_id: str, run_id: str) -> str:
         return f"{user_id}/videos/{run_id}_final.mp4"
 
@@ -60,7 +66,7 @@ class AssetKeys:
         return f"{user_id}/videos/{run_id}_book_{paper}.pdf"
 
 
-_FOLDERS = frozenset({"drawings", "images", "audio", "videos"})
+_FOLDERS = frozenset({"drawings", "images", "audio", "pages", "videos"})
 
 
 # Whose a key is: the gateway signs links, and workers follow keys from events, only where these say.

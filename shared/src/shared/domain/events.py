@@ -21,6 +21,7 @@ from shared.domain.models import (
     ImageResult,
     Model,
     OptionChoices,
+    PageVideo,
     Scene,
     StoryOptions,
     StoryScript,
@@ -39,6 +40,9 @@ class EventType(StrEnum):
     NARRATION_REQUESTED = "narration.requested"
     PICTURE_COMPLETED = "picture.completed"
     NARRATION_COMPLETED = "narration.completed"
+    # A page of the video is rendered as soon as its scene and the one before are made, while later scenes still are.
+    PAGE_REQUESTED = "page.requested"
+    PAGE_RENDERED = "page.rendered"
     VIDEO_REQUESTED = "video.requested"
     VIDEO_COMPLETED = "video.completed"
     RUN_FAILED = "run.failed"
@@ -116,18 +120,28 @@ class SceneJob(Model):
 
 
 class SceneDone(Model):
-    """A scene's picture or narration is on the checkpoint; the fan-in reads what it is from there."""
+    """A scene's picture, narration or page of the video is on the checkpoint; the fan-in reads what it is from there."""
 
     pipeline_id: str
     scene_number: int
 
 
+class PageRequested(Model):
+    """One page of the video to render; what it shows is on the checkpoint."""
+
+    pipeline_id: str
+    scene_number: int = Field(ge=1)
+
+
 class VideoRequested(Model):
+    """Every page is rendered: the video is joined from them, with its sound, captions and books."""
+
     pipeline_id: str
     story_script: StoryScript
     drawing_key: str
     image_result: ImageResult
     audio_result: AudioResult
+    page_videos: list[PageVideo]  # in page order
 
 
 class VideoCompleted(Model):
@@ -151,6 +165,8 @@ CATALOGUE: dict[EventType, type[Model]] = {
     EventType.NARRATION_REQUESTED: SceneJob,
     EventType.PICTURE_COMPLETED: SceneDone,
     EventType.NARRATION_COMPLETED: SceneDone,
+    EventType.PAGE_REQUESTED: PageRequested,
+    EventType.PAGE_RENDERED: SceneDone,
     EventType.VIDEO_REQUESTED: VideoRequested,
     EventType.VIDEO_COMPLETED: VideoCompleted,
     EventType.RUN_FAILED: RunFailed,

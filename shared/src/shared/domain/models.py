@@ -237,6 +237,14 @@ class GeneratedAudio(Model):
     sentences: list[SpokenSentence] = Field(default_factory=list)
 
 
+class PageVideo(Model):
+    """One page's segment of the video (see AssetKeys.page_video), as its worker left it on the checkpoint."""
+
+    scene_number: int
+    key: str
+    frames: int = Field(ge=1)
+
+
 class ImageResult(Model):
     style: Style
     images: list[GeneratedImage]

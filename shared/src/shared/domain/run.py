@@ -26,6 +26,7 @@ from shared.domain.models import (
     GeneratedImage,
     ImageResult,
     OptionChoices,
+    PageVideo,
     StoryOptions,
     StoryScript,
     VideoResult,
@@ -124,6 +125,9 @@ class Checkpoint(BaseModel):
     # its own entry; the fan-in counts them, so a scene delivered twice is still one entry.
     pictures: dict[str, ScenePicture] = Field(default_factory=dict[str, ScenePicture])
     narrations: dict[str, SceneNarration] = Field(default_factory=dict[str, SceneNarration])
+    page_videos: dict[str, PageVideo] = Field(default_factory=dict[str, PageVideo])
+    # "<pipeline id>:<n>": the current pipeline's first n pages are asked for (see Claim.pages).
+    pages_claim: str | None = None
     video_claim: str | None = None
     image_result: ImageResult | None = None
     audio_result: AudioResult | None = None
@@ -156,6 +160,24 @@ class Checkpoint(BaseModel):
         clips = [self.narrations[str(scene.number)].clip for scene in self.story_script.scenes]
         return AudioResult(voice=self.options.voice, clips=clips)
 
+    def scenes_made(self) -> int:
+        """How many scenes, from the first, have both their picture and their narration: the pages that can be rendered
+        (a page's crossfade starts from the page before it)."""
+        scenes = self.story_script.scenes if self.story_script is not None else []
+        made = [str(scene.number) in self.pictures and str(scene.number) in self.narrations for scene in scenes]
+        return made.index(False) if False in made else len(made)
+
+    def pages_asked_for(self) -> int:
+        """How many of the current pipeline's pages are asked for."""
+        pipeline, _, count = (self.pages_claim or "").partition(":")
+        return int(count) if self.pipeline_id and pipeline == self.pipeline_id else 0
+
+    def page_videos_done(self) -> list[PageVideo] | None:
+        """Every page's segment in page order, once each scene of the script has one."""
+        if self.story_script is None or not self._every_scene(self.page_videos):
+            return None
+        return [self.page_videos[str(scene.number)] for scene in self.story_script.scenes]
+
     def _every_scene(self, pages: dict[str, Any]) -> bool:
         return self.story_script is not None and all(str(scene.number) in pages for scene in self.story_script.scenes)
 
@@ -165,7 +187,19 @@ class Checkpoint(BaseModel):
 
     def public_view(self) -> dict[str, Any]:
         """What the API shows: everything but the delivery bookkeeping."""
-        return self.model_dump(mode="json", exclude={"processed_events", "outbox", "video_claim", "pictures", "narrations", "trace_parent"})
+        return self.model_dump(
+            mode="json",
+            exclude={
+                "processed_events",
+                "outbox",
+                "video_claim",
+                "pages_claim",
+                "pictures",
+                "narrations",
+                "page_videos",
+                "trace_parent",
+            },
+        )
 
     def apply(self, patch: RunPatch) -> Checkpoint:
         """This checkpoint with the patch's fields set, as the store would have it after writing the patch."""
@@ -220,9 +254,9 @@ class MapEntry:
     """One entry set inside one of the checkpoint's maps, the map's other entries left as they are: two workers that
     each add their own scene never overwrite each other's."""
 
-    map: Literal["pictures", "narrations"]
+    map: Literal["pictures", "narrations", "page_videos"]
     key: str
-    value: ScenePicture | SceneNarration
+    value: ScenePicture | SceneNarration | PageVideo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,6 +278,7 @@ class RunPatch:
     pipeline_id: Settable[str] = UNSET
     pictures: Settable[dict[str, ScenePicture]] = UNSET
     narrations: Settable[dict[str, SceneNarration]] = UNSET
+    page_videos: Settable[dict[str, PageVideo]] = UNSET
     entries: tuple[MapEntry, ...] = ()
     image_result: Settable[ImageResult] = UNSET
     audio_result: Settable[AudioResult] = UNSET
@@ -293,15 +328,31 @@ class Expect:
 
 @dataclass(frozen=True)
 class Claim:
-    """A follow-up only one event may emit: the checkpoint's `field` must not yet hold `value`."""
+    """A follow-up only one event may emit, by setting the checkpoint's `field` to `value`: if it does not hold `value`
+    yet or, for a claim that moves on from what it `saw`, only if it still holds that."""
 
-    field: Literal["video_claim"]
+    field: Literal["video_claim", "pages_claim"]
     value: str
+    saw: Seen | None = None
 
     @classmethod
     def video(cls, pipeline_id: str) -> Claim:
-        """The pipeline's video is asked for once, by whichever half finishes last."""
+        """The pipeline's video is asked for once, by whichever page finishes last."""
         return cls(field="video_claim", value=pipeline_id)
+
+    @classmethod
+    def pages(cls, pipeline_id: str, count: int, saw: str | None) -> Claim:
+        """The pipeline's first `count` pages are asked for, after those the claim it `saw` asked for: two events that
+        saw the same claim cannot both ask for the same pages."""
+        return cls(field="pages_claim", value=f"{pipeline_id}:{count}", saw=Seen(saw))
+
+    def can_take(self, current: str | None) -> bool:
+        return current != self.value if self.saw is None else current == self.saw.value
+
+
+@dataclass(frozen=True)
+class Seen:
+    value: str | None  # None: the field was not there
 
 
 # The transitions. Each returns what it changes; `|` combines them.
@@ -382,6 +433,7 @@ def pipeline_started(
         options=options,
         pictures={str(image.scene_number): ScenePicture(image=image) for image in pictures},
         narrations={str(clip.scene_number): SceneNarration(clip=clip) for clip in narrations},
+        page_videos={},
         status=RunStatus.RUNNING,
         current_stage=Stage.IMAGES,
         stages={
@@ -406,6 +458,15 @@ def images_painted(result: ImageResult, pipeline_id: str, usage: Usage | None = 
 
 def voice_recorded(result: AudioResult, pipeline_id: str, usage: Usage | None = None) -> RunPatch:
     return RunPatch(audio_result=result) | stage_finished(Stage.VOICE, pipeline_id, usage)
+
+
+def page_rendered(page: PageVideo) -> RunPatch:
+    return RunPatch(entries=(MapEntry("page_videos", str(page.scene_number), page),))
+
+
+def pages_started(pipeline_id: str) -> RunPatch:
+    """The first pages are asked for: the video is under way, while narration may still be."""
+    return RunPatch(stages={Stage.VIDEO: StagePatch(status=StageStatus.RUNNING, attempt=pipeline_id, started_at=now_iso())})
 
 
 def video_claimed() -> RunPatch:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from media.compose.cards import caption_layer, word_highlights
 from media.compose.motion import Pose, pose
-from media.compose.timeline import Caption, PageSlot, Timeline
+from media.compose.timeline import Caption, PageSlot
 from media.compose.yuv import FRAME_BYTES, HEIGHT, WIDTH, full_planes, halve, planes, still, to_uint8
 from media.illustrate import Stance, on_page
 
@@ -234,22 +234,12 @@ def _even_below(position: float) -> int:
     return whole - whole % 2
 
 
-def render_frames(
-    timeline: Timeline, *, opening: Image.Image, scenes: list[PageArt], closing: Image.Image, fade_frames: int, read_along: bool = False
-) -> Iterator[np.ndarray]:
-    """Each frame in order as a flat I420 buffer: title card, pages (each dissolving in from the one before), end card.
-    Reading along, the word being said is highlighted in each caption."""
-    title = still(np.asarray(opening))
-    yield from _repeat(title, timeline.title_frames)
-    previous = title
-    for index, (slot, scene) in enumerate(zip(timeline.pages, scenes, strict=True)):
-        pan = Pan(scene, index, slot.end_frame - slot.start_frame, timeline.fps)
-        yield from _page(slot, pan, previous, fade_frames, read_along)
-        previous = pan.frame(slot.end_frame - slot.start_frame - 1)
-    end, fade = still(np.asarray(closing)), min(fade_frames, timeline.end_frames)
+def closing_frames(last: np.ndarray, closing: Image.Image, *, count: int, fade_frames: int) -> Iterator[np.ndarray]:
+    """The end card's frames, dissolving in from the last page's last frame."""
+    end, fade = still(np.asarray(closing)), min(fade_frames, count)
     for local in range(fade):
-        yield dissolve(previous, end, local, fade)
-    yield from _repeat(end, timeline.end_frames - fade)
+        yield dissolve(last, end, local, fade)
+    yield from repeat(end, count - fade)
 
 
 class CaptionOverlays:
@@ -278,7 +268,9 @@ class CaptionOverlays:
         return frame
 
 
-def _page(slot: PageSlot, pan: Pan, previous: np.ndarray, fade_frames: int, read_along: bool) -> Iterator[np.ndarray]:
+def page_frames(slot: PageSlot, pan: Pan, previous: np.ndarray, *, fade_frames: int, read_along: bool) -> Iterator[np.ndarray]:
+    """A page's frames, dissolving in from `previous` (the title card, or the last frame of the page before).
+    Reading along, the word being said is highlighted in each caption."""
     captions = CaptionOverlays(slot.captions, read_along=read_along)
     fade = min(fade_frames, (slot.end_frame - slot.start_frame) // 3)
     for frame_number in range(slot.start_frame, slot.end_frame):
@@ -296,6 +288,6 @@ def dissolve(before: np.ndarray, after: np.ndarray, step: int, steps: int) -> np
     return (mixed >> 8).astype(np.uint8)
 
 
-def _repeat(frame: np.ndarray, count: int) -> Iterator[np.ndarray]:
+def repeat(frame: np.ndarray, count: int) -> Iterator[np.ndarray]:
     for _ in range(count):
         yield frame

@@ -1,31 +1,33 @@
-"""A composer that renders the storybook on the CPU: numpy frames streamed into one ffmpeg (x264 + AAC).
+"""A composer that renders the storybook on the CPU: numpy frames streamed into x264, a segment per page.
 
 Frames are made one at a time and piped as raw yuv420p, so memory stays at a few
-frames whatever the length; the sound is mixed beforehand (see soundtrack.py)
-and muxed by the same ffmpeg process, which also moves the moov atom to the
-front so browsers can play the video while it downloads.
+frames whatever the length. A page is rendered as soon as it can be (see
+PageToRender); the sound is mixed over the whole book (see soundtrack.py) and
+muxed with the joined segments, with the moov atom in front so browsers can
+play the video while it downloads.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
 
-from media.compose import ComposedVideo, StoryPage
+from media.compose import ComposedVideo, PageToRender, Segment, StoryPage
 from media.compose.book import BookPage, picture_book
 from media.compose.cards import end_card, load_frame, thumbnail, title_card
-from media.compose.frames import PageArt, render_frames
+from media.compose.frames import PageArt, Pan, closing_frames, page_frames, repeat
 from media.compose.soundtrack import RATE, soundtrack, write_wav
-from media.compose.timeline import Timeline, plan_timeline
+from media.compose.timeline import Timeline, page_padding, plan_page, plan_timeline
 from media.compose.webvtt import webvtt
-from media.compose.yuv import COLOUR_TAGS
+from media.compose.yuv import COLOUR_TAGS, still
 from media.illustrate import FRAME_SIZE, read_figure
 from shared.domain.models import Language, Paper
 from shared.domain.options import DEFAULT_AGE
@@ -45,7 +47,11 @@ AAC_SETTINGS = ("-c:a", "aac", "-b:a", "128k")
 
 
 class StreamingComposer:
-    """Title card, one gently moving captioned page per narration (its figure moving on it), "The End"; H.264 + AAC MP4. Blocking."""
+    """Title card, one gently moving captioned page per narration (its figure moving on it), "The End"; H.264 + AAC MP4. Blocking.
+
+    Each page is encoded on its own into a segment of raw H.264 as soon as it and the page before it exist (its
+    crossfade starts from that page's last frame); the book's segments are then joined byte for byte and muxed with
+    the sound, which is mixed over the whole timeline at once."""
 
     def __init__(
         self,
@@ -88,64 +94,116 @@ class StreamingComposer:
         read_along: bool = False,
         age: int = DEFAULT_AGE,
     ) -> ComposedVideo:
+        """The whole storybook in one call: every page's segment, then the video assembled from them."""
         workdir.mkdir(parents=True, exist_ok=True)
-        video_path, thumbnail_path = workdir / VIDEO_NAME, workdir / THUMBNAIL_NAME
-        film = self.film(title=title, drawing=drawing, pages=pages, language=language, read_along=read_along)
-        with tempfile.TemporaryDirectory(prefix="soundtrack-", dir=workdir) as scratch:
-            sound = Path(scratch) / "soundtrack.wav"
-            write_wav(soundtrack(film.timeline), sound)
-            encode(film.frames, sound, video_path, fps=self.fps)
-        thumbnail(film.scenes[0].still(), title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
-        captions_path = workdir / CAPTIONS_NAME
-        captions_path.write_text(webvtt(film.timeline), encoding="utf-8")
-        book_pages = [
-            BookPage(text=slot.page.text, picture=scene.still()) for slot, scene in zip(film.timeline.pages, film.scenes, strict=True)
-        ]
+        ordered = sorted(pages, key=lambda page: page.number)
+        with tempfile.TemporaryDirectory(prefix="pages-", dir=workdir) as scratch:
+            jobs = pages_to_render(title=title, drawing=drawing, pages=ordered, language=language, read_along=read_along)
+            segments = [self.render_page(job, Path(scratch) / f"page_{job.page.number}.h264") for job in jobs]
+            return self.assemble(
+                title=title, drawing=drawing, pages=ordered, segments=segments, workdir=workdir, language=language, age=age
+            )
+
+    def render_page(self, job: PageToRender, target: Path) -> Segment:
+        frames = self.segment_frames(job)
+        return Segment(path=target, frames=encode_segment(frames, target, fps=self.fps))
+
+    def segment_frames(self, job: PageToRender) -> Iterator[np.ndarray]:
+        """The frames of a page's segment, made as they are read: the title card before the first page, the page
+        dissolving in from the one before, the end card after the last page."""
+        padding = page_padding(job.page_count, self.page_padding_sec, self.max_total_padding_sec)
+        slot = plan_page(job.page, start_frame=0, fps=self.fps, padding_sec=padding)
+        art = page_art(job.page)
+        if job.before is None:
+            previous = still(np.asarray(title_card(job.title, job.drawing)))
+            yield from repeat(previous, round(self.title_sec * self.fps))
+        else:
+            frames_before = plan_page(job.before, start_frame=0, fps=self.fps, padding_sec=padding).end_frame
+            previous = Pan(page_art(job.before), job.position - 1, frames_before, self.fps).frame(frames_before - 1)
+        pan = Pan(art, job.position, slot.end_frame, self.fps)
+        yield from page_frames(slot, pan, previous, fade_frames=self.crossfade_frames, read_along=job.read_along)
+        if job.is_last:
+            closing = end_card(art.still(), job.language)
+            yield from closing_frames(
+                pan.frame(slot.end_frame - 1), closing, count=round(self.end_sec * self.fps), fade_frames=self.crossfade_frames
+            )
+
+    def assemble(
+        self,
+        *,
+        title: str,
+        drawing: Path,
+        pages: list[StoryPage],
+        segments: list[Segment],
+        workdir: Path,
+        language: Language = Language.ENGLISH,
+        age: int = DEFAULT_AGE,
+    ) -> ComposedVideo:
+        workdir.mkdir(parents=True, exist_ok=True)
+        timeline = self.timeline(pages)
+        expected = [slot.end_frame - slot.start_frame for slot in timeline.pages]
+        expected[0] += timeline.title_frames
+        expected[-1] += timeline.end_frames
+        if [segment.frames for segment in segments] != expected:
+            raise RuntimeError(f"the pages' segments have {[segment.frames for segment in segments]} frames; the timeline wants {expected}")
+        video_path, thumbnail_path, captions_path = workdir / VIDEO_NAME, workdir / THUMBNAIL_NAME, workdir / CAPTIONS_NAME
         books = {paper: workdir / BOOK_NAME.format(paper=paper.value) for paper in Paper}
-        for paper, path in books.items():
-            path.write_bytes(picture_book(title=title, drawing=drawing, pages=book_pages, paper=paper, age=age, language=language))
+        with tempfile.TemporaryDirectory(prefix="assembly-", dir=workdir) as scratch:
+            joined, sound = Path(scratch) / "storybook.h264", Path(scratch) / "soundtrack.wav"
+            with joined.open("wb") as out:
+                for segment in segments:
+                    with segment.path.open("rb") as part:
+                        shutil.copyfileobj(part, out)
+            write_wav(soundtrack(timeline), sound)
+            # Encoding the sound is most of the mux: the thumbnail and the books are made while it runs.
+            with muxing(joined, sound, video_path, fps=self.fps):
+                stills = [page_art(slot.page).still() for slot in timeline.pages]
+                thumbnail(stills[0], title).save(thumbnail_path, "JPEG", quality=85, optimize=True)
+                captions_path.write_text(webvtt(timeline), encoding="utf-8")
+                book_pages = [BookPage(text=slot.page.text, picture=picture) for slot, picture in zip(timeline.pages, stills, strict=True)]
+                for paper, path in books.items():
+                    path.write_bytes(picture_book(title=title, drawing=drawing, pages=book_pages, paper=paper, age=age, language=language))
         return ComposedVideo(
             video=video_path, thumbnail=thumbnail_path, captions=captions_path, books=books, duration_sec=probe_duration(video_path)
         )
 
-    def film(self, *, title: str, drawing: Path, pages: list[StoryPage], language: Language, read_along: bool) -> Film:
-        """The storybook's timeline, its pages' pictures, and its frames one at a time (made as they are read)."""
-        timeline = self.timeline(pages)
-        scenes = [PageArt(load_frame(slot.page.image), *read_figure(slot.page.figure.read_bytes())) for slot in timeline.pages]
-        frames = render_frames(
-            timeline,
-            opening=title_card(title, drawing),
-            scenes=scenes,
-            closing=end_card(scenes[-1].still(), language),
-            fade_frames=self.crossfade_frames,
+
+def pages_to_render(*, title: str, drawing: Path, pages: list[StoryPage], language: Language, read_along: bool) -> list[PageToRender]:
+    """Each page of a book (in page order) as a page to render on its own."""
+    return [
+        PageToRender(
+            page=page,
+            position=position,
+            page_count=len(pages),
+            before=pages[position - 1] if position else None,
+            title=title,
+            drawing=drawing,
+            language=language,
             read_along=read_along,
         )
-        return Film(timeline, scenes, frames)
+        for position, page in enumerate(pages)
+    ]
 
 
-@dataclass(frozen=True)
-class Film:
-    timeline: Timeline
-    scenes: list[PageArt]
-    frames: Iterator[np.ndarray]
+def page_art(page: StoryPage) -> PageArt:
+    return PageArt(load_frame(page.image), *read_figure(page.figure.read_bytes()))
 
 
-def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int) -> None:
-    """Pipes raw I420 frames (contiguous arrays, written without a copy) into one ffmpeg: x264, the sound as AAC, a fast-start MP4."""
+def encode_segment(frames: Iterable[np.ndarray], target: Path, *, fps: int) -> int:
+    """Pipes raw I420 frames (contiguous arrays, written without a copy) into x264, as raw H.264; returns how many."""
     width, height = FRAME_SIZE
     command = [
         imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-r", str(fps), "-i", "pipe:0",
-        "-i", str(sound),
-        "-map", "0:v", "-map", "1:a", *X264_SETTINGS, *COLOUR_TAGS, "-r", str(fps),
-        *AAC_SETTINGS, "-ar", str(RATE),
-        "-movflags", "+faststart", str(target),
+        *X264_SETTINGS, *COLOUR_TAGS, "-f", "h264", str(target),
     ]  # fmt: skip
     encoder = subprocesses.popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert encoder.stdin is not None and encoder.stderr is not None
+    count = 0
     try:
         for frame in frames:
             encoder.stdin.write(frame)
+            count += 1
     except BrokenPipeError:
         pass  # ffmpeg stopped reading: its own error message below says why
     finally:
@@ -155,6 +213,30 @@ def encode(frames: Iterable[np.ndarray], sound: Path, target: Path, *, fps: int)
         subprocesses.release(encoder)
     if encoder.returncode != 0:
         raise RuntimeError(f"ffmpeg failed ({encoder.returncode}): {errors.decode(errors='replace')[-500:]}")
+    return count
+
+
+@contextmanager
+def muxing(video: Path, sound: Path, target: Path, *, fps: int) -> Iterator[None]:
+    """Muxes, while the block runs, the joined raw H.264 (copied, not encoded again) and the sound as AAC into a
+    fast-start MP4; done (or failed) when the block ends.
+
+    Raw H.264 carries no timestamps: each frame gets its number over the frame rate (x264's ultrafast makes no
+    B-frames, so decoding order is showing order)."""
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-nostdin",
+        "-r", str(fps), "-f", "h264", "-i", str(video), "-i", str(sound),
+        "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-bsf:v", f"setts=ts=N/({fps}*TB)",
+        *AAC_SETTINGS, "-ar", str(RATE), "-movflags", "+faststart", str(target),
+    ]  # fmt: skip
+    muxer = subprocesses.popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        _, errors = muxer.communicate()
+        subprocesses.release(muxer)
+    if muxer.returncode != 0:
+        raise RuntimeError(f"ffmpeg could not mux the storybook ({muxer.returncode}): {errors.decode(errors='replace')[-500:]}")
 
 
 def probe_duration(media: Path) -> float:

@@ -65,17 +65,28 @@ def plan_timeline(
     """Title card, then each page for its narration plus a short breath, then the end card."""
     if not pages:
         raise ValueError("a storybook needs at least one page")
-    ordered = sorted(pages, key=lambda page: page.number)
-    # Narrations already end on a short silence; the padding is capped over the story so the video stays as long as its narration.
-    padding = min(page_padding_sec, max_total_padding_sec / len(ordered))
+    padding = page_padding(len(pages), page_padding_sec, max_total_padding_sec)
     title_frames = round(title_sec * fps)
     slots: list[PageSlot] = []
-    elapsed = title_sec  # exact seconds; rounding each boundary (not each length) keeps errors from adding up
-    for page in ordered:
-        start, elapsed = round(elapsed * fps), elapsed + page.duration_sec + padding
-        end = round(elapsed * fps)
-        slots.append(PageSlot(page=page, start_frame=start, end_frame=end, captions=_captions(page, start, end, fps)))
+    start = title_frames
+    for page in sorted(pages, key=lambda page: page.number):
+        slots.append(plan_page(page, start_frame=start, fps=fps, padding_sec=padding))
+        start = slots[-1].end_frame
     return Timeline(fps=fps, title_frames=title_frames, pages=tuple(slots), end_frames=round(end_sec * fps))
+
+
+def page_padding(page_count: int, page_padding_sec: float, max_total_padding_sec: float) -> float:
+    """The breath after each page. Narrations already end on a short silence; the padding is capped over the story so
+    the video stays as long as its narration."""
+    return min(page_padding_sec, max_total_padding_sec / max(page_count, 1))
+
+
+def plan_page(page: StoryPage, *, start_frame: int, fps: int, padding_sec: float) -> PageSlot:
+    """One page's frames from `start_frame`. Its length is rounded on its own, so it depends on its narration only and a
+    page can be rendered before the narrations after it exist; the sound is placed from the same frame numbers, so
+    the rounding never parts a page from its voice."""
+    end_frame = start_frame + round((page.duration_sec + padding_sec) * fps)
+    return PageSlot(page=page, start_frame=start_frame, end_frame=end_frame, captions=_captions(page, start_frame, end_frame, fps))
 
 
 def _captions(page: StoryPage, start: int, end: int, fps: int) -> tuple[Caption, ...]:
