@@ -334,7 +334,7 @@ async def test_a_page_is_rendered_from_its_scene_and_the_one_before_and_added_to
     assert assets.objects["u/pages/r_p1_1.h264"][0] == b"title The Kite over drawing -> image 1"
     assert assets.objects["u/pages/r_p1_2.h264"][0] == b"image 1 -> image 2"
     first, second = composer.rendered
-    assert (first.position, first.is_first, first.is_last, second.position, second.is_last) == (0, True, False, 1, True)
+    assert (first.position, first.before is None, first.is_last, second.position, second.is_last) == (0, True, False, 1, True)
     assert first.read_along is True  # the child is 4: the words light up as they are said
     stale = pipeline_event().follow(PageRequested(pipeline_id="p0", scene_number=1), type=EventType.PAGE_REQUESTED)
     assert (await render_page(stale, made, assets=assets, composer=composer, cores=CpuSlots())).events == []

@@ -42,10 +42,6 @@ class PageToRender:
     read_along: bool  # each caption lights the word being said
 
     @property
-    def is_first(self) -> bool:
-        return self.before is None
-
-    @property
     def is_last(self) -> bool:
         return self.position == self.page_count - 1
 
