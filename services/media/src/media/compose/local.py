@@ -39,8 +39,9 @@ CAPTIONS_NAME = "captions.vtt"
 BOOK_NAME = "book_{paper}.pdf"
 # The project's x264 settings; bench/render encodes its ffmpeg filter-graph baseline with the same ones.
 # ultrafast: on two cores it encodes a storybook in about two thirds of superfast's CPU time (veryfast: 1.4x superfast), for a
-# file about twice as large (~2 Mb/s at 720p), which is still fine to stream. A constant quantizer of 18 keeps the
-# pictures as close to the frames as CRF 21 did at ultrafast (PSNR 50 dB, SSIM 0.996) in four fifths of its CPU time.
+# file about twice as large (2–3.5 Mb/s at 720p, the most for pages full of crayon texture), still fine to stream. A
+# constant quantizer of 18 keeps the pictures as close to the frames as CRF 21 did at ultrafast (PSNR 50 dB, SSIM
+# 0.996) in four fifths of its CPU time, and the file a little smaller.
 X264_PRESET = "ultrafast"
 X264_OPTIONS = ("-tune", "stillimage", "-qp", "18", "-pix_fmt", "yuv420p")
 X264_SETTINGS = ("-c:v", "libx264", "-preset", X264_PRESET, *X264_OPTIONS)
