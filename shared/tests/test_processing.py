@@ -209,6 +209,19 @@ async def test_a_late_duplicate_delivery_does_not_mark_a_finished_stage_running_
     assert stored is not None and stored.stages[Stage.VISION].status == StageStatus.DONE
 
 
+async def test_a_stage_keeps_the_time_its_first_message_started_it(checkpoints: CheckpointStore, publisher, new_run: Checkpoint) -> None:
+    # A stage of many messages (a scene's picture each) is started by the first; the others find it running.
+    process = processor(checkpoints, publisher, CountingHandler())
+    await process(submitted(new_run), 1)
+    first = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert first is not None and first.stages[Stage.VISION].status == StageStatus.RUNNING
+    await asyncio.sleep(0.01)
+    assert await process(submitted(new_run), 1) is Disposition.DONE
+    later = await checkpoints.get(new_run.user_id, new_run.run_id)
+    assert later is not None and later.stages[Stage.VISION].started_at == first.stages[Stage.VISION].started_at
+    assert later.version == first.version + 1  # only the second message's own outcome was written
+
+
 class HangingHandler:
     """A handler stuck on a child process that never ends (a wedged ffmpeg), waited on from a thread."""
 

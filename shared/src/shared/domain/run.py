@@ -146,6 +146,10 @@ class Checkpoint(BaseModel):
         state = self.stages[stage]
         return state.status == StageStatus.DONE and (attempt is None or state.attempt == attempt)
 
+    def stage_running(self, stage: Stage, attempt: str | None = None) -> bool:
+        state = self.stages[stage]
+        return state.status == StageStatus.RUNNING and state.attempt == attempt
+
     def pictures_done(self) -> ImageResult | None:
         """Every scene's picture, once each scene of the script has one."""
         if self.story_script is None or self.options is None or not self._every_scene(self.pictures):

@@ -136,8 +136,10 @@ class EventProcessor:
             log.info("run already failed; nothing to do")
             return Disposition.DONE
         attempt = route.attempt(event.payload)
-        # An event of a replaced attempt must not touch the current attempt's stage state.
-        if route.starts_stage and (attempt is None or attempt == checkpoint.pipeline_id):
+        # An event of a replaced attempt must not touch the current attempt's stage state. A stage already running for
+        # this attempt (its other scenes started it) keeps the time it started, and costs no write.
+        current = attempt is None or attempt == checkpoint.pipeline_id
+        if route.starts_stage and current and not checkpoint.stage_running(route.stage, attempt):
             # Conditional: a duplicate delivery arriving after the first finished the stage must not mark it running again.
             started = Expect(pipeline_id=attempt, stage_not_done=(route.stage, attempt))
             if not await self._checkpoints.update(event.user_id, event.run_id, stage_started(route.stage, attempt), expect=started):
