@@ -6,6 +6,7 @@ import pytest
 from gateway.settings import GatewaySettings
 from shared.adapters.aws import AwsClients
 from shared.adapters.dynamodb import DynamoCheckpointStore, to_attribute
+from shared.domain.costs import Usage
 from shared.domain.events import Envelope, EventType, RunFailed, RunMode, Stage, parse_envelope
 from shared.domain.models import DrawingAnalysis, GeneratedAudio, SpokenSentence, SpokenWord, VideoResult
 from shared.domain.ports import CheckpointStore, RecordResult, RunAlreadyExists
@@ -18,6 +19,7 @@ from shared.domain.run import (
     StagePatch,
     StageStatus,
     scene_narrated,
+    stage_finished,
     video_made,
 )
 
@@ -205,13 +207,24 @@ async def test_documents_are_kept_as_text_and_read_back_whole(aws: AwsClients, s
     spoken = [SpokenSentence(text="Hi.", start_sec=0.0, end_sec=0.5, words=[SpokenWord(text="Hi.", start_sec=0.0, end_sec=0.4)])]
     clip = GeneratedAudio(scene_number=1, key="user-a/audio/r_scene_1.mp3", duration_sec=1.5, sentences=spoken)
     analysis = DrawingAnalysis(subject="a smiling figure", colors=["sky blue"])
-    assert await store.update("user-a", run_id, RunPatch(drawing_analysis=analysis) | scene_narrated(SceneNarration(clip=clip)))
+    usage = Usage(model="amazon.nova-lite-v1:0", requests=1, input_tokens=137, output_tokens=64, usd=0.000024)
+    looked = stage_finished(Stage.VISION, usage=usage)
+    assert await store.update("user-a", run_id, RunPatch(drawing_analysis=analysis) | scene_narrated(SceneNarration(clip=clip)) | looked)
     key = {"user_id": {"S": "user-a"}, "run_id": {"S": run_id}}
     item = (await aws.dynamodb.get_item(TableName=table, Key=key))["Item"]
     assert set(item["drawing_analysis"]) == {"S"} and set(item["narrations"]["M"]["1"]) == {"S"}
+    assert set(item["stages"]["M"]["vision"]["M"]["usage"]) == {"S"}
     stored = await store.get("user-a", run_id)
     assert stored is not None and stored.drawing_analysis == analysis and stored.narrations["1"].clip == clip
+    assert stored.stages[Stage.VISION].usage == usage
     # A run written before documents were kept as text (typed maps) reads the same.
-    older = {**item, "drawing_analysis": to_attribute(analysis), "narrations": {"M": {"1": to_attribute(SceneNarration(clip=clip))}}}
+    vision = item["stages"]["M"]["vision"]["M"]
+    stages = {"M": {**item["stages"]["M"], "vision": {"M": {**vision, "usage": to_attribute(usage)}}}}
+    older = {
+        **item,
+        "drawing_analysis": to_attribute(analysis),
+        "narrations": {"M": {"1": to_attribute(SceneNarration(clip=clip))}},
+        "stages": stages,
+    }
     await aws.dynamodb.put_item(TableName=table, Item=older)
     assert await store.get("user-a", run_id) == stored

@@ -138,6 +138,8 @@ def _waited_on_last(values: dict[str, Any]) -> list[tuple[str, Any]]:
 # timings are thousands of them). The local AWS pays that parse too, in most of its time serving a run.
 _DOCUMENTS = frozenset({"choices", "options", "drawing_analysis", "story_script", "image_result", "audio_result", "video_result", "error"})
 _DOCUMENT_MAPS = frozenset({"pictures", "narrations", "page_videos"})
+# A stage's usage too: its counts are read only whole, and as a map they were half of every stage's values.
+_STAGE_DOCUMENTS = frozenset({"usage"})
 
 
 def _as_text(value: Any) -> Any:  # noqa: ANN401 - any document, or None
@@ -151,7 +153,13 @@ def _stored(name: str, value: Any) -> Any:  # noqa: ANN401 - any field's value
         return _as_text(value)
     if name in _DOCUMENT_MAPS:
         return {key: _as_text(entry) for key, entry in value.items()}
+    if name == "stages":
+        return {stage: {field: _stored_in_stage(field, entry) for field, entry in state.items()} for stage, state in value.items()}
     return value
+
+
+def _stored_in_stage(name: str, value: Any) -> Any:  # noqa: ANN401 - any field of a stage's state
+    return _as_text(value) if name in _STAGE_DOCUMENTS else value
 
 
 def _checkpoint_item(checkpoint: Checkpoint) -> dict[str, Any]:
@@ -167,6 +175,10 @@ def _checkpoint_from(item: dict[str, Any]) -> Checkpoint:
             fields[name] = json.loads(fields[name])
     for name in _DOCUMENT_MAPS & fields.keys():
         fields[name] = {key: json.loads(entry) if isinstance(entry, str) else entry for key, entry in fields[name].items()}
+    for state in fields.get("stages", {}).values():
+        for name in _STAGE_DOCUMENTS & state.keys():
+            if isinstance(state[name], str):
+                state[name] = json.loads(state[name])
     return Checkpoint.model_validate(fields)
 
 
@@ -177,7 +189,7 @@ def _assignments(patch: RunPatch) -> dict[str, Any]:
     paths = {name: value for name, value in run if name not in _WAITED_ON}
     paths |= {f"{entry.map}.{entry.key}": _as_text(entry.value) for entry in patch.entries}
     for stage, stage_patch in patch.stages.items():
-        paths |= {f"stages.{stage.value}.{name}": value for name, value in _waited_on_last(stage_patch.values())}
+        paths |= {f"stages.{stage.value}.{name}": _stored_in_stage(name, value) for name, value in _waited_on_last(stage_patch.values())}
     return paths | {name: value for name, value in run if name in _WAITED_ON}
 
 
