@@ -243,28 +243,35 @@ def closing_frames(last: np.ndarray, closing: Image.Image, *, count: int, fade_f
 
 
 class CaptionOverlays:
-    """A page's captions, and (reading along) the highlight of each word, each converted once and laid on its frames."""
+    """A page's captions, and (reading along) the highlight of each word, each converted once and laid on its frames.
+
+    A caption's overlays are made when it first shows, not all at the page's start: the encoder is not kept waiting
+    for captions that come later in the page."""
 
     def __init__(self, captions: tuple[Caption, ...], *, read_along: bool) -> None:
-        self._captions = captions
-        self._whole = {caption: Overlay(*caption_layer(caption.text)) for caption in captions}
-        self._words: dict[Caption, list[Overlay]] = {}
-        if read_along:
-            for caption in captions:
-                if caption.words:
-                    highlights = word_highlights(caption.text)
-                    self._words[caption] = [Overlay(*highlights[word.token]) for word in caption.words]
+        self._captions, self._read_along = captions, read_along
+        self._made: dict[Caption, tuple[Overlay, list[Overlay]]] = {}
+
+    def _overlays(self, caption: Caption) -> tuple[Overlay, list[Overlay]]:
+        if caption not in self._made:
+            words: list[Overlay] = []
+            if self._read_along and caption.words:
+                highlights = word_highlights(caption.text)
+                words = [Overlay(*highlights[word.token]) for word in caption.words]
+            self._made[caption] = (Overlay(*caption_layer(caption.text)), words)
+        return self._made[caption]
 
     def onto(self, frame: np.ndarray, frame_number: int) -> np.ndarray:
         caption = next((caption for caption in self._captions if caption.start_frame <= frame_number < caption.end_frame), None)
         if caption is None:
             return frame
-        self._whole[caption].onto(frame)
-        if caption in self._words:
+        whole, words = self._overlays(caption)
+        whole.onto(frame)
+        if words:
             # The word lit is the last one the voice has reached; before the first is reached, none is.
             said = [index for index, word in enumerate(caption.words) if word.start_frame <= frame_number]
             if said:
-                self._words[caption][said[-1]].onto(frame)
+                words[said[-1]].onto(frame)
         return frame
 
 
