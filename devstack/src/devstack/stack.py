@@ -25,11 +25,6 @@ from nocomelon_cli.signin import DEMO_ACCOUNT, Credentials, password_sign_in
 from shared.topology import topology
 
 SERVICES = ("vision", "story", "media", "gateway")
-# On AWS the workers have cores of their own, apart from the gateway's and from DynamoDB, SQS and S3. On one machine
-# they share its cores with the gateway and the local AWS, and a storybook's renders would otherwise slow every
-# request those two serve (the local DynamoDB applies one request at a time, and a slow one holds up the rest). So
-# every service but the gateway runs at a lower CPU priority: the workers get every core the other two leave idle.
-WORKER_NICENESS = 10
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 # The parent's web app as `make run` builds it; the gateway serves it at / when it is there.
 WEBAPP_DIR = Path(__file__).resolve().parents[3] / "frontend" / "dist"
@@ -208,8 +203,7 @@ class Stack:
         """Runs `python -m module arguments` as one of the stack's processes (a service, or a test's faulty worker)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
-        lower = ["nice", "-n", str(WORKER_NICENESS)] if module != "gateway" else []
-        command = [*lower, sys.executable, "-m", module, *arguments]
+        command = [sys.executable, "-m", module, *arguments]
         # The process's name (media-2, say) is its worker in a trace: which one took which scene.
         named = {"NOCOMELON_TRACE_DIR": str(self.traces.resolve()), "OTEL_RESOURCE_ATTRIBUTES": f"service.instance.id={name}"}
         environment = {**self.service_environment(), **named, **(settings or {})}
