@@ -22,8 +22,7 @@ from shared.domain.run import Checkpoint, RunStatus, StageStatus
 STAGE_WEIGHTS: dict[Stage, int] = {Stage.VISION: 10, Stage.STORY: 10, Stage.IMAGES: 30, Stage.VOICE: 20, Stage.VIDEO: 30}
 # A stream ends where nothing will change without the parent: at a gate, or at the end.
 STREAM_ENDS = (RunStatus.COMPLETE, RunStatus.FAILED, RunStatus.WAITING)
-# Stages take seconds: a second behind is soon enough for a progress bar, and each poll is a read of the table.
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
 
 Loader = Callable[[], Awaitable[Checkpoint | None]]
