@@ -139,13 +139,17 @@ def _waited_on_last(values: dict[str, Any]) -> list[tuple[str, Any]]:
 _DOCUMENTS = frozenset({"choices", "options", "drawing_analysis", "story_script", "image_result", "audio_result", "video_result", "error"})
 _DOCUMENT_MAPS = frozenset({"pictures", "narrations", "page_videos"})
 # A stage's usage too: its counts are read only whole, and as a map they were half of every stage's values.
-_STAGE_DOCUMENTS = frozenset({"usage"})
+_STAGE_DOCUMENT = "usage"
 
 
 def _as_text(value: Any) -> Any:  # noqa: ANN401 - any document, or None
     if value is None:
         return None
     return json.dumps(value.model_dump(mode="json") if isinstance(value, BaseModel) else value, default=to_jsonable_python)
+
+
+def _from_text(value: Any) -> Any:  # noqa: ANN401 - a stored document: text, or a map written before documents were text
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _stored(name: str, value: Any) -> Any:  # noqa: ANN401 - any field's value
@@ -159,7 +163,7 @@ def _stored(name: str, value: Any) -> Any:  # noqa: ANN401 - any field's value
 
 
 def _stored_in_stage(name: str, value: Any) -> Any:  # noqa: ANN401 - any field of a stage's state
-    return _as_text(value) if name in _STAGE_DOCUMENTS else value
+    return _as_text(value) if name == _STAGE_DOCUMENT else value
 
 
 def _checkpoint_item(checkpoint: Checkpoint) -> dict[str, Any]:
@@ -171,14 +175,12 @@ def _checkpoint_from(item: dict[str, Any]) -> Checkpoint:
     """A checkpoint from its item; a document stored as a map (before documents were kept as text) reads the same."""
     fields = from_item(item)
     for name in _DOCUMENTS & fields.keys():
-        if isinstance(fields[name], str):
-            fields[name] = json.loads(fields[name])
+        fields[name] = _from_text(fields[name])
     for name in _DOCUMENT_MAPS & fields.keys():
-        fields[name] = {key: json.loads(entry) if isinstance(entry, str) else entry for key, entry in fields[name].items()}
+        fields[name] = {key: _from_text(entry) for key, entry in fields[name].items()}
     for state in fields.get("stages", {}).values():
-        for name in _STAGE_DOCUMENTS & state.keys():
-            if isinstance(state[name], str):
-                state[name] = json.loads(state[name])
+        if _STAGE_DOCUMENT in state:
+            state[_STAGE_DOCUMENT] = _from_text(state[_STAGE_DOCUMENT])
     return Checkpoint.model_validate(fields)
 
 

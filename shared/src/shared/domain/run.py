@@ -143,10 +143,12 @@ class Checkpoint(BaseModel):
     trace_parent: str | None = None
 
     def stage_done(self, stage: Stage, attempt: str | None = None) -> bool:
+        """Done for this attempt; with no attempt given, done for any."""
         state = self.stages[stage]
         return state.status == StageStatus.DONE and (attempt is None or state.attempt == attempt)
 
     def stage_running(self, stage: Stage, attempt: str | None = None) -> bool:
+        """Running for exactly this attempt: None is the attempt of the stages that have none (vision, story), not any."""
         state = self.stages[stage]
         return state.status == StageStatus.RUNNING and state.attempt == attempt
 
