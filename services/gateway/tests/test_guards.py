@@ -67,6 +67,7 @@ class Exchange:
             assets=InMemoryAssetStore(),
             publisher=RecordingPublisher(),
             budget=SETTINGS.run_budget,
+            progress_poll_seconds=SETTINGS.progress_poll_seconds,
         )
         await app(self.scope, self.receive, self.send)  # pyright: ignore[reportArgumentType]
         return self

@@ -43,7 +43,7 @@ def test_percent_grows_with_the_stages() -> None:
 async def test_wait_returns_when_the_next_stage_finishes() -> None:
     baseline = run(vision="running")
     timeline = Timeline(run(vision="running"), run(vision="done"), run(vision="done", story="done"))
-    fresh = await wait_for_next_stage(load=timeline, baseline=baseline, timeout=10)
+    fresh = await wait_for_next_stage(load=timeline, baseline=baseline, timeout=10, poll=0.25)
     assert fresh.stages[Stage.VISION].status == StageStatus.DONE
     assert fresh.stages[Stage.STORY].status == StageStatus.PENDING
     assert timeline.reads == 2
@@ -51,14 +51,14 @@ async def test_wait_returns_when_the_next_stage_finishes() -> None:
 
 async def test_wait_gives_up_at_its_timeout_with_the_latest_state() -> None:
     baseline = run(vision="running")
-    fresh = await wait_for_next_stage(load=Timeline(run(vision="running")), baseline=baseline, timeout=0.6)
+    fresh = await wait_for_next_stage(load=Timeline(run(vision="running")), baseline=baseline, timeout=0.6, poll=0.25)
     assert fresh.stages[Stage.VISION].status == StageStatus.RUNNING
 
 
 async def test_wait_on_a_finished_run_returns_at_once() -> None:
     finished = run(vision="done").model_copy(update={"status": RunStatus.COMPLETE})
     timeline = Timeline(finished)
-    assert await wait_for_next_stage(load=timeline, baseline=finished, timeout=10) == finished
+    assert await wait_for_next_stage(load=timeline, baseline=finished, timeout=10, poll=0.25) == finished
     assert timeline.reads == 0
 
 
@@ -66,7 +66,7 @@ async def test_the_stream_sends_each_change_in_order_and_ends() -> None:
     first = run(vision="running")
     complete = run(vision="done", story="done", images="done", voice="done", video="done").model_copy(update={"status": RunStatus.COMPLETE})
     timeline = Timeline(run(vision="done", story="running"), run(vision="done", story="done", images="running", voice="running"), complete)
-    chunks = [chunk async for chunk in stage_events(load=timeline, first=first, max_seconds=60)]
+    chunks = [chunk async for chunk in stage_events(load=timeline, first=first, max_seconds=60, poll=0.25)]
     events = [(chunk.split("\n")[0].removeprefix("event: "), json.loads(chunk.split("\n")[1].removeprefix("data: "))) for chunk in chunks]
     assert [(name, data.get("stage"), data["status"]) for name, data in events] == [
         ("stage", "vision", "running"),
@@ -89,7 +89,7 @@ async def test_the_stream_sends_each_change_in_order_and_ends() -> None:
 
 async def test_the_stream_ends_at_a_parent_gate() -> None:
     waiting = run(vision="done").model_copy(update={"status": RunStatus.WAITING})
-    chunks = [chunk async for chunk in stage_events(load=Timeline(waiting), first=waiting, max_seconds=60)]
+    chunks = [chunk async for chunk in stage_events(load=Timeline(waiting), first=waiting, max_seconds=60, poll=0.25)]
     assert chunks[-1].startswith("event: end") and '"waiting"' in chunks[-1]
 
 

@@ -66,6 +66,7 @@ class Parts:
             assets=self.assets,
             publisher=self.publisher,
             budget=RunBudget(max_running_runs, max_per_day),
+            progress_poll_seconds=0.25,
         )
 
     async def at_story_gate(self) -> str:
@@ -153,6 +154,7 @@ async def test_a_decision_made_on_a_run_that_changed_meanwhile_is_refused() -> N
         assets=parts.assets,
         publisher=parts.publisher,
         budget=RunBudget(3, 30),
+        progress_poll_seconds=0.25,
     )
     run_id = await parts.at_story_gate()
     published = len(parts.publisher.published)

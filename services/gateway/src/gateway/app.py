@@ -65,6 +65,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                 publisher=publisher,
                 budget=settings.run_budget,
                 languages=settings.languages,
+                progress_poll_seconds=settings.progress_poll_seconds,
             )
             library = DynamoLibraryStore(aws.dynamodb, settings.topology.library.name)
             shares = DynamoShareStore(aws.dynamodb, settings.topology.shares.name)

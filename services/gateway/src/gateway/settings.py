@@ -55,6 +55,9 @@ class GatewaySettings(ServiceSettings, GatewayAddress):
     # Longest a client may hold GET /runs/{id}?wait= or the event stream open.
     max_wait_seconds: int = 60
     max_stream_seconds: int = 1800
+    # How often a progress stream or a long poll reads its run again. Each read is a table read per run followed
+    # (SharedReads), so this is what 100 open streams cost DynamoDB; a second is as often as a progress bar needs.
+    progress_poll_seconds: float = 1.0
     # The sweeper: how often it looks, how long an outbox may wait for its own gateway to publish it, and how long
     # past its stage's budget a run may stay running before it is failed as stalled.
     sweep_every_seconds: float = 30

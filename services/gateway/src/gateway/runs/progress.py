@@ -22,7 +22,6 @@ from shared.domain.run import Checkpoint, RunStatus, StageStatus
 STAGE_WEIGHTS: dict[Stage, int] = {Stage.VISION: 10, Stage.STORY: 10, Stage.IMAGES: 30, Stage.VOICE: 20, Stage.VIDEO: 30}
 # A stream ends where nothing will change without the parent: at a gate, or at the end.
 STREAM_ENDS = (RunStatus.COMPLETE, RunStatus.FAILED, RunStatus.WAITING)
-POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
 
 Loader = Callable[[], Awaitable[Checkpoint | None]]
@@ -35,7 +34,7 @@ class SharedReads:
     read (GET /runs/{id}, and a decision checked against the run's version) reads the table itself.
     """
 
-    def __init__(self, max_age: float = POLL_SECONDS * 0.8) -> None:
+    def __init__(self, max_age: float) -> None:
         self._max_age = max_age
         self._reads: dict[Hashable, tuple[float, asyncio.Future[Checkpoint | None]]] = {}
 
@@ -74,14 +73,14 @@ def _finished(run: Checkpoint) -> set[tuple[Stage, str | None]]:
     return {(stage, state.finished_at) for stage, state in run.stages.items() if state.status in (StageStatus.DONE, StageStatus.FAILED)}
 
 
-async def wait_for_next_stage(*, load: Loader, baseline: Checkpoint, timeout: float) -> Checkpoint:
-    """Returns as soon as a stage finishes after `baseline` (or the run stops), else at `timeout`."""
+async def wait_for_next_stage(*, load: Loader, baseline: Checkpoint, timeout: float, poll: float) -> Checkpoint:
+    """Returns as soon as a stage finishes after `baseline` (or the run stops), else at `timeout`; reads every `poll` s."""
     deadline = time.monotonic() + timeout
     latest = baseline
     if baseline.status in (RunStatus.COMPLETE, RunStatus.FAILED):
         return baseline
     while time.monotonic() < deadline:
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(poll)
         fresh = await load()
         if fresh is None:
             return latest
@@ -99,8 +98,8 @@ def _stage_event(run: Checkpoint, stage: Stage) -> dict:
     return {"run_id": run.run_id, "stage": stage.value, "status": run.stages[stage].status.value, "percent": percent(run)}
 
 
-async def stage_events(*, load: Loader, first: Checkpoint, max_seconds: float) -> AsyncIterator[str]:
-    """Server-Sent Events: one `stage` event per stage change in pipeline order, then `end`."""
+async def stage_events(*, load: Loader, first: Checkpoint, max_seconds: float, poll: float) -> AsyncIterator[str]:
+    """Server-Sent Events: one `stage` event per stage change in pipeline order, then `end`; reads every `poll` s."""
     seen: dict[Stage, StageStatus] = {}
     run: Checkpoint | None = first
     deadline = time.monotonic() + max_seconds
@@ -118,5 +117,5 @@ async def stage_events(*, load: Loader, first: Checkpoint, max_seconds: float) -
         if time.monotonic() - last_sent > HEARTBEAT_SECONDS:
             yield ": still working\n\n"
             last_sent = time.monotonic()
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(poll)
         run = await load()

@@ -131,7 +131,9 @@ async def _read(run_id: str, caller: CurrentUser, runs: RunsDep, settings: Setti
         )
     run = await runs.find(caller.user_id, run_id)
     if wait:
-        run = await wait_for_next_stage(load=runs.follower(caller.user_id, run_id), baseline=run, timeout=wait)
+        run = await wait_for_next_stage(
+            load=runs.follower(caller.user_id, run_id), baseline=run, timeout=wait, poll=settings.progress_poll_seconds
+        )
     return RunView.of(run)
 
 
@@ -156,5 +158,7 @@ async def get_job_status(run_id: str, caller: CurrentUser, runs: RunsDep, settin
 async def stream_run(run_id: str, caller: CurrentUser, runs: RunsDep, settings: SettingsDep) -> StreamingResponse:
     """Server-Sent Events: each stage change with a percentage, closing when the run completes, fails or waits for the parent."""
     run = await runs.find(caller.user_id, run_id)
-    events = stage_events(load=runs.follower(caller.user_id, run_id), first=run, max_seconds=settings.max_stream_seconds)
+    events = stage_events(
+        load=runs.follower(caller.user_id, run_id), first=run, max_seconds=settings.max_stream_seconds, poll=settings.progress_poll_seconds
+    )
     return StreamingResponse(events, media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -52,6 +52,7 @@ class RunService:
         publisher: EventPublisher,
         budget: RunBudget,
         languages: list[Language] | None = None,
+        progress_poll_seconds: float,
     ) -> None:
         self._languages = languages or [Language.ENGLISH]  # what the configured writer and voice both have
         self._checkpoints = checkpoints
@@ -59,7 +60,8 @@ class RunService:
         self._assets = assets
         self._publisher = publisher
         self._budget = budget
-        self._followed = SharedReads()
+        # A read younger than most of a poll is as good as a new one to everyone following the run.
+        self._followed = SharedReads(max_age=progress_poll_seconds * 0.8)
 
     async def check_room(self, user_id: str) -> None:
         """Early, before an upload is decoded: a parent with no room left is told at once (start decides for good)."""
