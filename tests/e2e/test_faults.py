@@ -25,6 +25,7 @@ from devstack.stack import LocalAws, Stack, free_port, wait_for_http
 from nocomelon_cli.signin import Credentials
 from shared.domain.events import EventType
 from tests.e2e.system import (
+    QUICKEST_AGE,
     Parent,
     SpyQueue,
     distinct_events,
@@ -131,7 +132,7 @@ def start(stack: Stack, processes: Processes, name: str, module: str, *arguments
 
 
 def one_shot(client: httpx.Client) -> str:
-    response = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": "4"})
+    response = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": QUICKEST_AGE})
     assert response.status_code == 202, response.text
     return response.json()["run_id"]
 

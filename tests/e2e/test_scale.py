@@ -19,6 +19,7 @@ from devstack.stack import LocalAws, Stack, free_port, wait_for_http
 from nocomelon_cli.signin import Credentials
 from shared.domain.events import EventType
 from tests.e2e.system import (
+    QUICKEST_AGE,
     SpyQueue,
     distinct_events,
     gateway,
@@ -50,8 +51,10 @@ def scale_stack(local_aws: LocalAws) -> Iterator[Stack]:
     stack.provision()
     stack.start_service("gateway")
     wait_for_http(f"{stack.gateway_url}/health", timeout=60, process=stack.processes["gateway"])
-    for name, service in (("vision", "vision"), ("story", "story"), *((worker, "media") for worker in MEDIA_WORKERS)):
-        start_consuming(stack, name, service)
+    # Started side by side: each is mostly its imports, and one after another they were half a minute.
+    with ThreadPoolExecutor() as pool:
+        workers = (("vision", "vision"), ("story", "story"), *((worker, "media") for worker in MEDIA_WORKERS))
+        list(pool.map(lambda named: start_consuming(stack, *named), workers))
     yield stack
     stack.stop()
 
@@ -77,7 +80,7 @@ def test_ten_storybooks_at_once_are_each_made_once_with_their_pages_on_both_medi
     with gateway(scale_stack, parent) as client:
 
         def make() -> str:
-            started = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": "4"})
+            started = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": QUICKEST_AGE})
             assert started.status_code == 202, started.text
             return started.json()["run_id"]
 
