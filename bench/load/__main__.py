@@ -26,6 +26,7 @@ import base64
 import json
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ class Load:
     workers: int
     runs: int
     lost: int
-    duplicated: int
+    duplicated: Counter[str]  # by what was duplicated: an event's type, or "video"
     per_minute: float
     approval_to_video: list[float]
     gateway: Gateway | None
@@ -193,15 +194,19 @@ def measure(stack: Stack, mode: str, workers: int, runs: int, watch: bool) -> Lo
         ended, took, seen = asyncio.run(send_load(stack, runs, watch))
         time.sleep(3)  # time for any duplicate follow-up to appear
         complete = [run for run in ended if run["status"] == "complete"]
-        duplicated = 0
+        duplicated: Counter[str] = Counter()
         for run in complete:
             events = spy.of(run["run_id"])
-            duplicated += sum((distinct_events(events) - one_shot_events(events)).values())
+            duplicated.update({event_type.value: n for event_type, n in (distinct_events(events) - one_shot_events(events)).items()})
     s3 = boto3.client("s3", endpoint_url=stack.aws_endpoint, region_name=stack.region)
     assert stack.outputs is not None
-    listed = s3.list_objects_v2(Bucket=stack.outputs.bucket).get("Contents", [])
-    videos = [item["Key"] for item in listed if item["Key"].endswith("_final.mp4")]
-    duplicated += max(0, len(videos) - len(complete))
+    listed = [
+        item["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack.outputs.bucket)
+        for item in page.get("Contents", [])
+    ]
+    videos = [key for key in listed if key.endswith("_final.mp4")]
+    duplicated["video"] += max(0, len(videos) - len(complete))
     for run in ended:
         if run["status"] != "complete":
             print(f"  run {run['run_id']} {run['status']}: {run['error']}", flush=True)
@@ -211,11 +216,14 @@ def measure(stack: Stack, mode: str, workers: int, runs: int, watch: bool) -> Lo
 
 
 def report(load: Load) -> None:
+    duplicated = sum(load.duplicated.values())
     print(
         f"{load.mode:7} W={load.workers}: {load.per_minute:5.1f} storybooks/min, approval→video p50 {p(load.approval_to_video, 50):.1f} s"
-        f" p95 {p(load.approval_to_video, 95):.1f} s ({load.runs} runs, {load.lost} lost, {load.duplicated} duplicated)",
+        f" p95 {p(load.approval_to_video, 95):.1f} s ({load.runs} runs, {load.lost} lost, {duplicated} duplicated)",
         flush=True,
     )
+    if duplicated:
+        print(f"{'':7} duplicated: " + ", ".join(f"{n} {what}" for what, n in load.duplicated.most_common()), flush=True)
     if seen := load.gateway:
         print(
             f"{'':7} under it, {STREAMS} progress streams open: GET /health p99 {p(seen.health_ms, 99):.0f} ms"
@@ -258,7 +266,7 @@ def main() -> None:
         return f"{after / before:.1f}x" if before and after else "n/a"
 
     runs = sum(load.runs for load in loads)
-    lost, duplicated = sum(load.lost for load in loads), sum(load.duplicated for load in loads)
+    lost, duplicated = sum(load.lost for load in loads), sum(sum(load.duplicated.values()) for load in loads)
     print(
         f"load: {runs} runs, {lost} lost, {duplicated} duplicated, {gain('cloud')} throughput at {high} workers vs {low}"
         f" (cloud fakes), {gain('offline')} (offline)"
