@@ -149,13 +149,18 @@ def wait_for_run(client: httpx.Client, run_id: str, *, until: tuple[str, ...] = 
         time.sleep(0.5)
 
 
-def saved_storybook(client: httpx.Client, drawing: tuple[str, bytes, str] | None = None) -> tuple[str, dict[str, Any]]:
-    """A one-shot run to its video (of a tiny drawing unless one is given), saved to the library: the run's id and the entry."""
+def quick_one_shot(client: httpx.Client, drawing: tuple[str, bytes, str] | None = None) -> str:
+    """A one-shot run started (of a tiny drawing unless one is given, at QUICKEST_AGE): its id."""
     started = client.post(
         "/api/v1/runs", files={"drawing": drawing or ("kite.png", tiny_drawing(), "image/png")}, data={"age": QUICKEST_AGE}
     )
     assert started.status_code == 202, started.text
-    run_id = started.json()["run_id"]
+    return started.json()["run_id"]
+
+
+def saved_storybook(client: httpx.Client, drawing: tuple[str, bytes, str] | None = None) -> tuple[str, dict[str, Any]]:
+    """A one-shot run to its video (of a tiny drawing unless one is given), saved to the library: the run's id and the entry."""
+    run_id = quick_one_shot(client, drawing)
     run = wait_for_run(client, run_id)
     assert run["status"] == "complete", run["error"]
     saved = client.post("/api/v1/library", json={"run_id": run_id})

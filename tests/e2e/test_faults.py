@@ -25,13 +25,13 @@ from devstack.stack import LocalAws, Stack, free_port, wait_for_http
 from nocomelon_cli.signin import Credentials
 from shared.domain.events import EventType
 from tests.e2e.system import (
-    QUICKEST_AGE,
     Parent,
     SpyQueue,
     distinct_events,
     gateway,
     one_shot_events,
     outputs_of,
+    quick_one_shot,
     republish,
     sign_in,
     spying_on,
@@ -131,12 +131,6 @@ def start(stack: Stack, processes: Processes, name: str, module: str, *arguments
     return processes[name]
 
 
-def one_shot(client: httpx.Client) -> str:
-    response = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": QUICKEST_AGE})
-    assert response.status_code == 202, response.text
-    return response.json()["run_id"]
-
-
 def ended(client: httpx.Client, run_id: str, within: float) -> tuple[dict, float]:
     started = time.monotonic()
     run = wait_for_run(client, run_id, timeout=within)
@@ -164,7 +158,7 @@ def test_a_hung_handler_is_stopped_with_its_process_at_its_stage_budget(lab: Lab
     with_healthy(lab.stack, lab.healthy)
     start(lab.stack, processes, "vision-hangs", FAULTY, "worker", "vision", "drawing.submitted", "hang", str(tmp_path / "hung"))
     with gateway(lab.stack, lab.parent) as client:
-        run, took = ended(client, one_shot(client), within=60)
+        run, took = ended(client, quick_one_shot(client), within=60)
     print(f"faults: a hung vision handler (and its child process) stopped and its run failed in {took:.1f} s (budget {BUDGET_SECONDS} s)")
     assert run["status"] == "failed" and run["error"]["code"] == "stage_timed_out"
     assert "too long" in run["error"]["message"]
@@ -176,7 +170,7 @@ def test_a_handler_that_kills_its_process_on_every_receive_ends_its_run_failed(l
     with_healthy(lab.stack, lab.healthy, "vision")
     crashed = tmp_path / "crashed"
     with gateway(lab.stack, lab.parent) as client:
-        run_id = one_shot(client)
+        run_id = quick_one_shot(client)
         started, crashes = time.monotonic(), 0
         while (run := client.get(f"/api/v1/runs/{run_id}").json())["status"] == "running":
             assert time.monotonic() < started + 120, f"still running after {crashes} crashes"
@@ -204,7 +198,7 @@ def test_a_worker_killed_mid_stage_is_replaced_and_the_run_finishes_once(
     marker = tmp_path / "stalled"
     stalled = start(lab.stack, processes, f"{service}-stalls", FAULTY, "worker", service, event_type, "stall-once", str(marker))
     with gateway(lab.stack, lab.parent) as client:
-        run_id = one_shot(client)
+        run_id = quick_one_shot(client)
         wait_for_marker(marker, f"the {service} stage never started", timeout=120)
         stalled.send_signal(signal.SIGKILL)
         stalled.wait()
@@ -222,7 +216,7 @@ def test_a_worker_whose_publish_fails_once_publishes_on_the_next_delivery(lab: L
     with_healthy(lab.stack, lab.healthy, "story", "media")
     start(lab.stack, processes, "vision-refused", FAULTY, "worker", "vision", "drawing.submitted", "publish-fails-once", str(refused))
     with gateway(lab.stack, lab.parent) as client:
-        run_id = one_shot(client)
+        run_id = quick_one_shot(client)
         run, took = ended(client, run_id, within=300)
     print(f"faults: SNS refused vision's publish once; the run finished ({run['status']}) in {took:.1f} s")
     assert refused.exists(), "the publish was never refused"
@@ -269,7 +263,7 @@ def _runs_of(stack: Stack, user_id: str) -> list[str]:
 def test_late_results_of_a_replaced_pipeline_change_nothing(lab: Lab, processes: Processes) -> None:
     with_healthy(lab.stack, lab.healthy, "vision", "story", "media")
     with gateway(lab.stack, lab.parent) as client:
-        run_id = one_shot(client)
+        run_id = quick_one_shot(client)
         first, _ = ended(client, run_id, within=300)
         assert first["status"] == "complete", first["error"]
         replaced = {event.type: event for event in lab.spy.of(run_id)}

@@ -19,19 +19,18 @@ from devstack.stack import LocalAws, Stack, free_port, wait_for_http
 from nocomelon_cli.signin import Credentials
 from shared.domain.events import EventType
 from tests.e2e.system import (
-    QUICKEST_AGE,
     SpyQueue,
     distinct_events,
     gateway,
     one_shot_events,
     outputs_of,
+    quick_one_shot,
     sign_in,
     spying_on,
     start_consuming,
     wait_for_run,
 )
 from tests.paths import ARTEFACTS
-from tests.test_drawings import tiny_drawing
 
 RUNS = 10
 MEDIA_WORKERS = ("media-1", "media-2")
@@ -78,15 +77,9 @@ def handled_by(stack: Stack, worker: str) -> dict[str, str]:
 def test_ten_storybooks_at_once_are_each_made_once_with_their_pages_on_both_media_workers(scale_stack: Stack, scale_spy: SpyQueue) -> None:
     parent = sign_in(scale_stack, Credentials(email="many.storybooks@nocomelon.local", password="Scale4Families"))
     with gateway(scale_stack, parent) as client:
-
-        def make() -> str:
-            started = client.post("/api/v1/runs", files={"drawing": ("kite.png", tiny_drawing(), "image/png")}, data={"age": QUICKEST_AGE})
-            assert started.status_code == 202, started.text
-            return started.json()["run_id"]
-
         began = time.monotonic()
         with ThreadPoolExecutor(max_workers=RUNS) as pool:
-            run_ids = list(pool.map(lambda _: make(), range(RUNS)))
+            run_ids = list(pool.map(lambda _: quick_one_shot(client), range(RUNS)))
         runs = {run_id: wait_for_run(client, run_id, timeout=600) for run_id in run_ids}
         took = time.monotonic() - began
     assert [run["status"] for run in runs.values()] == ["complete"] * RUNS, [run["error"] for run in runs.values()]
